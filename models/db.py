@@ -1,0 +1,103 @@
+"""Engine and session scope. Callers own the transaction: one `session_scope()` per user action.
+
+SQLite runs in WAL mode with foreign keys on and a busy timeout on every connection. We send BEGIN
+ourselves (pysqlite's implicit transactions are turned off) so that a write unit can start with
+`BEGIN IMMEDIATE`: it takes the write lock up front and waits for it, instead of failing with
+"database is locked" when a read transaction tries to upgrade.
+
+`synchronous=FULL`: with WAL, NORMAL may lose the last commits on a power cut. Bookings and payments
+are worth the extra fsync per commit (a few hundred writes per second is far beyond our load).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from settings import get_settings
+
+BUSY_TIMEOUT_MS = 10_000
+SQLITE_SYNCHRONOUS = 'FULL'
+_WRITE_OPTION = 'hsa_write'
+_lock = threading.Lock()
+_engines: dict[str, Engine] = {}
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """The engine for `url` (default: the configured database), created once per URL."""
+    url = url or get_settings().effective_database_url
+    with _lock:
+        engine = _engines.get(url)
+        if engine is None:
+            engine = _engines[url] = _create_engine(url)
+        return engine
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection (tests switch databases; shutdown releases files)."""
+    with _lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
+
+
+@contextmanager
+def session_scope(*, write: bool = False) -> Iterator[Session]:
+    """One unit of work: commits on success, rolls back on any exception.
+
+    `write=True` takes SQLite's write lock when the unit first touches the database (BEGIN
+    IMMEDIATE); use it for every unit that writes after reading. On PostgreSQL it changes nothing:
+    rules that read before they write lock their rows with FOR UPDATE.
+    """
+    engine = get_engine()
+    bind = engine.execution_options(**{_WRITE_OPTION: True}) if write else engine
+    session = Session(bind=bind, expire_on_commit=False, autoflush=True)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def is_sqlite(session_or_engine: Session | Engine) -> bool:
+    bind = session_or_engine.get_bind() if isinstance(session_or_engine, Session) else session_or_engine
+    return bind.dialect.name == 'sqlite'
+
+
+def _create_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != 'sqlite':
+        return create_engine(url, pool_pre_ping=True)
+    if parsed.database and parsed.database != ':memory:':
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={'timeout': BUSY_TIMEOUT_MS / 1000})
+    event.listen(engine, 'connect', _configure_sqlite_connection)
+    event.listen(engine, 'begin', _begin_sqlite_transaction)
+    return engine
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see module docstring)
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute('PRAGMA journal_mode=WAL')
+        cursor.execute('PRAGMA foreign_keys=ON')
+        cursor.execute(f'PRAGMA busy_timeout={BUSY_TIMEOUT_MS}')
+        cursor.execute(f'PRAGMA synchronous={SQLITE_SYNCHRONOUS}')
+    finally:
+        cursor.close()
+
+
+def _begin_sqlite_transaction(connection: Any) -> None:
+    write = connection.get_execution_options().get(_WRITE_OPTION, False)
+    connection.exec_driver_sql('BEGIN IMMEDIATE' if write else 'BEGIN')

@@ -1,0 +1,27 @@
+"""The enums every layer shares (no SQLAlchemy here: pages and components import them too)."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = 'admin'
+    CUSTOMER = 'customer'
+    PROFESSIONAL = 'professional'
+
+
+class ApprovalState(StrEnum):
+    """Where a professional stands with the admin's vetting."""
+
+    PENDING = 'pending'
+    APPROVED = 'approved'
+    REJECTED = 'rejected'
+
+
+class SignInOutcome(StrEnum):
+    """What became of one sign-in attempt; PENDING counts as a failure until it is decided."""
+
+    PENDING = 'pending'
+    SUCCEEDED = 'succeeded'
+    FAILED = 'failed'
+    BLOCKED = 'blocked'
+    THROTTLED = 'throttled'

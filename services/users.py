@@ -1,0 +1,199 @@
+"""People: sign-up for customers and professionals, admins from the command line, profiles, blocking."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from models import CustomerProfile, ProfessionalPincode, ProfessionalProfile, Service, User
+from models.enums import ApprovalState, Role
+from services import audit, auth, clock, passwords, validation
+from services.access import require_role, require_signed_in
+from services.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from services.views import Actor, ProfileView
+
+EMAIL_TAKEN = 'An account with this email already exists. Sign in instead, or ask an admin to reset your password.'
+
+
+def sign_up_customer(
+    session: Session,
+    *,
+    name: Any,
+    email: Any,
+    password: Any,
+    phone: Any,
+    address: Any,
+    pincode: Any,
+    now: datetime | None = None,
+) -> Actor:
+    """Anyone can become a customer; the account is usable at once."""
+    now = now or clock.now()
+    fields = _person_fields(name=name, email=email, phone=phone, phone_required=False)
+    profile = CustomerProfile(
+        address=validation.text(address, field='address', label='Address', max_length=300, multiline=True),
+        pincode=validation.pincode(pincode),
+    )
+    password_hash = passwords.hash_new(password)  # before the first query: no lock is held during bcrypt
+    user = _insert_user(session, Role.CUSTOMER, fields, password_hash, now=now)
+    user.customer_profile = profile
+    session.flush()
+    return auth.actor_for(user)
+
+
+def sign_up_professional(
+    session: Session,
+    *,
+    name: Any,
+    email: Any,
+    password: Any,
+    phone: Any,
+    service_id: Any,
+    experience_years: Any,
+    description: Any,
+    pincodes: Any,
+    now: datetime | None = None,
+) -> Actor:
+    """A professional signs up for one active service and waits for an admin's approval."""
+    now = now or clock.now()
+    fields = _person_fields(name=name, email=email, phone=phone, phone_required=True)
+    experience = validation.whole_number(
+        experience_years, field='experience_years', label='Experience (years)', minimum=0, maximum=70
+    )
+    about = validation.text(description, field='description', label='Description', max_length=2000, multiline=True)
+    served = validation.pincodes(pincodes)
+    password_hash = passwords.hash_new(password)
+    service = session.get(Service, service_id) if isinstance(service_id, int) else None
+    if service is None or not service.is_active:
+        raise ValidationError('Choose a service from the list.', field='service_id')
+    user = _insert_user(session, Role.PROFESSIONAL, fields, password_hash, now=now)
+    user.professional_profile = ProfessionalProfile(
+        service_id=service.id,
+        experience_years=experience,
+        description=about,
+        approval_state=ApprovalState.PENDING,
+        pincodes=[ProfessionalPincode(pincode=code) for code in served],
+    )
+    session.flush()
+    return auth.actor_for(user)
+
+
+def create_admin(
+    session: Session, actor: Actor, *, name: Any, email: Any, password: Any, now: datetime | None = None
+) -> Actor:
+    """Only the operator at the command line (or another admin) creates admins; there is no default one."""
+    require_role(session, actor, Role.ADMIN)
+    now = now or clock.now()
+    fields = _person_fields(name=name, email=email, phone=None, phone_required=False)
+    user = _insert_user(session, Role.ADMIN, fields, passwords.hash_new(password), now=now)
+    audit.record(session, actor, 'user.create_admin', target_type='user', target_id=user.id, now=now)
+    return auth.actor_for(user)
+
+
+def block_user(session: Session, actor: Actor, *, user_id: int, reason: Any, now: datetime | None = None) -> None:
+    """Admins block a user with a reason; every session of theirs ends at once."""
+    require_role(session, actor, Role.ADMIN)
+    now = now or clock.now()
+    reason = validation.text(reason, field='reason', label='Reason', max_length=500)
+    user = _get_user(session, user_id)
+    if user.id == actor.id:
+        raise PermissionDenied('You cannot block yourself.')
+    if not user.is_blocked:
+        user.is_blocked, user.blocked_reason, user.blocked_at = True, reason, now
+        auth.revoke_sessions(session, user_id=user.id, reason='blocked', now=now)
+        audit.record(session, actor, 'user.block', target_type='user', target_id=user.id, reason=reason, now=now)
+
+
+def unblock_user(session: Session, actor: Actor, *, user_id: int, now: datetime | None = None) -> None:
+    """Admins lift a block; the user signs in again."""
+    require_role(session, actor, Role.ADMIN)
+    user = _get_user(session, user_id)
+    if user.is_blocked:
+        previous = user.blocked_reason
+        user.is_blocked, user.blocked_reason, user.blocked_at = False, None, None
+        audit.record(
+            session,
+            actor,
+            'user.unblock',
+            target_type='user',
+            target_id=user.id,
+            details={'was_blocked_for': previous},
+            now=now,
+        )
+
+
+def get_profile(session: Session, actor: Actor) -> ProfileView:
+    """The signed-in user's own profile."""
+    user = require_signed_in(session, actor)
+    view = ProfileView(name=user.name, email=user.email, phone=user.phone or '', role=user.role)
+    if user.customer_profile:
+        return replace(view, address=user.customer_profile.address, pincode=user.customer_profile.pincode)
+    if user.professional_profile:
+        profile = user.professional_profile
+        return replace(
+            view,
+            service_name=session.get(Service, profile.service_id).name,
+            experience_years=profile.experience_years,
+            description=profile.description,
+            pincodes=tuple(p.pincode for p in profile.pincodes),
+            approval_state=profile.approval_state,
+            approval_reason=profile.approval_reason or '',
+        )
+    return view
+
+
+def update_profile(
+    session: Session, actor: Actor, *, name: Any, phone: Any, address: Any = None, pincode: Any = None
+) -> None:
+    """Users change their own name and phone; customers also their default address and pincode."""
+    user = require_signed_in(session, actor)
+    fields = _person_fields(name=name, email=user.email, phone=phone, phone_required=user.role is Role.PROFESSIONAL)
+    if user.customer_profile:
+        user.customer_profile.address = validation.text(
+            address, field='address', label='Address', max_length=300, multiline=True
+        )
+        user.customer_profile.pincode = validation.pincode(pincode)
+    user.name, user.phone = fields['name'], fields['phone']
+
+
+def set_dark_mode(session: Session, actor: Actor, *, dark: bool) -> None:
+    """Remember the user's light or dark choice across devices."""
+    if not isinstance(dark, bool):
+        raise ValidationError('Dark mode is on or off.')
+    require_signed_in(session, actor).prefers_dark = dark
+
+
+def get_user_id(session: Session, actor: Actor, *, email: Any) -> int:
+    """Admins find a user's id by email."""
+    return auth.get_user_by_email(session, actor, email=email).id
+
+
+def _person_fields(*, name: Any, email: Any, phone: Any, phone_required: bool) -> dict[str, Any]:
+    return {
+        'name': validation.text(name, field='name', label='Name', max_length=100),
+        'email': validation.email(email),
+        'phone': validation.phone(phone, required=phone_required),
+    }
+
+
+def _insert_user(session: Session, role: Role, fields: dict[str, Any], password_hash: str, *, now: datetime) -> User:
+    if session.scalar(select(func.count()).select_from(User).where(User.email == fields['email'])):
+        raise Conflict(EMAIL_TAKEN)
+    user = User(role=role, **fields, password_hash=password_hash, created_at=now, password_changed_at=now)
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict(EMAIL_TAKEN) from None
+    return user
+
+
+def _get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None:
+        raise NotFound('That user does not exist.')
+    return user

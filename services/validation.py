@@ -1,0 +1,96 @@
+"""Input rules shared by every service: text, email, phone, pincode, whole numbers and money."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from services.errors import ValidationError
+
+EMAIL_RE = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s.]+$')
+PHONE_RE = re.compile(r'^\+[1-9][0-9]{7,14}$')
+PINCODE_RE = re.compile(r'^[1-9][0-9]{5}$')
+MAX_PINCODES = 50
+MAX_PRICE = 10_000_000_00  # ₹1 crore in paise: a typo guard, not a business limit
+
+
+def text(value: Any, *, field: str, label: str, max_length: int, required: bool = True, multiline: bool = False) -> str:
+    """Any printable Unicode, trimmed; control characters refused (newlines only where `multiline`)."""
+    if value is None:
+        value = ''
+    if not isinstance(value, str):
+        raise ValidationError(f'{label} must be text.', field=field)
+    value = value.strip()
+    if required and not value:
+        raise ValidationError(f'{label} is required.', field=field)
+    if len(value) > max_length:
+        raise ValidationError(f'{label} must be at most {max_length} characters.', field=field)
+    allowed = {'\n', '\t'} if multiline else set()
+    if any(unicodedata.category(ch) in {'Cc', 'Cs'} and ch not in allowed for ch in value):
+        raise ValidationError(f'{label} contains characters that cannot be shown.', field=field)
+    return value.replace('\r', '')
+
+
+def email(value: Any) -> str:
+    """Lower-cased; one @ and a dotted domain, no spaces."""
+    value = text(value, field='email', label='Email', max_length=254).lower()
+    if not EMAIL_RE.match(value):
+        raise ValidationError('Enter an email address like name@example.com.', field='email')
+    return value
+
+
+def phone(value: Any, *, required: bool = True) -> str | None:
+    """E.164 (+ country code and number); spaces, dashes and brackets are dropped first."""
+    value = text(value, field='phone', label='Phone', max_length=24, required=required)
+    if not value:
+        return None
+    compact = re.sub(r'[\s\-().]', '', value)
+    if not PHONE_RE.match(compact):
+        raise ValidationError('Enter the phone number with its country code, like +919876543210.', field='phone')
+    return compact
+
+
+def pincode(value: Any, *, field: str = 'pincode') -> str:
+    value = text(value, field=field, label='Pincode', max_length=6)
+    if not PINCODE_RE.match(value):
+        raise ValidationError('A pincode is 6 digits and does not start with 0.', field=field)
+    return value
+
+
+def pincodes(value: Any) -> list[str]:
+    """One or more pincodes, as a list or as text separated by commas or spaces; duplicates dropped."""
+    if isinstance(value, str):
+        value = [part for part in re.split(r'[\s,;]+', value) if part]
+    if not isinstance(value, list | tuple) or not value:
+        raise ValidationError('Enter at least one pincode you serve.', field='pincodes')
+    if len(value) > MAX_PINCODES:
+        raise ValidationError(f'At most {MAX_PINCODES} pincodes.', field='pincodes')
+    return sorted({pincode(item, field='pincodes') for item in value})
+
+
+def whole_number(value: Any, *, field: str, label: str, minimum: int, maximum: int) -> int:
+    """An int in range; numeric text is accepted, bools and fractions are not."""
+    if isinstance(value, str) and re.fullmatch(r'\s*-?\d+\s*', value):
+        value = int(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f'{label} must be a whole number.', field=field)
+    if not minimum <= value <= maximum:
+        raise ValidationError(f'{label} must be between {minimum} and {maximum}.', field=field)
+    return value
+
+
+def paise(value: Any, *, field: str = 'base_price', label: str = 'Base price') -> int:
+    """An amount in paise (int), or rupees as text such as '499' or '499.50'."""
+    if isinstance(value, str):
+        try:
+            rupees = Decimal(value.strip().replace(',', ''))
+        except InvalidOperation:
+            raise ValidationError(f'{label} must be an amount in rupees, like 499 or 499.50.', field=field) from None
+        if not rupees.is_finite() or rupees != rupees.quantize(Decimal('0.01')):
+            raise ValidationError(f'{label} can have at most two decimals.', field=field)
+        value = int(rupees * 100)
+    return whole_number(value, field=field, label=label, minimum=0, maximum=MAX_PRICE)

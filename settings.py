@@ -1,0 +1,171 @@
+"""Typed settings: settings.toml (parsed once) overlaid with HSA_* environment variables (read on every call)."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+import tomllib
+from dataclasses import dataclass
+from datetime import time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+PROJECT_DIR = Path(__file__).resolve().parent
+SETTINGS_FILE = PROJECT_DIR / 'settings.toml'
+ENV_PREFIX = 'HSA_'
+ENVIRONMENTS = ('development', 'production')
+_TRUE = {'1', 'true', 'yes', 'on'}
+_FALSE = {'0', 'false', 'no', 'off', ''}
+BCRYPT_ROUNDS = range(4, 32)  # what bcrypt accepts
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the key and the fix."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Settings:
+    env: str
+    host: str
+    port: int
+    native: bool
+    demo_data: bool
+    migrate_on_startup: bool
+    data_dir: str
+    database_url: str
+    redis_url: str
+    storage_secret: str
+    bcrypt_rounds: int
+    session_idle_minutes: int
+    session_max_hours: int
+    signin_window_minutes: int
+    signin_account_failures: int
+    signin_address_failures: int
+    timezone: str
+    slot_minutes: int
+    day_start: str
+    day_end: str
+    min_lead_hours: int
+    horizon_days: int
+    currency: str
+    waiting_alert_minutes: int
+    auto_close_days: int
+    review_window_days: int
+    cancel_cutoff_hours: int
+    reminder_time: str
+    report_time: str
+    smtp_host: str
+    smtp_port: int
+    smtp_user: str
+    smtp_password: str
+    smtp_from: str
+    smtp_starttls: bool
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any]) -> Settings:
+        """Build settings from raw values (strings from the environment are converted by field type)."""
+        known = {f.name: f for f in dataclasses.fields(cls)}
+        missing = known.keys() - values.keys()
+        if missing:
+            raise SettingsError(f'settings.toml lacks: {", ".join(sorted(missing))}')
+        settings = cls(**{name: _convert(name, field.type, values[name]) for name, field in known.items()})
+        settings.check()
+        return settings
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == 'production'
+
+    @property
+    def data_path(self) -> Path:
+        """`data_dir` as an absolute path; a relative one is taken from the project folder."""
+        path = Path(self.data_dir)
+        return path if path.is_absolute() else PROJECT_DIR / path
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f'sqlite:///{self.data_path / "hsa.db"}'
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def check(self) -> None:
+        """Refuse settings the app cannot run safely with."""
+        if self.env not in ENVIRONMENTS:
+            raise SettingsError(f'env must be one of {", ".join(ENVIRONMENTS)}, not {self.env!r}')
+        if self.is_production and not self.storage_secret:
+            raise SettingsError(
+                'storage_secret is required in production: set HSA_STORAGE_SECRET to a long random value'
+            )
+        if self.bcrypt_rounds not in BCRYPT_ROUNDS:
+            raise SettingsError('bcrypt_rounds must be between 4 and 31')
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(f'timezone {self.timezone!r} is not a known IANA zone') from None
+        for key in ('day_start', 'day_end', 'reminder_time', 'report_time'):
+            _parse_clock(key, getattr(self, key))
+
+
+def get_settings() -> Settings:
+    """settings.toml (parsed once, cached) overlaid with HSA_* environment variables, read on every call."""
+    return Settings.from_mapping({**_file_values(), **_env_values()})
+
+
+def clock_time(value: str) -> time:
+    """'HH:MM' as a time of day."""
+    return _parse_clock('time', value)
+
+
+@functools.cache
+def _file_values() -> dict[str, Any]:
+    with SETTINGS_FILE.open('rb') as file:
+        groups = tomllib.load(file)
+    values: dict[str, Any] = {}
+    for group in groups.values():
+        duplicated = values.keys() & group.keys()
+        if duplicated:
+            raise SettingsError(f'settings.toml repeats keys across groups: {", ".join(sorted(duplicated))}')
+        values.update(group)
+    return values
+
+
+def _env_values() -> dict[str, str]:
+    names = {f.name for f in dataclasses.fields(Settings)}
+    return {
+        key[len(ENV_PREFIX) :].lower(): value
+        for key, value in os.environ.items()
+        if key.startswith(ENV_PREFIX) and key[len(ENV_PREFIX) :].lower() in names
+    }
+
+
+def _convert(name: str, kind: str, value: Any) -> Any:
+    if kind == 'bool':
+        return value if isinstance(value, bool) else _to_bool(name, str(value))
+    if kind == 'int':
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        try:
+            return int(str(value).strip())
+        except ValueError:
+            raise SettingsError(f'{name} must be a whole number, not {value!r}') from None
+    return str(value)
+
+
+def _to_bool(name: str, value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise SettingsError(f'{name} must be 1/0/true/false, not {value!r}')
+
+
+def _parse_clock(name: str, value: str) -> time:
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        raise SettingsError(f'{name} must be HH:MM, not {value!r}') from None
