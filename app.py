@@ -1,0 +1,89 @@
+"""Composition root: settings, database, pages and the server. `python app.py` (or `make run`) serves it.
+
+Everything with side effects runs in `app.on_startup`, reading settings at that moment, because the
+page tests re-run this file for every test.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import uuid
+
+from settings import get_settings
+
+# NiceGUI reads its storage folder when it is imported: point it into data_dir first.
+os.environ.setdefault('NICEGUI_STORAGE_PATH', str(get_settings().data_path / 'nicegui'))
+
+from nicegui import app, ui
+
+from models.db import dispose_engines
+from models.migrate import upgrade_to_head
+from pages import account, admin, auth, customer, professional
+
+log = logging.getLogger('hsa')
+for page_module in (auth, account, admin, customer, professional):
+    app.include_router(page_module.router)
+
+
+def start() -> None:
+    """Bring the database to the newest schema before the first page is served."""
+    settings = get_settings()
+    logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
+    if settings.migrate_on_startup:
+        upgrade_to_head()
+        log.info('database ready at %s', _redacted(settings.effective_database_url))
+
+
+def log_unexpected(error: Exception) -> None:
+    log.error('unexpected error: %r', error, exc_info=error)
+
+
+@app.on_page_exception
+def error_page(error: Exception) -> None:
+    reference = uuid.uuid4().hex[:8]
+    log.error('page failed (reference %s): %r', reference, error, exc_info=error)
+    with ui.column().classes('w-full items-center p-8 gap-2'):
+        ui.label('Something went wrong on our side.').classes('text-2xl')
+        ui.label(f'Please try again. If it keeps happening, tell support the reference {reference}.')
+        ui.link('Back to the start', '/')
+
+
+def storage_secret() -> str:
+    """The configured secret; in development, a random one kept in data_dir so restarts keep you signed in."""
+    settings = get_settings()
+    if settings.storage_secret:
+        return settings.storage_secret
+    path = settings.data_path / 'dev-storage-secret'
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _redacted(url: str) -> str:
+    return url.rsplit('@', maxsplit=1)[-1] if '@' in url else url
+
+
+app.on_startup(start)
+app.on_shutdown(dispose_engines)
+app.on_exception(log_unexpected)
+
+if __name__ in {'__main__', '__mp_main__'}:
+    settings = get_settings()
+    ui.run(
+        title='Household Services',
+        favicon='🏠',
+        host=settings.host,
+        port=settings.port,
+        reload=False,
+        show=False,
+        storage_secret=storage_secret(),
+        session_middleware_kwargs={
+            'https_only': settings.is_production,
+            'same_site': 'lax',
+            'max_age': settings.session_max_hours * 3600,
+        },
+    )

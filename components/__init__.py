@@ -1,0 +1,1 @@
+"""Reusable UI pieces: data and callbacks in, no I/O."""

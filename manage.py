@@ -1,0 +1,140 @@
+"""Operator command line: create-admin, reset-password, block, unblock, add-service, backup.
+
+Passwords are read from standard input (one line) or asked for at a prompt, never taken from argv,
+where they would land in shell history and process lists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sqlite3
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from models.db import dispose_engines
+from models.migrate import upgrade_to_head
+from services import ServiceError, catalog, session_scope, users
+from services import auth as auth_service
+from services.views import Actor, format_money
+from settings import SettingsError, get_settings
+
+OPERATOR = Actor.operator()
+
+
+class CommandError(Exception):
+    """A command could not do its job; the message says why."""
+
+
+def create_admin(args: argparse.Namespace) -> str:
+    password = read_password(confirm=True)
+    with session_scope(write=True) as session:
+        admin = users.create_admin(session, OPERATOR, name=args.name, email=args.email, password=password)
+    return f'Admin {admin.email} created. Sign in at /login.'
+
+
+def reset_password(args: argparse.Namespace) -> str:
+    password = read_password(confirm=True)
+    with session_scope(write=True) as session:
+        auth_service.reset_password(session, OPERATOR, email=args.email, new_password=password)
+    return f'Password of {args.email.lower()} reset; their sessions were ended.'
+
+
+def block(args: argparse.Namespace) -> str:
+    with session_scope(write=True) as session:
+        user_id = users.get_user_id(session, OPERATOR, email=args.email)
+        users.block_user(session, OPERATOR, user_id=user_id, reason=args.reason)
+    return f'{args.email.lower()} is blocked; their sessions were ended.'
+
+
+def unblock(args: argparse.Namespace) -> str:
+    with session_scope(write=True) as session:
+        user_id = users.get_user_id(session, OPERATOR, email=args.email)
+        users.unblock_user(session, OPERATOR, user_id=user_id)
+    return f'{args.email.lower()} is unblocked.'
+
+
+def add_service(args: argparse.Namespace) -> str:
+    with session_scope(write=True) as session:
+        service = catalog.create_service(
+            session,
+            OPERATOR,
+            name=args.name,
+            category=args.category,
+            base_price=args.price,
+            time_required=args.minutes,
+            description=args.description,
+        )
+    return f'Service "{service.name}" added ({format_money(service.base_price)}, {service.time_required} min).'
+
+
+def backup(args: argparse.Namespace) -> str:
+    url = make_url(get_settings().effective_database_url)
+    if url.get_backend_name() != 'sqlite':
+        raise CommandError('backup copies SQLite databases only; for PostgreSQL use pg_dump.')
+    target = Path(args.path)
+    if target.exists():
+        raise CommandError(f'{target} already exists; choose a new file name.')
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(url.database) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)  # consistent while the app keeps writing (a plain copy misses the WAL)
+    return f'Backed up to {target}.'
+
+
+def read_password(*, confirm: bool) -> str:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip('\n')
+    password = getpass.getpass('Password: ')
+    if confirm and getpass.getpass('Password again: ') != password:
+        raise CommandError('The two passwords differ.')
+    return password
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog='manage.py', description=__doc__.splitlines()[0])
+    commands = root.add_subparsers(dest='command', required=True)
+
+    def command(name: str, handler: Callable[[argparse.Namespace], str], help_: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    sub = command('create-admin', create_admin, 'create an admin (password from stdin or a prompt)')
+    sub.add_argument('--email', required=True)
+    sub.add_argument('--name', default='Admin')
+    command('reset-password', reset_password, "set a user's password (from stdin or a prompt)").add_argument(
+        '--email', required=True
+    )
+    sub = command('block', block, 'block a user and end their sessions')
+    sub.add_argument('--email', required=True)
+    sub.add_argument('--reason', required=True)
+    command('unblock', unblock, 'unblock a user').add_argument('--email', required=True)
+    sub = command('add-service', add_service, 'add a service to the catalogue')
+    sub.add_argument('--name', required=True)
+    sub.add_argument('--category', required=True)
+    sub.add_argument('--price', required=True, help='base price in rupees, e.g. 499 or 499.50')
+    sub.add_argument('--minutes', required=True, help='time required, in minutes')
+    sub.add_argument('--description', default='')
+    command('backup', backup, 'copy the SQLite database to PATH (online, consistent)').add_argument('path')
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        get_settings()
+        upgrade_to_head()
+        print(args.handler(args))
+    except (ServiceError, CommandError, SettingsError) as error:
+        print(f'error: {error}', file=sys.stderr)
+        return 1
+    finally:
+        dispose_engines()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

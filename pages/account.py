@@ -1,0 +1,103 @@
+"""`/account`: every signed-in user's profile and password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.responses import RedirectResponse
+from nicegui import APIRouter, run, ui
+
+from components.forms import clear_field_errors, show_field_error
+from components.frame import frame
+from components.profile import approval_banner
+from models.enums import Role
+from pages.viewer import Viewer, frame_options, guarded, require_viewer
+from services import ServiceError, ValidationError, auth, session_scope, users
+from services.views import Actor, ProfileView
+
+router = APIRouter()
+
+
+@router.page('/account', title='Account · Household Services')
+async def account_page() -> RedirectResponse | None:
+    viewer = await require_viewer()
+    if viewer.redirect:
+        return viewer.redirect
+    with session_scope() as session:
+        profile = users.get_profile(session, viewer.actor)
+    with frame('Account', **frame_options(viewer)):
+        approval_banner(profile.approval_state, profile.approval_reason)
+        _profile_card(viewer, profile)
+        _password_card(viewer)
+    return None
+
+
+def _profile_card(viewer: Viewer, profile: ProfileView) -> None:
+    @guarded(viewer)
+    async def save() -> None:
+        await _submit(form, _save_profile, viewer.actor, {name: el.value for name, el in form.items()})
+
+    with ui.card().classes('w-full max-w-xl gap-3'):
+        ui.label('Profile').classes('text-lg font-semibold').props('role=heading aria-level=2')
+        ui.label(f'Email: {profile.email}').classes('text-grey-8')
+        form: dict[str, ui.element] = {
+            'name': ui.input('Full name', value=profile.name),
+            'phone': ui.input('Phone', value=profile.phone, placeholder='+919876543210'),
+        }
+        if profile.role is Role.CUSTOMER:
+            form['address'] = ui.textarea('Default address', value=profile.address).props('autogrow')
+            form['pincode'] = ui.input('Default pincode', value=profile.pincode)
+        for name, element in form.items():
+            element.classes('w-full').mark(f'account-{name}')
+        ui.button('Save profile', on_click=save).mark('account-save')
+
+
+def _password_card(viewer: Viewer) -> None:
+    @guarded(viewer)
+    async def change() -> None:
+        clear_field_errors(form)
+        if form['new_password'].value != confirm.value:
+            show_field_error(form, 'new_password', 'The two new passwords differ.')
+            return
+        values = {'current_password': form['current_password'].value, 'new_password': form['new_password'].value}
+        if await _submit(form, _change_password, viewer.actor, values, token=viewer.token):
+            for element in (*form.values(), confirm):
+                element.value = ''
+
+    with ui.card().classes('w-full max-w-xl gap-3'):
+        ui.label('Password').classes('text-lg font-semibold').props('role=heading aria-level=2')
+        form: dict[str, ui.element] = {
+            'current_password': ui.input('Current password', password=True).props('autocomplete=current-password'),
+            'new_password': ui.input('New password', password=True).props('autocomplete=new-password'),
+        }
+        confirm = ui.input('New password again', password=True).props('autocomplete=new-password')
+        for name, element in (*form.items(), ('confirm', confirm)):
+            element.classes('w-full').mark(f'account-{name}')
+        ui.label('Changing it signs you out everywhere else.').classes('text-sm text-grey-7')
+        ui.button('Change password', on_click=change).mark('account-change-password')
+
+
+async def _submit(form: dict[str, ui.element], unit: Any, actor: Actor, values: dict[str, Any], **extra: Any) -> bool:
+    clear_field_errors(form)
+    try:
+        message = await run.io_bound(unit, actor, values, **extra)
+    except ValidationError as error:
+        if not show_field_error(form, error.field, str(error)):
+            ui.notify(str(error), type='negative', position='top')
+        return False
+    except ServiceError as error:
+        ui.notify(str(error), type='negative', position='top')
+        return False
+    ui.notify(message, type='positive', position='top')
+    return True
+
+
+def _save_profile(actor: Actor, values: dict[str, Any]) -> str:
+    with session_scope(write=True) as session:
+        users.update_profile(session, actor, **values)
+    return 'Profile saved.'
+
+
+def _change_password(actor: Actor, values: dict[str, Any], *, token: str) -> str:
+    auth.change_password(actor, token=token, **values)
+    return 'Password changed. Your other sessions were signed out.'

@@ -1,0 +1,163 @@
+"""Sign-in, sign-up and sign-out pages, and `/`, which sends you to your role's home."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import APIRouter, app, run, ui
+
+from components.forms import clear_field_errors, show_field_error
+from components.frame import public_frame
+from pages.viewer import TOKEN_KEY, home_path, require_viewer, safe_redirect
+from services import ServiceError, ValidationError, auth, catalog, session_scope, users
+from services.views import ServiceRow, SignedIn
+
+router = APIRouter()
+
+
+@router.page('/', title='Household Services')
+async def index_page() -> RedirectResponse:
+    viewer = await require_viewer()
+    return RedirectResponse(home_path(viewer.actor))
+
+
+@router.page('/login', title='Sign in · Household Services')
+async def login_page(request: Request, redirect_to: str = '/') -> RedirectResponse | None:
+    viewer = await require_viewer()
+    target = safe_redirect(redirect_to)
+    if viewer.actor is not None:
+        return RedirectResponse(target if target != '/' else home_path(viewer.actor))
+    storage = app.storage.user  # this browser's storage, captured while the request is ours
+    client_ip, user_agent = _client_of(request)
+
+    async def submit() -> None:
+        try:
+            signed_in = await run.io_bound(
+                auth.sign_in, email.value, password.value, client_ip=client_ip, user_agent=user_agent
+            )
+        except ServiceError as error:
+            password.value = ''
+            ui.notify(str(error), type='negative', position='top')
+            return
+        _remember(storage, signed_in)
+        ui.navigate.to(target if target != '/' else home_path(signed_in.actor))
+
+    with public_frame('Sign in'):
+        email = ui.input('Email').props('type=email autocomplete=username autofocus').classes('w-full')
+        email.mark('login-email')
+        password = ui.input('Password', password=True, password_toggle_button=True)
+        password.props('autocomplete=current-password').classes('w-full').mark('login-password')
+        password.on('keydown.enter', submit)
+        ui.button('Sign in', on_click=submit).classes('w-full').mark('login-submit')
+        with ui.row().classes('w-full justify-center gap-1 text-sm'):
+            ui.label('New here?')
+            ui.link('Create an account', '/register').mark('login-register-link')
+    return None
+
+
+@router.page('/register', title='Create an account · Household Services')
+async def register_page(request: Request) -> RedirectResponse | None:
+    viewer = await require_viewer()
+    if viewer.actor is not None:
+        return RedirectResponse(home_path(viewer.actor))
+    storage = app.storage.user
+    client_ip, user_agent = _client_of(request)
+    with session_scope() as session:
+        services = catalog.list_services(session)
+
+    async def submit(kind: str, form: dict[str, ui.element]) -> None:
+        clear_field_errors(form)
+        values = {name: element.value for name, element in form.items()}
+        try:
+            signed_in = await run.io_bound(_sign_up_and_in, kind, values, client_ip, user_agent)
+        except ValidationError as error:
+            if not show_field_error(form, error.field, str(error)):
+                ui.notify(str(error), type='negative', position='top')
+            return
+        except ServiceError as error:
+            ui.notify(str(error), type='negative', position='top')
+            return
+        _remember(storage, signed_in)
+        ui.navigate.to(home_path(signed_in.actor))
+
+    with public_frame('Create an account'):
+        with ui.tabs().classes('w-full') as tabs:
+            customer_tab = ui.tab('customer', 'I need a service').mark('register-tab-customer')
+            professional_tab = ui.tab('professional', 'I offer a service').mark('register-tab-professional')
+        with ui.tab_panels(tabs, value=customer_tab).classes('w-full'):
+            with ui.tab_panel(customer_tab).classes('p-0 gap-3'):
+                form = _person_inputs('customer')
+                form['address'] = ui.textarea('Address').props('autogrow').classes('w-full').mark('customer-address')
+                form['pincode'] = ui.input('Pincode').props('inputmode=numeric maxlength=6').classes('w-full')
+                form['pincode'].mark('customer-pincode')
+                ui.button('Create customer account', on_click=lambda f=form: submit('customer', f)).classes(
+                    'w-full'
+                ).mark('customer-submit')
+            with ui.tab_panel(professional_tab).classes('p-0 gap-3'):
+                _professional_form(services, submit)
+        with ui.row().classes('w-full justify-center gap-1 text-sm'):
+            ui.label('Already have an account?')
+            ui.link('Sign in', '/login')
+    return None
+
+
+@router.page('/logout', title='Signing out')
+def logout_page() -> RedirectResponse:
+    storage = app.storage.user
+    token = storage.get(TOKEN_KEY, '')
+    if token:
+        with session_scope(write=True) as session:
+            auth.sign_out(session, token)
+        del storage[TOKEN_KEY]
+    return RedirectResponse('/login')
+
+
+def _professional_form(services: list[ServiceRow], submit: Any) -> None:
+    if not services:
+        ui.label('No services are offered yet, so professionals cannot sign up. Please check back soon.')
+        return
+    form = _person_inputs('professional')
+    form['service_id'] = ui.select({s.id: f'{s.name} ({s.category})' for s in services}, label='Service you offer')
+    form['service_id'].classes('w-full').mark('professional-service')
+    form['experience_years'] = ui.number('Experience (years)', min=0, max=70, step=1, precision=0)
+    form['experience_years'].classes('w-full').mark('professional-experience')
+    form['description'] = ui.textarea('About your work').props('autogrow').classes('w-full')
+    form['description'].mark('professional-description')
+    form['pincodes'] = ui.input('Pincodes you serve', placeholder='560001, 560002').classes('w-full')
+    form['pincodes'].mark('professional-pincodes')
+    ui.label('An admin reviews every professional before they can take requests.').classes('text-sm text-grey-7')
+    ui.button('Create professional account', on_click=lambda: submit('professional', form)).classes('w-full').mark(
+        'professional-submit'
+    )
+
+
+def _person_inputs(kind: str) -> dict[str, ui.element]:
+    form: dict[str, ui.element] = {
+        'name': ui.input('Full name').props('autocomplete=name'),
+        'email': ui.input('Email').props('type=email autocomplete=email'),
+        'phone': ui.input('Phone' if kind == 'professional' else 'Phone (optional)', placeholder='+919876543210'),
+        'password': ui.input('Password', password=True, password_toggle_button=True).props(
+            'autocomplete=new-password hint="8+ characters, not a common password"'
+        ),
+    }
+    for name, element in form.items():
+        element.classes('w-full').mark(f'{kind}-{name}')
+    return form
+
+
+def _sign_up_and_in(kind: str, values: dict[str, Any], client_ip: str, user_agent: str) -> SignedIn:
+    with session_scope(write=True) as session:
+        sign_up = users.sign_up_professional if kind == 'professional' else users.sign_up_customer
+        sign_up(session, **values)
+    return auth.sign_in(values['email'], values['password'], client_ip=client_ip, user_agent=user_agent)
+
+
+def _remember(storage: Any, signed_in: SignedIn) -> None:
+    storage[TOKEN_KEY] = signed_in.token
+
+
+def _client_of(request: Request) -> tuple[str, str]:
+    # The peer address, never X-Forwarded-For: a header anyone can forge must not steer the throttle.
+    return (request.client.host if request.client else ''), request.headers.get('user-agent', '')

@@ -1,0 +1,27 @@
+"""The customer's workspace (`/customer/...`)."""
+
+from __future__ import annotations
+
+from fastapi.responses import RedirectResponse
+from nicegui import APIRouter, ui
+
+from components.catalog import service_table
+from components.frame import frame
+from models.enums import Role
+from pages.viewer import frame_options, require_viewer
+from services import catalog, session_scope
+
+router = APIRouter(prefix='/customer')
+
+
+@router.page('', title='Services · Household Services')
+async def home_page() -> RedirectResponse | None:
+    viewer = await require_viewer(Role.CUSTOMER)
+    if viewer.redirect:
+        return viewer.redirect
+    with session_scope() as session:
+        services = catalog.list_services(session)
+    with frame('Services', **frame_options(viewer)):
+        ui.label(f'Hello, {viewer.actor.name}. These are the services on offer.').mark('customer-welcome')
+        service_table(services)
+    return None

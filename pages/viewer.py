@@ -1,0 +1,113 @@
+"""Who is looking at a page: resolved once when the page is built, re-validated on every click.
+
+The raw session token is the only thing we keep in `app.storage.user`; it is read when a page is
+built (the request is this browser's) and never inside refreshes or event callbacks.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, ParamSpec, TypeVar
+from urllib.parse import quote, urlsplit
+
+from fastapi.responses import RedirectResponse
+from nicegui import app, run, ui
+
+from components.frame import NavItem
+from models.enums import Role
+from services import auth, session_scope, users
+from services.views import Actor
+
+TOKEN_KEY = 'session_token'
+HOME = {Role.ADMIN: '/admin', Role.CUSTOMER: '/customer', Role.PROFESSIONAL: '/professional'}
+_SAFE_PATH = re.compile(r'^/(?![/\\])[A-Za-z0-9/_\-.~%?=&]*$')
+P = ParamSpec('P')
+T = TypeVar('T')
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    actor: Actor | None
+    token: str = ''
+    redirect: RedirectResponse | None = None
+
+
+async def require_viewer(*roles: Role) -> Viewer:
+    """The signed-in actor, or a redirect: to /login (coming back here after) when nobody valid is
+    signed in, to their own home when their role may not see this page."""
+    token = app.storage.user.get(TOKEN_KEY, '')
+    actor = await run.io_bound(auth.authenticate, token) if token else None
+    if actor is None:
+        request = ui.context.client.request
+        here = request.url.path + (f'?{request.url.query}' if request.url.query else '')
+        return Viewer(None, redirect=RedirectResponse(f'/login?redirect_to={quote(here, safe="")}'))
+    if roles and actor.role not in roles:
+        return Viewer(actor, token, RedirectResponse(home_path(actor)))
+    return Viewer(actor, token)
+
+
+def guarded(viewer: Viewer) -> Callable[[Callable[P, T]], Callable[P, Awaitable[T | None]]]:
+    """Wrap an event handler so it first re-validates the captured viewer: a user who was blocked or
+    signed out elsewhere since the page was built goes to /login instead of acting."""
+
+    def decorate(handler: Callable[P, T]) -> Callable[P, Awaitable[T | None]]:
+        @functools.wraps(handler)
+        async def checked(*args: P.args, **kwargs: P.kwargs) -> T | None:
+            current = await run.io_bound(auth.authenticate, viewer.token)
+            if current is None or viewer.actor is None or current.id != viewer.actor.id:
+                ui.navigate.to('/login')
+                return None
+            result = handler(*args, **kwargs)
+            return await result if inspect.isawaitable(result) else result
+
+        return checked
+
+    return decorate
+
+
+def home_path(actor: Actor | None) -> str:
+    return HOME[actor.role] if actor else '/login'
+
+
+def safe_redirect(target: Any) -> str:
+    """Only a same-site path (not '//host', not a scheme, no backslashes) is followed; else '/'."""
+    if not isinstance(target, str) or not _SAFE_PATH.match(target):
+        return '/'
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else '/'
+
+
+def nav_for(actor: Actor) -> list[NavItem]:
+    home = {
+        Role.ADMIN: NavItem('Dashboard', '/admin', 'dashboard'),
+        Role.CUSTOMER: NavItem('Services', '/customer', 'home_repair_service'),
+        Role.PROFESSIONAL: NavItem('My work', '/professional', 'work'),
+    }[actor.role]
+    return [home, NavItem('Account', '/account', 'manage_accounts')]
+
+
+def frame_options(viewer: Viewer) -> dict[str, Any]:
+    """Everything the page frame needs about the viewer, with its callbacks bound to the service layer."""
+    actor = viewer.actor
+    assert actor is not None  # pages call this only after require_viewer succeeded
+
+    @guarded(viewer)
+    async def save_dark(dark: bool) -> None:
+        await run.io_bound(_save_dark, actor, dark)
+
+    return {
+        'nav_items': nav_for(actor),
+        'user_name': actor.name,
+        'on_sign_out': lambda: ui.navigate.to('/logout'),
+        'dark': actor.prefers_dark,
+        'on_dark_change': save_dark,
+    }
+
+
+def _save_dark(actor: Actor, dark: bool) -> None:
+    with session_scope(write=True) as session:
+        users.set_dark_mode(session, actor, dark=dark)

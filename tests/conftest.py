@@ -1,0 +1,53 @@
+"""Every test gets its own data_dir holding a copy of a migrated template database (SQLite).
+
+Service tests also run against PostgreSQL when it answers on 127.0.0.1:5432 (tests/services/conftest.py).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from models.db import dispose_engines
+from models.migrate import upgrade_to_head
+from tests import postgres
+
+TEST_ENV = {
+    'HSA_ENV': 'development',
+    'HSA_BCRYPT_ROUNDS': '4',
+    'HSA_MIGRATE_ON_STARTUP': '0',
+    'HSA_STORAGE_SECRET': 'test storage secret',
+}
+
+
+@pytest.fixture(scope='session')
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file per test worker; copying it is far faster than migrating per test."""
+    path = tmp_path_factory.mktemp('template') / 'hsa.db'
+    upgrade_to_head(f'sqlite:///{path}')
+    dispose_engines()
+    return path
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template_db: Path) -> Iterator[Path]:
+    for key, value in TEST_ENV.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv('HSA_DATA_DIR', str(tmp_path))
+    monkeypatch.delenv('HSA_DATABASE_URL', raising=False)
+    shutil.copy(template_db, tmp_path / 'hsa.db')
+    yield tmp_path
+    dispose_engines()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not postgres.answers():
+        terminalreporter.write_sep('!', 'PostgreSQL leg SKIPPED', red=True, bold=True)
+        terminalreporter.write_line(
+            f'Nothing answered at {postgres.ADMIN_DSN}: the service tests ran on SQLite only. '
+            'Start PostgreSQL (see README) to run them on both databases.',
+            red=True,
+        )

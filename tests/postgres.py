@@ -1,0 +1,19 @@
+"""Is the machine's PostgreSQL there? Probed once per test process."""
+
+from __future__ import annotations
+
+import functools
+import os
+
+import psycopg
+
+ADMIN_DSN = os.environ.get('HSA_TEST_PG_DSN', 'postgresql://postgres@127.0.0.1:5432/postgres')
+
+
+@functools.cache
+def answers() -> bool:
+    try:
+        with psycopg.connect(ADMIN_DSN, connect_timeout=2):
+            return True
+    except psycopg.Error:
+        return False
