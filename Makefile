@@ -1,0 +1,36 @@
+# make run   installs what the app needs and serves it on the embedded defaults (SQLite, no Redis).
+# make test  installs what the tests need, lints, and runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.DEFAULT_GOAL := run
+.PHONY: run test lint format
+
+$(BIN)/python:
+	bash scripts/system-packages.sh run
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-run: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/python
+	bash scripts/system-packages.sh test
+	$(BIN)/python -m pip install -q -r requirements-test.txt
+	touch $@ $(VENV)/.installed-run
+
+run: $(VENV)/.installed-run
+	HSA_ENV=development $(BIN)/python app.py
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	bash scripts/start-services.sh
+	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .

@@ -1,0 +1,206 @@
+"""`/account`: profile and password changes, their refusals, and re-validation of the viewer on every click."""
+
+from __future__ import annotations
+
+import pytest
+from nicegui.testing import User
+
+from services import InvalidCredentials, auth, clock, session_scope, users
+from services.views import Actor
+from tests.factories import PASSWORD, block, make_admin, make_customer, make_professional
+
+NEW_PASSWORD = 'purple elephant ladder'
+
+
+def path_of(user: User) -> str:
+    """The path of the page the simulated browser shows now (after any redirects)."""
+    return user.client.request.url.path
+
+
+async def open_account(user: User, actor: Actor, password: str = PASSWORD) -> None:
+    """Sign in through the login page, which sends the user on to /account."""
+    await user.open('/login?redirect_to=%2Faccount')
+    await user.should_see(marker='login-submit')
+    user.find(marker='login-email').type(actor.email)
+    user.find(marker='login-password').type(password)
+    user.find(marker='login-submit').click()
+    await user.should_see(marker='account-save')
+    assert path_of(user) == '/account'
+
+
+def profile_of(actor: Actor):
+    with session_scope() as session:
+        return users.get_profile(session, actor)
+
+
+def set_field(user: User, marker: str, value: str) -> None:
+    user.find(marker=marker).clear().type(value)
+
+
+def field_error(user: User, marker: str) -> str | None:
+    element = user.find(marker=marker).elements.pop()
+    return element.props.get('error-message') if element.props.get('error') else None
+
+
+async def change_password(user: User, current: str, new: str, confirm: str | None = None) -> None:
+    set_field(user, 'account-current_password', current)
+    set_field(user, 'account-new_password', new)
+    set_field(user, 'account-confirm', new if confirm is None else confirm)
+    user.find(marker='account-change-password').click()
+
+
+# --- profile ----------------------------------------------------------------------------------------------------
+
+
+async def test_customer_sees_their_profile(user: User) -> None:
+    customer = make_customer(name='Asha', address='5 Park Street', pincode='700016', phone='+919800000001')
+    await open_account(user, customer)
+    await user.should_see(f'Email: {customer.email}')
+    values = {m: user.find(marker=f'account-{m}').elements.pop().value for m in ('name', 'phone', 'address', 'pincode')}
+    assert values == {'name': 'Asha', 'phone': '+919800000001', 'address': '5 Park Street', 'pincode': '700016'}
+
+
+async def test_profile_save_changes_the_name_shown(user: User) -> None:
+    customer = make_customer(name='Old Name')
+    await open_account(user, customer)
+    set_field(user, 'account-name', 'New Name')
+    set_field(user, 'account-address', '9 Brigade Road')
+    user.find(marker='account-save').click()
+    await user.should_see('Profile saved.')
+    assert (profile_of(customer).name, profile_of(customer).address) == ('New Name', '9 Brigade Road')
+    await user.open('/account')
+    await user.should_see(marker='account-save')
+    assert user.find(marker='frame-user-name').elements.pop().text == 'New Name'
+    assert user.find(marker='account-name').elements.pop().value == 'New Name'
+
+
+async def test_profile_save_with_bad_pincode_shows_the_field_error(user: User) -> None:
+    customer = make_customer(pincode='560001')
+    await open_account(user, customer)
+    set_field(user, 'account-name', 'Changed')
+    set_field(user, 'account-pincode', '56001')
+    user.find(marker='account-save').click()
+    await user.should_see('A pincode is 6 digits and does not start with 0.')
+    assert field_error(user, 'account-pincode') == 'A pincode is 6 digits and does not start with 0.'
+    await user.should_not_see('Profile saved.')
+    assert (profile_of(customer).name, profile_of(customer).pincode) == (customer.name, '560001')
+
+
+async def test_fixing_the_field_clears_its_error(user: User) -> None:
+    customer = make_customer()
+    await open_account(user, customer)
+    set_field(user, 'account-phone', '12345')
+    user.find(marker='account-save').click()
+    await user.should_see('country code')
+    assert field_error(user, 'account-phone') is not None
+    set_field(user, 'account-phone', '+919811111111')
+    user.find(marker='account-save').click()
+    await user.should_see('Profile saved.')
+    assert field_error(user, 'account-phone') is None
+    assert profile_of(customer).phone == '+919811111111'
+
+
+async def test_professional_account_has_no_address_and_shows_approval(user: User) -> None:
+    professional = make_professional()
+    await open_account(user, professional)
+    await user.should_see(marker='approval-pending')
+    await user.should_not_see(marker='account-address')
+    await user.should_not_see(marker='account-pincode')
+    set_field(user, 'account-phone', '')
+    user.find(marker='account-save').click()
+    await user.should_see('Phone is required.')
+    assert profile_of(professional).phone == '+919876543210'
+
+
+async def test_admin_account_page_opens(user: User) -> None:
+    admin = make_admin(name='Root Admin')
+    await open_account(user, admin)
+    await user.should_see(f'Email: {admin.email}')
+    await user.should_not_see(marker='account-address')
+
+
+# --- password ---------------------------------------------------------------------------------------------------
+
+
+async def test_password_change_succeeds_and_clears_the_form(user: User) -> None:
+    customer = make_customer()
+    await open_account(user, customer)
+    await change_password(user, PASSWORD, NEW_PASSWORD)
+    await user.should_see('Password changed')
+    for marker in ('account-current_password', 'account-new_password', 'account-confirm'):
+        assert user.find(marker=marker).elements.pop().value == ''
+    assert auth.sign_in(customer.email, NEW_PASSWORD, client_ip='10.0.0.2').actor.id == customer.id
+    with pytest.raises(InvalidCredentials):
+        auth.sign_in(customer.email, PASSWORD, client_ip='10.0.0.2')
+    await user.open('/customer')  # this session was kept
+    await user.should_see(marker='customer-welcome')
+
+
+async def test_password_change_with_wrong_current_password_is_refused(user: User) -> None:
+    customer = make_customer()
+    await open_account(user, customer)
+    await change_password(user, 'not my password', NEW_PASSWORD)
+    await user.should_see('Your current password is incorrect.')
+    assert field_error(user, 'account-current_password') == 'Your current password is incorrect.'
+    await user.should_not_see('Password changed')
+    assert auth.sign_in(customer.email, PASSWORD, client_ip='10.0.0.2').actor.id == customer.id
+
+
+async def test_password_change_with_mismatched_confirmation_is_refused(user: User) -> None:
+    customer = make_customer()
+    await open_account(user, customer)
+    await change_password(user, PASSWORD, NEW_PASSWORD, confirm=NEW_PASSWORD + '!')
+    await user.should_see('differ')
+    assert field_error(user, 'account-new_password') == 'The two new passwords differ.'
+    await user.should_not_see('Password changed')
+    assert auth.sign_in(customer.email, PASSWORD, client_ip='10.0.0.2').actor.id == customer.id
+
+
+async def test_weak_new_password_is_refused_on_its_field(user: User) -> None:
+    customer = make_customer()
+    await open_account(user, customer)
+    await change_password(user, PASSWORD, 'short')
+    await user.should_see('at least')
+    assert 'at least' in (field_error(user, 'account-new_password') or '')
+    assert auth.sign_in(customer.email, PASSWORD, client_ip='10.0.0.2').actor.id == customer.id
+
+
+async def test_password_change_signs_out_the_other_sessions(create_user) -> None:
+    customer = make_customer()
+    here, elsewhere = create_user(), create_user()
+    await open_account(elsewhere, customer)
+    await open_account(here, customer)
+    await change_password(here, PASSWORD, NEW_PASSWORD)
+    await here.should_see('Password changed')
+    await elsewhere.open('/customer')
+    await elsewhere.should_see(marker='login-submit')
+    assert path_of(elsewhere) == '/login'
+    await here.open('/customer')
+    await here.should_see(marker='customer-welcome')
+
+
+# --- the viewer is re-checked on every click --------------------------------------------------------------------
+
+
+async def test_blocked_user_next_click_goes_to_login(user: User) -> None:
+    customer = make_customer(name='Before Block')
+    await open_account(user, customer)
+    block(customer)
+    set_field(user, 'account-name', 'After Block')
+    user.find(marker='account-save').click()
+    await user.should_see(marker='login-submit')
+    assert path_of(user) == '/login'
+    await user.should_not_see('Profile saved.')
+    assert profile_of(customer).name == 'Before Block'
+
+
+async def test_user_signed_out_elsewhere_next_click_goes_to_login(user: User) -> None:
+    customer = make_customer()
+    await open_account(user, customer)
+    with session_scope(write=True) as session:
+        assert auth.revoke_sessions(session, user_id=customer.id, reason='signed out', now=clock.now()) == 1
+    await change_password(user, PASSWORD, NEW_PASSWORD)
+    await user.should_see(marker='login-submit')
+    assert path_of(user) == '/login'
+    await user.should_not_see('Password changed')
+    assert auth.sign_in(customer.email, PASSWORD, client_ip='10.0.0.2').actor.id == customer.id

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from settings import Settings, SettingsError, _file_values, get_settings
+
+
+def test_file_defaults_are_the_documented_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in ('HSA_ENV', 'HSA_BCRYPT_ROUNDS', 'HSA_MIGRATE_ON_STARTUP', 'HSA_DATA_DIR'):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv('HSA_STORAGE_SECRET', 'x')
+    settings = get_settings()
+    assert (settings.env, settings.host, settings.port, settings.data_dir) == ('production', '127.0.0.1', 8080, 'var')
+    assert (settings.session_idle_minutes, settings.session_max_hours) == (30, 12)
+    assert (settings.signin_account_failures, settings.signin_address_failures, settings.signin_window_minutes) == (
+        5,
+        20,
+        15,
+    )
+    assert (settings.waiting_alert_minutes, settings.auto_close_days, settings.review_window_days) == (120, 7, 30)
+    assert (settings.cancel_cutoff_hours, settings.reminder_time, settings.report_time) == (24, '18:00', '08:00')
+    assert settings.zone == ZoneInfo('Asia/Kolkata')
+    assert settings.redis_url == ''
+
+
+def test_environment_overrides_are_read_on_every_call(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    monkeypatch.setenv('HSA_PORT', '9001')
+    assert get_settings().port == 9001
+    monkeypatch.setenv('HSA_PORT', '9002')
+    monkeypatch.setenv('HSA_DATA_DIR', str(tmp_path / 'other'))
+    settings = get_settings()
+    assert settings.port == 9002
+    assert settings.effective_database_url == f'sqlite:///{tmp_path / "other" / "hsa.db"}'
+
+
+def test_explicit_database_url_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('HSA_DATABASE_URL', 'postgresql+psycopg://db/hsa')
+    assert get_settings().effective_database_url == 'postgresql+psycopg://db/hsa'
+
+
+@pytest.mark.parametrize(
+    ('raw', 'expected'), [('1', True), ('true', True), ('0', False), ('false', False), ('', False)]
+)
+def test_booleans_accept_one_zero_true_false(monkeypatch: pytest.MonkeyPatch, raw: str, expected: bool) -> None:
+    monkeypatch.setenv('HSA_DEMO_DATA', raw)
+    assert get_settings().demo_data is expected
+
+
+def test_empty_value_means_empty(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('HSA_SMTP_FROM', '')
+    assert get_settings().smtp_from == ''
+
+
+def test_production_refuses_a_missing_storage_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('HSA_ENV', 'production')
+    monkeypatch.setenv('HSA_STORAGE_SECRET', '')
+    with pytest.raises(SettingsError, match='storage_secret is required in production'):
+        get_settings()
+
+
+@pytest.mark.parametrize(
+    ('key', 'value', 'message'),
+    [
+        ('HSA_PORT', 'eighty', 'port must be a whole number'),
+        ('HSA_NATIVE', 'maybe', 'native must be 1/0/true/false'),
+        ('HSA_ENV', 'staging', 'env must be one of'),
+        ('HSA_TIMEZONE', 'Mars/Olympus', 'not a known IANA zone'),
+        ('HSA_BCRYPT_ROUNDS', '3', 'bcrypt_rounds'),
+        ('HSA_DAY_START', '8am', 'day_start must be HH:MM'),
+    ],
+)
+def test_malformed_settings_are_refused_with_the_key_named(
+    monkeypatch: pytest.MonkeyPatch, key: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(key, value)
+    with pytest.raises(SettingsError, match=message):
+        get_settings()
+
+
+def test_unknown_hsa_variables_are_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('HSA_NOT_A_SETTING', 'x')
+    assert not hasattr(get_settings(), 'not_a_setting')
+
+
+def test_every_settings_field_has_a_default_in_the_file() -> None:
+    assert set(_file_values()) == set(Settings.__dataclass_fields__)
+
+
+def test_settings_are_frozen() -> None:
+    with pytest.raises(AttributeError):
+        get_settings().port = 1  # type: ignore[misc]
