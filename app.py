@@ -21,6 +21,7 @@ from nicegui import app, ui
 from models.db import dispose_engines
 from models.migrate import upgrade_to_head
 from pages import account, admin, auth, customer, professional
+from services import logs
 
 log = logging.getLogger('hsa')
 for page_module in (auth, account, admin, customer, professional):
@@ -30,7 +31,7 @@ for page_module in (auth, account, admin, customer, professional):
 def start() -> None:
     """Bring the database to the newest schema before the first page is served."""
     settings = get_settings()
-    logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
+    logs.configure()
     if settings.migrate_on_startup:
         upgrade_to_head()
         log.info('database ready at %s', _redacted(settings.effective_database_url))

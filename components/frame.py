@@ -40,12 +40,15 @@ def frame(
         )
         ui.label('Household Services').classes('text-lg font-bold max-sm:hidden')
         ui.space()
-        ui.label(user_name).classes('text-sm').mark('frame-user-name')
+        ui.label(user_name).classes('text-sm truncate max-w-[40vw]').mark('frame-user-name')
         ui.button(icon='dark_mode', on_click=toggle_dark).props(
             'flat round color=white aria-label="Toggle dark mode"'
         ).mark('frame-dark-toggle')
-        ui.button('Sign out', icon='logout', on_click=on_sign_out).props('flat color=white').mark('frame-sign-out')
-    with ui.left_drawer(value=True, bordered=True).props('width=220 breakpoint=800') as drawer:
+        with ui.button(icon='logout', on_click=on_sign_out).props('flat color=white aria-label="Sign out"') as sign_out:
+            ui.label('Sign out').classes('ml-2 max-sm:hidden')
+        sign_out.mark('frame-sign-out')
+    # value=None: open beside the content on wide screens, closed (behind the menu button) on phones
+    with ui.left_drawer(value=None, bordered=True).props('width=220 breakpoint=800') as drawer:
         with ui.column().classes('w-full gap-1 pt-2').props('role=navigation aria-label="Main"'):
             for item in nav_items:
                 with ui.link(target=item.path).classes('flex items-center gap-3 px-3 py-2 rounded no-underline'):

@@ -39,7 +39,7 @@ def _profile_card(viewer: Viewer, profile: ProfileView) -> None:
 
     with ui.card().classes('w-full max-w-xl gap-3'):
         ui.label('Profile').classes('text-lg font-semibold').props('role=heading aria-level=2')
-        ui.label(f'Email: {profile.email}').classes('text-grey-8')
+        ui.label(f'Email: {profile.email}')
         form: dict[str, ui.element] = {
             'name': ui.input('Full name', value=profile.name),
             'phone': ui.input('Phone', value=profile.phone, placeholder='+919876543210'),

@@ -26,5 +26,5 @@ async def home_page() -> RedirectResponse | None:
         with ui.card().classes('w-full'):
             ui.label(f'{profile.service_name} · {profile.experience_years} years of experience')
             ui.label(f'Pincodes you serve: {", ".join(profile.pincodes)}')
-            ui.label(profile.description).classes('whitespace-pre-line text-grey-8')
+            ui.label(profile.description).classes('whitespace-pre-line')
     return None
