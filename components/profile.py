@@ -9,12 +9,12 @@ from models.enums import ApprovalState
 _BANNER = {
     ApprovalState.PENDING: (
         'hourglass_top',
-        'bg-amber-2 text-amber-10',
+        'bg-amber-2 text-grey-10',
         'Your profile is awaiting approval. An admin reviews every professional; you can take requests '
         'once you are approved.',
     ),
-    ApprovalState.APPROVED: ('verified', 'bg-green-2 text-green-10', 'You are approved and can take requests.'),
-    ApprovalState.REJECTED: ('error', 'bg-red-2 text-red-10', 'Your profile was not approved.'),
+    ApprovalState.APPROVED: ('verified', 'bg-green-2 text-grey-10', 'You are approved and can take requests.'),
+    ApprovalState.REJECTED: ('error', 'bg-red-2 text-grey-10', 'Your profile was not approved.'),
 }
 
 

@@ -18,7 +18,12 @@ fi
 have_python_venv || missing+=(python3-venv)
 
 case "$target" in
-  run | test) ;;
+  run) ;;
+  test)
+    # Browser tests drive Debian's Chromium through its own driver.
+    [ -x /usr/bin/chromium ] || missing+=(chromium)
+    [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+    ;;
   *) echo "error: unknown target '$target' (run or test)" >&2; exit 2 ;;
 esac
 

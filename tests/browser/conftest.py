@@ -1,0 +1,156 @@
+"""Real Chromium against the real app: `python app.py` in a subprocess on a free port, its own data_dir."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / 'screenshots'
+CHROMIUM, CHROMEDRIVER = '/usr/bin/chromium', '/usr/bin/chromedriver'
+CHROMIUM_FLAGS = (
+    '--headless=new',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-dev-shm-usage',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--window-size=1280,900',
+)
+
+
+@dataclass
+class Server:
+    url: str
+    env: dict[str, str]
+
+    def manage(self, *args: str, stdin: str = '') -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, 'manage.py', *args],
+            cwd=ROOT,
+            env=self.env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        )
+
+
+@pytest.fixture
+def server(data_dir: Path) -> Iterator[Server]:
+    port = _free_port()
+    # Without pytest's variables: NiceGUI would otherwise think it runs inside a test and not serve.
+    env = {key: value for key, value in os.environ.items() if not key.startswith(('PYTEST_', 'NICEGUI_'))}
+    env |= {'HSA_PORT': str(port), 'HSA_MIGRATE_ON_STARTUP': '1', 'HSA_BCRYPT_ROUNDS': '4'}
+    (data_dir / 'hsa.db').unlink()  # start from nothing, as a fresh clone does
+    process = subprocess.Popen(
+        [sys.executable, 'app.py'], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        _wait_for_port(port, process)
+        yield Server(f'http://127.0.0.1:{port}', env)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def browser() -> Iterator[WebDriver]:
+    if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
+        pytest.fail('Chromium is missing: run `apt-get install -y chromium chromium-driver` (make test does it).')
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.implicitly_wait(5)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+class Page:
+    """Small helpers over Selenium that find Quasar inputs by their visible label."""
+
+    def __init__(self, driver: WebDriver, base: str) -> None:
+        self.driver, self.base = driver, base
+
+    def open(self, path: str) -> None:
+        self.driver.get(self.base + path)
+
+    def fill(self, label: str, text: str) -> None:
+        field = self.driver.find_element(
+            By.XPATH, f"(//label[.//div[normalize-space()='{label}']])[last()]//*[self::input or self::textarea]"
+        )
+        field.clear()
+        field.send_keys(text)
+
+    def click(self, text: str) -> None:
+        self.driver.find_element(
+            By.XPATH,
+            f"//*[self::button or @role='tab'][.//*[normalize-space()='{text}'] or normalize-space()='{text}']",
+        ).click()
+
+    def press(self, aria_label: str) -> None:
+        self.driver.find_element(By.CSS_SELECTOR, f'[aria-label="{aria_label}"]').click()
+
+    def choose(self, label: str, option: str) -> None:
+        self.driver.find_element(By.XPATH, f"//label[.//div[normalize-space()='{label}']]").click()
+        self.driver.find_element(
+            By.XPATH, f"//div[contains(@class,'q-item')][.//*[contains(text(),'{option}')]]"
+        ).click()
+
+    def wait_for_path(self, path: str) -> None:
+        WebDriverWait(self.driver, 10).until(expected_conditions.url_to_be(self.base + path))
+
+    def wait_for_text(self, text: str) -> None:
+        WebDriverWait(self.driver, 10).until(
+            expected_conditions.presence_of_element_located((By.XPATH, f"//*[contains(text(), '{text}')]"))
+        )
+
+    def screenshot(self, name: str) -> None:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        time.sleep(0.5)  # let Quasar finish its transitions
+        self.driver.save_screenshot(str(SCREENSHOTS / f'{name}.png'))
+
+
+@pytest.fixture
+def page(browser: WebDriver, server: Server) -> Page:
+    return Page(browser, server.url)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for_port(port: int, process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f'app.py exited early:\n{process.stdout.read() if process.stdout else ""}')
+        with socket.socket() as probe:
+            if probe.connect_ex(('127.0.0.1', port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError('app.py did not start listening within 30 s')
