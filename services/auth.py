@@ -74,7 +74,7 @@ def begin_sign_in(session: Session, *, email: object, client_ip: str, now: datet
     """Step one: refuse (and record) when the account or the address has too many recent failures,
     otherwise record a pending attempt. Unknown emails are throttled exactly like known ones."""
     address = _clean_ip(client_ip)
-    email = email.strip().lower()[:254] if isinstance(email, str) else ''
+    email = _attempted_email(email)
     _serialize_throttle_checks(session)
     wait = _throttle_minutes(session, email=email, client_ip=address, now=now)
     user = session.scalar(select(User).where(User.email == email)) if email else None
@@ -307,6 +307,18 @@ def _serialize_throttle_checks(session: Session) -> None:
     # parallel attempts cannot all count the same failures and slip past the limit together.
     if not is_sqlite(session):
         session.execute(text('SELECT pg_advisory_xact_lock(:key)'), {'key': _SIGN_IN_LOCK_KEY})
+
+
+def _attempted_email(email: object) -> str:
+    """The email as it will be looked up and recorded; anything that is not storable text becomes ''."""
+    if not isinstance(email, str):
+        return ''
+    email = email.strip().lower()[:254]
+    try:
+        email.encode('utf-8')
+    except UnicodeEncodeError:
+        return ''
+    return email
 
 
 def _hash_token(token: str) -> str:

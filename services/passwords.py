@@ -22,7 +22,8 @@ COMMON_PASSWORDS_FILE = Path(__file__).with_name('common-passwords.txt.gz')
 
 
 def normalized(password: str) -> bytes:
-    """The bytes bcrypt sees, identical when setting and when checking a password."""
+    """The bytes bcrypt sees, identical when setting and when checking a password.
+    Raises UnicodeEncodeError for text that is not valid Unicode (a lone surrogate)."""
     return unicodedata.normalize('NFKC', password).encode('utf-8')
 
 
@@ -30,7 +31,10 @@ def validate_new(password: Any, *, field: str = 'password') -> bytes:
     """Refuse a password we would not store: wrong type, too short, over 72 bytes or too common."""
     if not isinstance(password, str):
         raise ValidationError('Password must be text.', field=field)
-    data = normalized(password)
+    try:
+        data = normalized(password)
+    except UnicodeEncodeError:
+        raise ValidationError('Password contains characters that cannot be used.', field=field) from None
     if len(data.decode('utf-8')) < MIN_CHARACTERS:
         raise ValidationError(f'Password must be at least {MIN_CHARACTERS} characters.', field=field)
     if len(data) > MAX_BYTES:
@@ -52,11 +56,18 @@ def hash_new(password: Any, *, field: str = 'password') -> str:
 def verify(password: Any, password_hash: str | None) -> bool:
     """True only for the exact password. Runs exactly one bcrypt check on every path (unknown user,
     over-long input, wrong type) so that timing does not tell whether an account exists."""
-    data = normalized(password) if isinstance(password, str) else b''
+    data = _normalized_or_empty(password)
     candidate_ok = 0 < len(data) <= MAX_BYTES and password_hash is not None
     against = password_hash if candidate_ok else _dummy_hash()
     matched = bcrypt.checkpw(data[:MAX_BYTES] if candidate_ok else b'not-the-password', against.encode('ascii'))
     return candidate_ok and matched
+
+
+def _normalized_or_empty(password: Any) -> bytes:
+    try:
+        return normalized(password) if isinstance(password, str) else b''
+    except UnicodeEncodeError:
+        return b''
 
 
 @functools.cache

@@ -67,7 +67,7 @@ def sign_up_professional(
     about = validation.text(description, field='description', label='Description', max_length=2000, multiline=True)
     served = validation.pincodes(pincodes)
     password_hash = passwords.hash_new(password)
-    service = session.get(Service, service_id) if isinstance(service_id, int) else None
+    service = session.get(Service, service_id) if validation.is_id(service_id) else None
     if service is None or not service.is_active:
         raise ValidationError('Choose a service from the list.', field='service_id')
     user = _insert_user(session, Role.PROFESSIONAL, fields, password_hash, now=now)
@@ -193,7 +193,7 @@ def _insert_user(session: Session, role: Role, fields: dict[str, Any], password_
 
 
 def _get_user(session: Session, user_id: int) -> User:
-    user = session.get(User, user_id) if isinstance(user_id, int) else None
+    user = session.get(User, user_id) if validation.is_id(user_id) else None
     if user is None:
         raise NotFound('That user does not exist.')
     return user

@@ -13,6 +13,7 @@ EMAIL_RE = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s.]+$')
 PHONE_RE = re.compile(r'^\+[1-9][0-9]{7,14}$')
 PINCODE_RE = re.compile(r'^[1-9][0-9]{5}$')
 MAX_PINCODES = 50
+MAX_EMAIL = 254  # RFC 5321's path limit
 MAX_PRICE = 10_000_000_00  # ₹1 crore in paise: a typo guard, not a business limit
 
 
@@ -27,7 +28,7 @@ def text(value: Any, *, field: str, label: str, max_length: int, required: bool 
         raise ValidationError(f'{label} is required.', field=field)
     if len(value) > max_length:
         raise ValidationError(f'{label} must be at most {max_length} characters.', field=field)
-    allowed = {'\n', '\t'} if multiline else set()
+    allowed = {'\n', '\r', '\t'} if multiline else set()
     if any(unicodedata.category(ch) in {'Cc', 'Cs'} and ch not in allowed for ch in value):
         raise ValidationError(f'{label} contains characters that cannot be shown.', field=field)
     return value.replace('\r', '')
@@ -35,7 +36,9 @@ def text(value: Any, *, field: str, label: str, max_length: int, required: bool 
 
 def email(value: Any) -> str:
     """Lower-cased; one @ and a dotted domain, no spaces."""
-    value = text(value, field='email', label='Email', max_length=254).lower()
+    value = text(value, field='email', label='Email', max_length=MAX_EMAIL).lower()
+    if len(value) > MAX_EMAIL:  # some letters grow when lower-cased ('İ' becomes two characters)
+        raise ValidationError(f'Email must be at most {MAX_EMAIL} characters.', field='email')
     if not EMAIL_RE.match(value):
         raise ValidationError('Enter an email address like name@example.com.', field='email')
     return value
@@ -72,7 +75,7 @@ def pincodes(value: Any) -> list[str]:
 
 def whole_number(value: Any, *, field: str, label: str, minimum: int, maximum: int) -> int:
     """An int in range; numeric text is accepted, bools and fractions are not."""
-    if isinstance(value, str) and re.fullmatch(r'\s*-?\d+\s*', value):
+    if isinstance(value, str) and re.fullmatch(r'\s*-?\d{1,18}\s*', value):  # longer cannot be in range
         value = int(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -86,11 +89,23 @@ def whole_number(value: Any, *, field: str, label: str, minimum: int, maximum: i
 def paise(value: Any, *, field: str = 'base_price', label: str = 'Base price') -> int:
     """An amount in paise (int), or rupees as text such as '499' or '499.50'."""
     if isinstance(value, str):
-        try:
-            rupees = Decimal(value.strip().replace(',', ''))
-        except InvalidOperation:
-            raise ValidationError(f'{label} must be an amount in rupees, like 499 or 499.50.', field=field) from None
-        if not rupees.is_finite() or rupees != rupees.quantize(Decimal('0.01')):
-            raise ValidationError(f'{label} can have at most two decimals.', field=field)
-        value = int(rupees * 100)
+        value = _rupees_to_paise(value, field=field, label=label)
     return whole_number(value, field=field, label=label, minimum=0, maximum=MAX_PRICE)
+
+
+def is_id(value: Any) -> bool:
+    """A database id as callers pass it: an int, and not a bool (True would mean id 1)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _rupees_to_paise(value: str, *, field: str, label: str) -> int:
+    try:
+        rupees = Decimal(value.strip().replace(',', ''))
+        if not rupees.is_finite() or abs(rupees) > MAX_PRICE:
+            raise InvalidOperation
+        exact = rupees == rupees.quantize(Decimal('0.01'))
+    except InvalidOperation:
+        raise ValidationError(f'{label} must be an amount in rupees, like 499 or 499.50.', field=field) from None
+    if not exact:
+        raise ValidationError(f'{label} can have at most two decimals.', field=field)
+    return int(rupees * 100)
