@@ -104,12 +104,11 @@ async def register_page(request: Request) -> RedirectResponse | None:
 
 
 @router.page('/logout', title='Signing out')
-def logout_page() -> RedirectResponse:
+async def logout_page() -> RedirectResponse:
     storage = app.storage.user
     token = storage.get(TOKEN_KEY, '')
     if token:
-        with session_scope(write=True) as session:
-            auth.sign_out(session, token)
+        await run.io_bound(_sign_out, token)
         del storage[TOKEN_KEY]
     return RedirectResponse('/login')
 
@@ -152,6 +151,11 @@ def _sign_up_and_in(kind: str, values: dict[str, Any], client_ip: str, user_agen
         sign_up = users.sign_up_professional if kind == 'professional' else users.sign_up_customer
         sign_up(session, **values)
     return auth.sign_in(values['email'], values['password'], client_ip=client_ip, user_agent=user_agent)
+
+
+def _sign_out(token: str) -> None:
+    with session_scope(write=True) as session:
+        auth.sign_out(session, token)
 
 
 def _remember(storage: Any, signed_in: SignedIn) -> None:
