@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
+from nicegui import ui
 from nicegui.testing import User
 
+from models import User as UserRow
 from services import InvalidCredentials, auth, clock, session_scope, users
-from services.views import Actor
+from services.views import Actor, ProfileView
 from tests.factories import PASSWORD, block, make_admin, make_customer, make_professional
 
 NEW_PASSWORD = 'purple elephant ladder'
@@ -28,7 +32,22 @@ async def open_account(user: User, actor: Actor, password: str = PASSWORD) -> No
     assert path_of(user) == '/account'
 
 
-def profile_of(actor: Actor):
+async def drawer_settled(user: User) -> None:
+    """Wait until the frame's drawer has asked the (simulated) browser whether it is open.
+
+    The simulation answers that JavaScript through the User object, which re-points the global ui.navigate and
+    ui.notify at that user; if it lands while another user's click handler runs, that handler's navigation goes
+    to the wrong user. Multi-user tests therefore let each page settle before driving the next user.
+    """
+    drawer = user.find(ui.left_drawer).elements.pop()
+    for _ in range(100):
+        if drawer.value is not None:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError('the drawer never learned whether it is open')
+
+
+def profile_of(actor: Actor) -> ProfileView:
     with session_scope() as session:
         return users.get_profile(session, actor)
 
@@ -169,6 +188,7 @@ async def test_password_change_signs_out_the_other_sessions(create_user) -> None
     customer = make_customer()
     here, elsewhere = create_user(), create_user()
     await open_account(elsewhere, customer)
+    await drawer_settled(elsewhere)
     await open_account(here, customer)
     await change_password(here, PASSWORD, NEW_PASSWORD)
     await here.should_see('Password changed')
@@ -191,7 +211,8 @@ async def test_blocked_user_next_click_goes_to_login(user: User) -> None:
     await user.should_see(marker='login-submit')
     assert path_of(user) == '/login'
     await user.should_not_see('Profile saved.')
-    assert profile_of(customer).name == 'Before Block'
+    with session_scope() as session:
+        assert session.get(UserRow, customer.id).name == 'Before Block'  # get_profile refuses a blocked user
 
 
 async def test_user_signed_out_elsewhere_next_click_goes_to_login(user: User) -> None:

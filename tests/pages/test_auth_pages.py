@@ -9,8 +9,9 @@ from nicegui.testing import User
 from sqlalchemy import select
 
 from models import AuthSession
-from services import auth, session_scope
+from services import InvalidCredentials, auth, session_scope
 from services.views import Actor
+from settings import get_settings
 from tests.factories import PASSWORD, block, make_admin, make_customer, make_professional, make_service
 
 
@@ -92,7 +93,7 @@ async def test_sign_up_with_invalid_pincode_shows_the_field_error(user: User) ->
     pincode = user.find(marker='customer-pincode').elements.pop()
     assert pincode.props['error'] is True
     assert path_of(user) == '/register'
-    with pytest.raises(Exception, match='incorrect'):
+    with pytest.raises(InvalidCredentials):
         auth.sign_in('new@example.com', PASSWORD, client_ip='10.0.0.1')
 
 
@@ -137,6 +138,27 @@ async def test_blocked_user_with_right_password_is_told_they_are_blocked(user: U
     block(customer)
     await sign_in(user, customer)
     await user.should_see('blocked')
+    assert path_of(user) == '/login'
+    await user.should_not_see(marker='customer-welcome')
+
+
+async def test_enter_in_the_password_field_signs_in(user: User) -> None:
+    customer = make_customer()
+    await user.open('/login')
+    await user.should_see(marker='login-submit')
+    user.find(marker='login-email').type(customer.email)
+    user.find(marker='login-password').type(PASSWORD).trigger('keydown.enter')
+    await user.should_see(marker='customer-welcome')
+    assert path_of(user) == '/customer'
+
+
+async def test_too_many_failures_throttle_even_the_right_password(user: User) -> None:
+    customer = make_customer()
+    for _ in range(get_settings().signin_account_failures):
+        with pytest.raises(InvalidCredentials):
+            auth.sign_in(customer.email, 'wrong password', client_ip='10.0.0.1')
+    await sign_in(user, customer)
+    await user.should_see('Too many sign-in attempts')
     assert path_of(user) == '/login'
     await user.should_not_see(marker='customer-welcome')
 
@@ -202,10 +224,11 @@ async def test_customer_opening_admin_is_sent_to_customer_home(user: User) -> No
     await user.should_not_see(marker='admin-welcome')
 
 
-async def test_signed_in_user_opening_login_goes_home(user: User) -> None:
+@pytest.mark.parametrize('page', ['/login', '/register'])
+async def test_signed_in_user_opening_login_or_register_goes_home(user: User, page: str) -> None:
     await sign_in(user, make_customer())
     await user.should_see(marker='customer-welcome')
-    await user.open('/login')
+    await user.open(page)
     await user.should_see(marker='customer-welcome')
     assert path_of(user) == '/customer'
 

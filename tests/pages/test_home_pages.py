@@ -1,0 +1,190 @@
+"""The role homes (/admin, /customer, /professional) and the page frame around every signed-in page."""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import quote
+
+import pytest
+from nicegui import ui
+from nicegui.testing import User
+from sqlalchemy import select
+
+from models import AuthSession
+from services import catalog, session_scope
+from services.views import Actor
+from tests.factories import (
+    OPERATOR,
+    PASSWORD,
+    make_admin,
+    make_customer,
+    make_professional,
+    make_service,
+    sign_in,
+)
+
+XSS = '<script>alert(1)</script>'
+
+
+def path_of(user: User) -> str:
+    """The path of the page the simulated browser shows now (after any redirects)."""
+    return user.client.request.url.path
+
+
+async def open_as(user: User, actor: Actor, page: str, marker: str) -> None:
+    """Sign in through the login page, which sends the user on to `page`; wait for `marker` there."""
+    await user.open(f'/login?redirect_to={quote(page, safe="")}')
+    await user.should_see(marker='login-submit')
+    user.find(marker='login-email').type(actor.email)
+    user.find(marker='login-password').type(PASSWORD)
+    user.find(marker='login-submit').click()
+    await user.should_see(marker=marker)
+    assert path_of(user) == page
+
+
+def table_rows(user: User) -> list[dict]:
+    return user.find(marker='catalog-table').elements.pop().rows
+
+
+def retire(service_id: int) -> None:
+    with session_scope(write=True) as session:
+        catalog.retire_service(session, OPERATOR, service_id=service_id)
+
+
+# --- role homes -------------------------------------------------------------------------------------------------
+
+
+async def test_admin_dashboard_lists_every_service_with_its_status(user: User) -> None:
+    make_service(name='Deep Cleaning', category='Cleaning', base_price=149900, time_required=150)
+    retire(make_service(name='Old Service', category='Repairs', base_price=10000, time_required=30).id)
+    await open_as(user, make_admin(name='Meera'), '/admin', 'admin-welcome')
+    await user.should_see('Welcome, Meera.')
+    rows = [{k: row[k] for k in ('name', 'category', 'price', 'time', 'status')} for row in table_rows(user)]
+    assert rows == [
+        {
+            'name': 'Deep Cleaning',
+            'category': 'Cleaning',
+            'price': '₹1,499.00',
+            'time': '2 h 30 min',
+            'status': 'offered',
+        },
+        {'name': 'Old Service', 'category': 'Repairs', 'price': '₹100.00', 'time': '30 min', 'status': 'retired'},
+    ]
+
+
+async def test_admin_dashboard_without_services_says_so(user: User) -> None:
+    await open_as(user, make_admin(), '/admin', 'admin-welcome')
+    await user.should_see(marker='catalog-empty')
+    await user.should_not_see(marker='catalog-table')
+
+
+async def test_customer_home_lists_only_offered_services(user: User) -> None:
+    make_service(name='Plumbing', category='Repairs', base_price=49900, time_required=60)
+    retire(make_service(name='Retired One').id)
+    await open_as(user, make_customer(name='Kiran'), '/customer', 'customer-welcome')
+    await user.should_see('Hello, Kiran. These are the services on offer.')
+    assert [(r['name'], r['price'], r['time']) for r in table_rows(user)] == [('Plumbing', '₹499.00', '1 h')]
+    assert 'status' not in {c['name'] for c in user.find(marker='catalog-table').elements.pop().columns}
+    await user.should_not_see('Retired One')
+
+
+async def test_professional_home_shows_their_profile_and_pending_banner(user: User) -> None:
+    service = make_service(name='Electrical')
+    professional = make_professional(
+        service_id=service.id, experience_years=12, description='Wiring and panels.', pincodes='560002 560001'
+    )
+    await open_as(user, professional, '/professional', 'approval-pending')
+    await user.should_see('awaiting approval')
+    await user.should_see('Electrical · 12 years of experience')
+    await user.should_see('Pincodes you serve: 560001, 560002')
+    await user.should_see('Wiring and panels.')
+
+
+@pytest.mark.parametrize('page', ['/admin', '/customer', '/professional', '/account'])
+async def test_anonymous_visitor_is_sent_to_login_with_the_way_back(user: User, page: str) -> None:
+    await user.open(page)
+    await user.should_see(marker='login-submit')
+    assert path_of(user) == '/login'
+    assert user.client.request.query_params['redirect_to'] == page
+
+
+@pytest.mark.parametrize(
+    ('make_actor', 'home', 'marker', 'foreign'),
+    [
+        (make_customer, '/customer', 'customer-welcome', '/admin'),
+        (make_customer, '/customer', 'customer-welcome', '/professional'),
+        (make_professional, '/professional', 'approval-pending', '/admin'),
+        (make_professional, '/professional', 'approval-pending', '/customer'),
+        (make_admin, '/admin', 'admin-welcome', '/customer'),
+        (make_admin, '/admin', 'admin-welcome', '/professional'),
+    ],
+)
+async def test_other_roles_pages_send_you_home(user: User, make_actor, home: str, marker: str, foreign: str) -> None:
+    await open_as(user, make_actor(), home, marker)
+    await user.open(foreign)
+    await user.should_see(marker=marker)
+    assert path_of(user) == home
+
+
+# --- the frame --------------------------------------------------------------------------------------------------
+
+
+async def test_frame_shows_the_name_and_navigation(user: User) -> None:
+    await open_as(user, make_customer(name='Asha Rao'), '/customer', 'customer-welcome')
+    assert user.find(marker='frame-user-name').elements.pop().text == 'Asha Rao'
+    links = {link.props['href'] for link in user.find(ui.link).elements}
+    assert links == {'/customer', '/account'}
+    account_link = next(link for link in user.find(ui.link).elements if link.props['href'] == '/account')
+    interaction = user.find(ui.link)
+    interaction.elements = {account_link}  # click exactly this link
+    interaction.click()
+    await user.should_see(marker='account-save')
+    assert path_of(user) == '/account'
+
+
+async def test_frame_shows_a_hostile_name_as_literal_text(user: User) -> None:
+    await open_as(user, make_customer(name=XSS), '/customer', 'customer-welcome')
+    await user.should_see(XSS)
+    label = user.find(marker='frame-user-name').elements.pop()
+    assert isinstance(label, ui.label)
+    assert not isinstance(label, ui.html)
+    assert label.text == XSS
+    page = await user.http_client.get('/customer')
+    assert XSS not in page.text
+    assert '&lt;script&gt;alert(1)&lt;/script&gt;' in page.text
+
+
+async def test_sign_out_button_ends_the_session(user: User) -> None:
+    customer = make_customer()
+    await open_as(user, customer, '/customer', 'customer-welcome')
+    user.find(marker='frame-sign-out').click()
+    await user.should_see(marker='login-submit')
+    assert path_of(user) == '/login'
+    with session_scope() as session:
+        reasons = session.scalars(select(AuthSession.revoked_reason).where(AuthSession.user_id == customer.id)).all()
+    assert reasons == ['signed out']
+    await user.open('/customer')
+    await user.should_see(marker='login-submit')
+    assert path_of(user) == '/login'
+
+
+async def test_dark_toggle_is_remembered(user: User) -> None:
+    customer = make_customer()
+    assert sign_in(customer).actor.prefers_dark is False
+    await open_as(user, customer, '/customer', 'customer-welcome')
+    assert user.find(ui.dark_mode).elements.pop().value is False
+    user.find(marker='frame-dark-toggle').click()
+    for _ in range(50):
+        if sign_in(customer).actor.prefers_dark:
+            break
+        await asyncio.sleep(0.02)
+    assert sign_in(customer).actor.prefers_dark is True
+    await user.open('/account')
+    await user.should_see(marker='account-save')
+    assert user.find(ui.dark_mode).elements.pop().value is True
+    user.find(marker='frame-dark-toggle').click()
+    for _ in range(50):
+        if not sign_in(customer).actor.prefers_dark:
+            break
+        await asyncio.sleep(0.02)
+    assert sign_in(customer).actor.prefers_dark is False

@@ -1,0 +1,160 @@
+"""manage.py as the operator runs it: a real subprocess against this test's database (HSA_* from the environment)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from manage import parser
+from models import User
+from models.enums import Role
+from services import AccountBlocked, InvalidCredentials, auth, catalog, session_scope
+from services.views import SignedIn
+from tests.factories import PASSWORD, make_admin, make_customer, make_professional
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+NEW_PASSWORD = 'violet kettle seventeen'
+
+
+def manage(*args: str, stdin: str = '') -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, 'manage.py', *args],
+        cwd=PROJECT_DIR,
+        env=os.environ.copy(),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def assert_refused(result: subprocess.CompletedProcess[str], message: str) -> None:
+    """Exit status 1 and one clear line on stderr, not a traceback."""
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith('error: ')
+    assert message in result.stderr
+    assert 'Traceback' not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def users_with_email(email: str) -> int:
+    with session_scope() as session:
+        return session.scalar(select(func.count()).select_from(User).where(User.email == email))
+
+
+def sign_in(email: str, password: str) -> SignedIn:
+    return auth.sign_in(email, password, client_ip='10.0.0.9')
+
+
+def test_create_admin_reads_the_password_from_stdin() -> None:
+    result = manage('create-admin', '--email', 'Boss@Example.com', '--name', 'Boss', stdin=f'{NEW_PASSWORD}\n')
+    assert result.returncode == 0, result.stderr
+    assert 'boss@example.com' in result.stdout
+    assert NEW_PASSWORD not in result.stdout + result.stderr
+    actor = sign_in('boss@example.com', NEW_PASSWORD).actor
+    assert (actor.role, actor.name) == (Role.ADMIN, 'Boss')
+
+
+@pytest.mark.parametrize(('password', 'message'), [('password1', 'too common'), ('short', 'at least 8')])
+def test_create_admin_refuses_a_weak_password(password: str, message: str) -> None:
+    result = manage('create-admin', '--email', 'weak@example.com', stdin=f'{password}\n')
+    assert_refused(result, message)
+    assert users_with_email('weak@example.com') == 0
+
+
+def test_a_password_is_never_taken_from_argv() -> None:
+    result = manage('create-admin', '--email', 'argv@example.com', '--password', NEW_PASSWORD)
+    assert result.returncode == 2
+    assert 'unrecognized arguments' in result.stderr
+    assert users_with_email('argv@example.com') == 0
+
+
+def test_no_command_has_a_password_option() -> None:
+    commands = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+    options = {name: [o for a in sub._actions for o in a.option_strings] for name, sub in commands.items()}
+    assert {'create-admin', 'reset-password'} <= options.keys()
+    assert [(name, o) for name, opts in options.items() for o in opts if 'pass' in o.lower()] == []
+
+
+def test_reset_password_sets_the_new_one_and_ends_sessions() -> None:
+    customer = make_customer()
+    token = sign_in(customer.email, PASSWORD).token
+    result = manage('reset-password', '--email', customer.email.upper(), stdin=f'{NEW_PASSWORD}\n')
+    assert result.returncode == 0, result.stderr
+    assert customer.email in result.stdout
+    assert auth.authenticate(token) is None
+    assert sign_in(customer.email, NEW_PASSWORD).actor.id == customer.id
+    with pytest.raises(InvalidCredentials):
+        sign_in(customer.email, PASSWORD)
+
+
+def test_block_ends_sessions_and_unblock_lets_them_back_in() -> None:
+    professional = make_professional()
+    token = sign_in(professional.email, PASSWORD).token
+    blocked = manage('block', '--email', professional.email, '--reason', 'Fraud reported')
+    assert blocked.returncode == 0, blocked.stderr
+    assert auth.authenticate(token) is None
+    with pytest.raises(AccountBlocked):
+        sign_in(professional.email, PASSWORD)
+    with session_scope() as session:
+        assert session.get(User, professional.id).blocked_reason == 'Fraud reported'
+    unblocked = manage('unblock', '--email', professional.email)
+    assert unblocked.returncode == 0, unblocked.stderr
+    assert sign_in(professional.email, PASSWORD).actor.id == professional.id
+
+
+def test_block_of_an_unknown_email_is_refused() -> None:
+    make_admin()
+    unknown = manage('block', '--email', 'nobody@example.com', '--reason', 'Spam')
+    assert_refused(unknown, 'No account has that email')
+
+
+def test_add_service_takes_rupees_and_minutes() -> None:
+    result = manage(
+        'add-service', '--name', 'Sofa Cleaning', '--category', 'Cleaning', '--price', '499', '--minutes', '60'
+    )
+    assert result.returncode == 0, result.stderr
+    assert '₹499.00' in result.stdout
+    with session_scope() as session:
+        services = catalog.list_services(session)
+    assert [(s.name, s.category, s.base_price, s.time_required, s.is_active) for s in services] == [
+        ('Sofa Cleaning', 'Cleaning', 49900, 60, True)
+    ]
+
+
+@pytest.mark.parametrize(
+    ('price', 'minutes', 'message'),
+    [('cheap', '60', 'amount in rupees'), ('499', '5', 'between 15 and 720')],
+)
+def test_add_service_refuses_bad_input(price: str, minutes: str, message: str) -> None:
+    result = manage('add-service', '--name', 'Bad', '--category', 'Cleaning', '--price', price, '--minutes', minutes)
+    assert_refused(result, message)
+    with session_scope() as session:
+        assert catalog.list_services(session) == []
+
+
+def test_backup_writes_a_consistent_copy_and_never_overwrites(tmp_path: Path) -> None:
+    make_admin()
+    make_customer()
+    make_professional()
+    target = tmp_path / 'backups' / 'copy.db'
+    result = manage('backup', str(target))
+    assert result.returncode == 0, result.stderr
+    with session_scope() as session:
+        users = session.scalar(select(func.count()).select_from(User))
+    with sqlite3.connect(target) as copy:
+        assert copy.execute('PRAGMA integrity_check').fetchone() == ('ok',)
+        assert copy.execute('SELECT count(*) FROM user').fetchone() == (users,)
+    assert users == 3
+    before = target.read_bytes()
+    again = manage('backup', str(target))
+    assert_refused(again, 'already exists')
+    assert target.read_bytes() == before
