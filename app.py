@@ -6,15 +6,19 @@ page tests re-run this file for every test.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import secrets
+import sys
 import uuid
 
-from settings import get_settings
+from settings import SettingsError, get_settings
 
 # NiceGUI reads its storage folder when it is imported: point it into data_dir first.
-os.environ.setdefault('NICEGUI_STORAGE_PATH', str(get_settings().data_path / 'nicegui'))
+# (A malformed setting is reported by serve() below, with a message instead of a traceback.)
+with contextlib.suppress(SettingsError):
+    os.environ.setdefault('NICEGUI_STORAGE_PATH', str(get_settings().data_path / 'nicegui'))
 
 from nicegui import app, ui
 
@@ -54,8 +58,8 @@ def error_page(error: Exception) -> None:
 def storage_secret() -> str:
     """The configured secret; in development, a random one kept in data_dir so restarts keep you signed in."""
     settings = get_settings()
-    if settings.storage_secret:
-        return settings.storage_secret
+    if configured := settings.web_storage_secret():
+        return configured
     path = settings.data_path / 'dev-storage-secret'
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -72,8 +76,13 @@ app.on_startup(start)
 app.on_shutdown(dispose_engines)
 app.on_exception(log_unexpected)
 
-if __name__ in {'__main__', '__mp_main__'}:
-    settings = get_settings()
+
+def serve() -> None:
+    """Start the server on the configured host and port; a setting it cannot run with ends it with a message."""
+    try:
+        settings, secret = get_settings(), storage_secret()
+    except SettingsError as error:
+        sys.exit(f'error: {error}')
     ui.run(
         title='Household Services',
         favicon='🏠',
@@ -81,10 +90,14 @@ if __name__ in {'__main__', '__mp_main__'}:
         port=settings.port,
         reload=False,
         show=False,
-        storage_secret=storage_secret(),
+        storage_secret=secret,
         session_middleware_kwargs={
             'https_only': settings.is_production,
             'same_site': 'lax',
             'max_age': settings.session_max_hours * 3600,
         },
     )
+
+
+if __name__ in {'__main__', '__mp_main__'}:
+    serve()

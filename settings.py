@@ -92,14 +92,19 @@ class Settings:
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    def check(self) -> None:
-        """Refuse settings the app cannot run safely with."""
-        if self.env not in ENVIRONMENTS:
-            raise SettingsError(f'env must be one of {", ".join(ENVIRONMENTS)}, not {self.env!r}')
+    def web_storage_secret(self) -> str:
+        """The secret that signs session cookies. Production refuses to serve without one; development
+        returns '' and the app keeps a random one in data_dir. (The command line needs none.)"""
         if self.is_production and not self.storage_secret:
             raise SettingsError(
                 'storage_secret is required in production: set HSA_STORAGE_SECRET to a long random value'
             )
+        return self.storage_secret
+
+    def check(self) -> None:
+        """Refuse settings the app cannot run safely with."""
+        if self.env not in ENVIRONMENTS:
+            raise SettingsError(f'env must be one of {", ".join(ENVIRONMENTS)}, not {self.env!r}')
         if self.bcrypt_rounds not in BCRYPT_ROUNDS:
             raise SettingsError('bcrypt_rounds must be between 4 and 31')
         try:

@@ -56,8 +56,14 @@ def test_empty_value_means_empty(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_production_refuses_a_missing_storage_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv('HSA_ENV', 'production')
     monkeypatch.setenv('HSA_STORAGE_SECRET', '')
+    settings = get_settings()  # the command line needs no secret ...
     with pytest.raises(SettingsError, match='storage_secret is required in production'):
-        get_settings()
+        settings.web_storage_secret()  # ... the web app refuses to serve without one
+
+
+def test_development_leaves_the_storage_secret_to_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('HSA_STORAGE_SECRET', '')
+    assert get_settings().web_storage_secret() == ''
 
 
 @pytest.mark.parametrize(
