@@ -43,6 +43,20 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template_db: Path)
     dispose_engines()
 
 
+@pytest.fixture(autouse=True)
+def _fail_on_nicegui_deprecations(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    # NiceGUI reports deprecations as log warnings, which -W error cannot see; 4.0 removes those APIs.
+    yield
+    deprecations = [
+        record.getMessage()
+        for record in caplog.get_records('call')
+        if record.name.startswith('nicegui')
+        and record.levelname == 'WARNING'
+        and 'deprecat' in record.getMessage().lower()
+    ]
+    assert not deprecations, deprecations
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if not postgres.answers():
         terminalreporter.write_sep('!', 'PostgreSQL leg SKIPPED', red=True, bold=True)
