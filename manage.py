@@ -1,4 +1,4 @@
-"""Operator command line: create-admin, reset-password, block, unblock, add-service, backup.
+"""Operator command line: create-admin, reset-password, block, unblock, unlock, add-service, backup.
 
 Passwords are read from standard input (one line) or asked for at a prompt, never taken from argv,
 where they would land in shell history and process lists.
@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from models.db import dispose_engines
 from models.migrate import upgrade_to_head
@@ -50,6 +51,12 @@ def block(args: argparse.Namespace) -> str:
     return f'{args.email.lower()} is blocked; their sessions were ended.'
 
 
+def unlock(args: argparse.Namespace) -> str:
+    with session_scope(write=True) as session:
+        cleared = auth_service.unlock_sign_in(session, OPERATOR, email=args.email)
+    return f'Sign-in for {args.email.lower()} unlocked ({cleared} recent failures cleared).'
+
+
 def unblock(args: argparse.Namespace) -> str:
     with session_scope(write=True) as session:
         user_id = users.get_user_id(session, OPERATOR, email=args.email)
@@ -75,11 +82,13 @@ def backup(args: argparse.Namespace) -> str:
     url = make_url(get_settings().effective_database_url)
     if url.get_backend_name() != 'sqlite':
         raise CommandError('backup copies SQLite databases only; for PostgreSQL use pg_dump.')
-    target = Path(args.path)
+    source_path, target = Path(url.database or ''), Path(args.path)
+    if not source_path.is_file():
+        raise CommandError(f'There is no database at {source_path} yet.')
     if target.exists():
         raise CommandError(f'{target} already exists; choose a new file name.')
     target.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(url.database) as source, sqlite3.connect(target) as copy:
+    with sqlite3.connect(source_path) as source, sqlite3.connect(target) as copy:
         source.backup(copy)  # consistent while the app keeps writing (a plain copy misses the WAL)
     return f'Backed up to {target}.'
 
@@ -99,7 +108,7 @@ def parser() -> argparse.ArgumentParser:
 
     def command(name: str, handler: Callable[[argparse.Namespace], str], help_: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_)
-        sub.set_defaults(handler=handler)
+        sub.set_defaults(handler=handler, migrate=True)
         return sub
 
     sub = command('create-admin', create_admin, 'create an admin (password from stdin or a prompt)')
@@ -112,13 +121,16 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument('--email', required=True)
     sub.add_argument('--reason', required=True)
     command('unblock', unblock, 'unblock a user').add_argument('--email', required=True)
+    command('unlock', unlock, 'lift the sign-in throttle on an account').add_argument('--email', required=True)
     sub = command('add-service', add_service, 'add a service to the catalogue')
     sub.add_argument('--name', required=True)
     sub.add_argument('--category', required=True)
     sub.add_argument('--price', required=True, help='base price in rupees, e.g. 499 or 499.50')
     sub.add_argument('--minutes', required=True, help='time required, in minutes')
     sub.add_argument('--description', default='')
-    command('backup', backup, 'copy the SQLite database to PATH (online, consistent)').add_argument('path')
+    sub = command('backup', backup, 'copy the SQLite database to PATH (online, consistent; does not migrate)')
+    sub.add_argument('path')
+    sub.set_defaults(migrate=False)  # a backup taken before an upgrade must be of the old schema
     return root
 
 
@@ -126,11 +138,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         get_settings()
-        upgrade_to_head()
+        if args.migrate:
+            upgrade_to_head()
         print(args.handler(args))
     except (ServiceError, CommandError, SettingsError) as error:
         print(f'error: {error}', file=sys.stderr)
         return 1
+    except OperationalError as error:
+        print(f'error: the database could not be used: {error.orig}', file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print('\ninterrupted; nothing was changed.', file=sys.stderr)
+        return 130
     finally:
         dispose_engines()
     return 0

@@ -19,6 +19,25 @@ ENVIRONMENTS = ('development', 'production')
 _TRUE = {'1', 'true', 'yes', 'on'}
 _FALSE = {'0', 'false', 'no', 'off', ''}
 BCRYPT_ROUNDS = range(4, 32)  # what bcrypt accepts
+MIN_PRODUCTION_SECRET = 32  # characters
+# Whole-number settings and the smallest value that makes sense (0 would switch a limit into a crash).
+MINIMUMS = {
+    'port': 1,
+    'smtp_port': 1,
+    'session_idle_minutes': 1,
+    'session_max_hours': 1,
+    'signin_window_minutes': 1,
+    'signin_account_failures': 1,
+    'signin_address_failures': 1,
+    'slot_minutes': 5,
+    'min_lead_hours': 0,
+    'horizon_days': 1,
+    'waiting_alert_minutes': 1,
+    'auto_close_days': 1,
+    'review_window_days': 1,
+    'cancel_cutoff_hours': 0,
+}
+MAX_PORT = 65535
 
 
 class SettingsError(ValueError):
@@ -95,9 +114,10 @@ class Settings:
     def web_storage_secret(self) -> str:
         """The secret that signs session cookies. Production refuses to serve without one; development
         returns '' and the app keeps a random one in data_dir. (The command line needs none.)"""
-        if self.is_production and not self.storage_secret:
+        if self.is_production and len(self.storage_secret) < MIN_PRODUCTION_SECRET:
             raise SettingsError(
-                'storage_secret is required in production: set HSA_STORAGE_SECRET to a long random value'
+                f'storage_secret is required in production, at least {MIN_PRODUCTION_SECRET} characters: '
+                'set HSA_STORAGE_SECRET to a long random value'
             )
         return self.storage_secret
 
@@ -105,6 +125,11 @@ class Settings:
         """Refuse settings the app cannot run safely with."""
         if self.env not in ENVIRONMENTS:
             raise SettingsError(f'env must be one of {", ".join(ENVIRONMENTS)}, not {self.env!r}')
+        for key, minimum in MINIMUMS.items():
+            if getattr(self, key) < minimum:
+                raise SettingsError(f'{key} must be at least {minimum}, not {getattr(self, key)}')
+        if self.port > MAX_PORT or self.smtp_port > MAX_PORT:
+            raise SettingsError(f'port numbers go up to {MAX_PORT}')
         if self.bcrypt_rounds not in BCRYPT_ROUNDS:
             raise SettingsError('bcrypt_rounds must be between 4 and 31')
         try:

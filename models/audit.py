@@ -17,7 +17,7 @@ class AuditEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey('user.id', ondelete='SET NULL'), index=True)
-    actor_label: Mapped[str] = mapped_column(String(120))  # kept when the actor row is gone; 'system'
+    actor_label: Mapped[str] = mapped_column(String(400))  # 'name <email>', kept when the actor row is gone
     action: Mapped[str] = mapped_column(String(60), index=True)  # e.g. 'user.block', 'service.create'
     target_type: Mapped[str] = mapped_column(String(40))
     target_id: Mapped[int | None]

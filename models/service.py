@@ -14,7 +14,8 @@ class Service(Base):
     __tablename__ = 'service'
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    name_key: Mapped[str] = mapped_column(String(320), unique=True)  # casefolded name: unique regardless of case
     category: Mapped[str] = mapped_column(String(60), index=True)
     base_price: Mapped[int]  # minor units (paise)
     time_required: Mapped[int]  # minutes

@@ -10,6 +10,7 @@ from nicegui import APIRouter, app, run, ui
 
 from components.forms import clear_field_errors, show_field_error
 from components.frame import public_frame
+from models.enums import Role
 from pages.viewer import TOKEN_KEY, home_path, require_viewer, safe_redirect
 from services import ServiceError, ValidationError, auth, catalog, session_scope, users
 from services.views import ServiceRow, SignedIn
@@ -147,10 +148,7 @@ def _person_inputs(kind: str) -> dict[str, ui.element]:
 
 
 def _sign_up_and_in(kind: str, values: dict[str, Any], client_ip: str, user_agent: str) -> SignedIn:
-    with session_scope(write=True) as session:
-        sign_up = users.sign_up_professional if kind == 'professional' else users.sign_up_customer
-        sign_up(session, **values)
-    return auth.sign_in(values['email'], values['password'], client_ip=client_ip, user_agent=user_agent)
+    return users.register(Role(kind), values, client_ip=client_ip, user_agent=user_agent)
 
 
 def _sign_out(token: str) -> None:

@@ -8,19 +8,20 @@ before the refusal is raised.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
-import math
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from models import AuthSession, SignInAttempt, User
-from models.db import is_sqlite, session_scope
+from models import AuthSession, User
+from models.db import session_scope
 from models.enums import Role, SignInOutcome
-from services import audit, clock, passwords, validation
+from services import audit, clock, passwords, throttle, validation
 from services.access import require_role, require_signed_in
 from services.errors import (
     AccountBlocked,
@@ -36,8 +37,6 @@ from settings import get_settings
 
 log = logging.getLogger(__name__)
 TOUCH_EVERY = timedelta(minutes=1)  # last_seen_at is written at most once a minute
-COUNTED_FAILURES = (SignInOutcome.PENDING, SignInOutcome.FAILED)  # an undecided attempt counts until decided
-_SIGN_IN_LOCK_KEY = 7_240_001  # PostgreSQL advisory lock serializing the throttle check
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,23 +72,17 @@ def sign_in(
 def begin_sign_in(session: Session, *, email: object, client_ip: str, now: datetime) -> SignInTicket:
     """Step one: refuse (and record) when the account or the address has too many recent failures,
     otherwise record a pending attempt. Unknown emails are throttled exactly like known ones."""
-    address = _clean_ip(client_ip)
-    email = _attempted_email(email)
-    _serialize_throttle_checks(session)
-    wait = _throttle_minutes(session, email=email, client_ip=address, now=now)
+    address, email = _clean_ip(client_ip), _attempted_email(email)
+    throttle.serialize(session)
+    wait = throttle.wait_minutes(session, email=email, client_ip=address, now=now)
     user = session.scalar(select(User).where(User.email == email)) if email else None
-    attempt = SignInAttempt(
-        email=email,
-        client_ip=address,
-        attempted_at=now,
-        user_id=user.id if user else None,
-        outcome=SignInOutcome.THROTTLED if wait else SignInOutcome.PENDING,
+    outcome = SignInOutcome.THROTTLED if wait else SignInOutcome.PENDING
+    attempt_id = throttle.record(
+        session, email=email, client_ip=address, user_id=user and user.id, outcome=outcome, now=now
     )
-    session.add(attempt)
-    session.flush()
     if wait:
-        log.warning('sign-in throttled: user_id=%s ip=%r', attempt.user_id, address)
-    return SignInTicket(attempt.id, user.id if user else None, user.password_hash if user else None, wait)
+        log.warning('sign-in throttled: user_id=%s ip=%r', user and user.id, address)
+    return SignInTicket(attempt_id, user and user.id, user and user.password_hash, wait)
 
 
 def finish_sign_in(
@@ -98,19 +91,19 @@ def finish_sign_in(
     """Step three: record the outcome; on success open a new session (a fresh token every time).
     Returns the refusal instead of raising it, so that the caller commits the outcome first."""
     user = session.get(User, ticket.user_id) if ticket.user_id is not None else None
-    ok = password_ok and user is not None and user.password_hash == ticket.password_hash
+    ok = password_ok and user is not None and _same_hash(user.password_hash, ticket.password_hash)
     outcome = SignInOutcome.FAILED
     if ok and user.is_blocked:
         outcome = SignInOutcome.BLOCKED
     elif ok:
         outcome = SignInOutcome.SUCCEEDED
-    session.execute(update(SignInAttempt).where(SignInAttempt.id == ticket.attempt_id).values(outcome=outcome))
+    throttle.decide(session, ticket.attempt_id, outcome)
     log.info('sign-in %s: user_id=%s ip=%r', outcome.value, ticket.user_id, _clean_ip(client_ip))
     if outcome is SignInOutcome.FAILED:
         return InvalidCredentials()
     if outcome is SignInOutcome.BLOCKED:
         return AccountBlocked()
-    token = _open_session(session, user, client_ip=client_ip, user_agent=user_agent, now=now)
+    token = open_session(session, user, client_ip=client_ip, user_agent=user_agent, now=now)
     return SignedIn(token=token, actor=actor_for(user))
 
 
@@ -147,37 +140,44 @@ def sign_out(session: Session, token: object, *, now: datetime | None = None) ->
 
 
 def change_password(
-    actor: Actor, *, current_password: object, new_password: object, token: str, now: datetime | None = None
+    actor: Actor,
+    *,
+    current_password: object,
+    new_password: object,
+    token: str,
+    client_ip: str = '',
+    now: datetime | None = None,
 ) -> None:
-    """A signed-in user sets a new password by giving the current one; every other session ends."""
+    """A signed-in user sets a new password by giving the current one; every other session ends.
+    Wrong current passwords count as failed sign-ins, so an unattended session cannot be used to guess."""
     now = now or clock.now()
-    new_hash = passwords.hash_new(new_password, field='new_password')
-    with session_scope() as session:
-        old_hash = require_signed_in(session, actor).password_hash
-    if not passwords.verify(current_password, old_hash):
-        raise ValidationError('Your current password is incorrect.', field='current_password')
+    passwords.validate_new(new_password, field='new_password')  # the cheap refusals before any bcrypt
     with session_scope(write=True) as session:
-        changed = session.execute(
-            update(User)
-            .where(User.id == actor.id, User.password_hash == old_hash)
-            .values(password_hash=new_hash, password_changed_at=now)
-        ).rowcount
-        if changed != 1:
-            raise Conflict('Your password was changed elsewhere a moment ago. Sign in again.')
-        revoke_sessions(session, user_id=actor.id, reason='password changed', now=now, keep_token=token)
-        audit.record(session, actor, 'user.password_change', target_type='user', target_id=actor.id, now=now)
+        require_signed_in(session, actor)
+        ticket = begin_sign_in(session, email=actor.email, client_ip=client_ip, now=now)
+    if ticket.throttled_minutes:
+        raise Throttled(ticket.throttled_minutes)
+    current_ok = passwords.verify(current_password, ticket.password_hash)
+    new_hash = passwords.hash_new(new_password, field='new_password') if current_ok else ''
+    with session_scope(write=True) as session:
+        throttle.decide(session, ticket.attempt_id, SignInOutcome.SUCCEEDED if current_ok else SignInOutcome.FAILED)
+        if current_ok:
+            _replace_password(session, actor, old_hash=ticket.password_hash, new_hash=new_hash, token=token, now=now)
+    if not current_ok:
+        raise ValidationError('Your current password is incorrect.', field='current_password')
 
 
 def reset_password(
     session: Session, actor: Actor, *, email: object, new_password: object, now: datetime | None = None
 ) -> None:
-    """The operator (or an admin) sets a user's password; all of that user's sessions end."""
+    """The operator (or an admin) sets a user's password: their sessions end and sign-in is unlocked."""
+    new_hash = passwords.hash_new(new_password)  # before the first query: no write lock held during bcrypt
     require_role(session, actor, Role.ADMIN)
     now = now or clock.now()
     user = get_user_by_email(session, actor, email=email)
-    user.password_hash = passwords.hash_new(new_password)
-    user.password_changed_at = now
+    user.password_hash, user.password_changed_at = new_hash, now
     revoke_sessions(session, user_id=user.id, reason='password reset', now=now)
+    throttle.clear(session, email=user.email, now=now)
     audit.record(session, actor, 'user.password_reset', target_type='user', target_id=user.id, now=now)
 
 
@@ -186,15 +186,7 @@ def unlock_sign_in(session: Session, actor: Actor, *, email: object, now: dateti
     require_role(session, actor, Role.ADMIN)
     now = now or clock.now()
     email = validation.email(email)
-    cleared = session.execute(
-        update(SignInAttempt)
-        .where(
-            SignInAttempt.email == email,
-            SignInAttempt.cleared_at.is_(None),
-            SignInAttempt.outcome.in_(COUNTED_FAILURES),
-        )
-        .values(cleared_at=now)
-    ).rowcount
+    cleared = throttle.clear(session, email=email, now=now)
     audit.record(
         session,
         actor,
@@ -252,7 +244,8 @@ def _live_session(session: Session, token: str, *, now: datetime) -> tuple[AuthS
     return (row[0], row[1]) if row else None
 
 
-def _open_session(session: Session, user: User, *, client_ip: str, user_agent: str, now: datetime) -> str:
+def open_session(session: Session, user: User, *, client_ip: str, user_agent: str, now: datetime) -> str:
+    """A new session for a user whose identity was just proven; returns the raw token (shown once)."""
     token = secrets.token_urlsafe(32)  # 256 bits from the OS CSPRNG
     lifetime = timedelta(hours=get_settings().session_max_hours)
     session.add(
@@ -269,56 +262,32 @@ def _open_session(session: Session, user: User, *, client_ip: str, user_agent: s
     return token
 
 
-def _throttle_minutes(session: Session, *, email: str, client_ip: str, now: datetime) -> int:
-    """Minutes until the oldest counted failure leaves the window, or 0 when not throttled."""
-    settings = get_settings()
-    window = timedelta(minutes=settings.signin_window_minutes)
-    recent = (
-        SignInAttempt.attempted_at > now - window,
-        SignInAttempt.cleared_at.is_(None),
-        SignInAttempt.outcome.in_(COUNTED_FAILURES),
-    )
-    last_success = (
-        select(func.max(SignInAttempt.attempted_at))
-        .where(SignInAttempt.email == email, SignInAttempt.outcome == SignInOutcome.SUCCEEDED)
-        .scalar_subquery()
-    )
-    by_account = select(SignInAttempt.attempted_at).where(
-        SignInAttempt.email == email, *recent, SignInAttempt.attempted_at > func.coalesce(last_success, now - window)
-    )
-    by_address = select(SignInAttempt.attempted_at).where(SignInAttempt.client_ip == client_ip, *recent)
-    waits = [
-        _wait(session, by_account, settings.signin_account_failures, window, now),
-        _wait(session, by_address, settings.signin_address_failures, window, now),
-    ]
-    return max(waits)
-
-
-def _wait(session: Session, failures: object, limit: int, window: timedelta, now: datetime) -> int:
-    times = session.scalars(failures.order_by(SignInAttempt.attempted_at.desc()).limit(limit)).all()
-    if len(times) < limit:
-        return 0
-    free_at = times[-1] + window
-    return max(1, math.ceil((free_at - now).total_seconds() / 60))
-
-
-def _serialize_throttle_checks(session: Session) -> None:
-    # SQLite already serializes this unit with BEGIN IMMEDIATE; PostgreSQL needs a lock so that
-    # parallel attempts cannot all count the same failures and slip past the limit together.
-    if not is_sqlite(session):
-        session.execute(text('SELECT pg_advisory_xact_lock(:key)'), {'key': _SIGN_IN_LOCK_KEY})
-
-
 def _attempted_email(email: object) -> str:
     """The email as it will be looked up and recorded; anything that is not storable text becomes ''."""
     if not isinstance(email, str):
         return ''
     email = email.strip().lower()[:254]
-    try:
-        email.encode('utf-8')
-    except UnicodeEncodeError:
+    if any(unicodedata.category(ch) in {'Cc', 'Cs'} for ch in email):  # NUL, newlines, lone surrogates
         return ''
     return email
+
+
+def _replace_password(
+    session: Session, actor: Actor, *, old_hash: str | None, new_hash: str, token: str, now: datetime
+) -> None:
+    changed = session.execute(
+        update(User)
+        .where(User.id == actor.id, User.password_hash == old_hash, User.is_blocked.is_(False))
+        .values(password_hash=new_hash, password_changed_at=now)
+    ).rowcount
+    if changed != 1:
+        raise Conflict('Your password was changed elsewhere a moment ago. Sign in again.')
+    revoke_sessions(session, user_id=actor.id, reason='password changed', now=now, keep_token=token)
+    audit.record(session, actor, 'user.password_change', target_type='user', target_id=actor.id, now=now)
+
+
+def _same_hash(stored: str, seen: str | None) -> bool:
+    return seen is not None and hmac.compare_digest(stored.encode(), seen.encode())
 
 
 def _hash_token(token: str) -> str:

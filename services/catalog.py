@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -39,7 +39,7 @@ def create_service(
     )
     _refuse_taken_name(session, fields['name'])
     now = now or clock.now()
-    service = Service(**fields, is_active=True, created_at=now, updated_at=now)
+    service = Service(**fields, name_key=_name_key(fields['name']), is_active=True, created_at=now, updated_at=now)
     session.add(service)
     _flush_or_conflict(session, fields['name'])
     audit.record(
@@ -73,10 +73,11 @@ def edit_service(
         raise Conflict('Someone else changed this service a moment ago. Reload it and try again.')
     before = {key: getattr(service, key) for key in EDITABLE}
     fields = _validated(**{**before, **changes})
-    if fields['name'].lower() != service.name.lower():
+    if _name_key(fields['name']) != service.name_key:
         _refuse_taken_name(session, fields['name'])
     for key, value in fields.items():
         setattr(service, key, value)
+    service.name_key = _name_key(service.name)
     service.updated_at = now or clock.now()
     _flush_or_conflict(session, fields['name'])
     changed = {key: [before[key], fields[key]] for key in EDITABLE if before[key] != fields[key]}
@@ -167,8 +168,13 @@ def _validated(**fields: Any) -> dict[str, Any]:
     }
 
 
+def _name_key(name: str) -> str:
+    """What makes two names the same service: Unicode case folding ('Ölservice' = 'ölservice')."""
+    return name.casefold()
+
+
 def _refuse_taken_name(session: Session, name: str) -> None:
-    taken = session.scalar(select(Service.id).where(func.lower(Service.name) == name.lower()))
+    taken = session.scalar(select(Service.id).where(Service.name_key == _name_key(name)))
     if taken is not None:
         raise Conflict(f'A service called "{name}" already exists.')
 

@@ -11,13 +11,35 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import CustomerProfile, ProfessionalPincode, ProfessionalProfile, Service, User
-from models.enums import ApprovalState, Role
-from services import audit, auth, clock, passwords, validation
+from models.db import session_scope
+from models.enums import ApprovalState, Role, SignInOutcome
+from services import audit, auth, clock, passwords, throttle, validation
 from services.access import require_role, require_signed_in
-from services.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from services.views import Actor, ProfileView
+from services.errors import Conflict, NotFound, PermissionDenied, ServiceError, Throttled, ValidationError
+from services.views import Actor, ProfileView, SignedIn
 
 EMAIL_TAKEN = 'An account with this email already exists. Sign in instead, or ask an admin to reset your password.'
+
+
+def register(
+    role: Role, fields: dict[str, Any], *, client_ip: str, user_agent: str = '', now: datetime | None = None
+) -> SignedIn:
+    """Sign up and sign in at once (the sign-up page). A client address over the sign-in throttle is
+    refused, and an email that is already taken counts as a failed sign-in for that address, so
+    sign-up cannot be used to probe for accounts faster than sign-in can."""
+    now = now or clock.now()
+    with session_scope(write=True) as session:
+        refusal = _refuse_sign_up(session, fields.get('email'), client_ip=client_ip, now=now)
+    if refusal:
+        raise refusal
+    sign_up = {Role.CUSTOMER: sign_up_customer, Role.PROFESSIONAL: sign_up_professional}.get(role)
+    if sign_up is None:
+        raise PermissionDenied('Admins are created from the command line.')
+    with session_scope(write=True) as session:
+        actor = sign_up(session, **fields, now=now)
+        user = session.get(User, actor.id)
+        token = auth.open_session(session, user, client_ip=client_ip, user_agent=user_agent, now=now)
+    return SignedIn(token=token, actor=actor)
 
 
 def sign_up_customer(
@@ -170,6 +192,22 @@ def set_dark_mode(session: Session, actor: Actor, *, dark: bool) -> None:
 def get_user_id(session: Session, actor: Actor, *, email: Any) -> int:
     """Admins find a user's id by email."""
     return auth.get_user_by_email(session, actor, email=email).id
+
+
+def _refuse_sign_up(session: Session, email: Any, *, client_ip: str, now: datetime) -> ServiceError | None:
+    """Returned, not raised, so that the caller commits the trace before refusing."""
+    throttle.serialize(session)
+    wait = throttle.address_wait_minutes(session, client_ip=client_ip, now=now)
+    if wait:
+        return Throttled(wait)
+    try:
+        email = validation.email(email)
+    except ValidationError:
+        return None  # the sign-up itself says what is wrong with it
+    if session.scalar(select(func.count()).select_from(User).where(User.email == email)):
+        throttle.record(session, email=email, client_ip=client_ip, user_id=None, outcome=SignInOutcome.FAILED, now=now)
+        return Conflict(EMAIL_TAKEN)
+    return None
 
 
 def _person_fields(*, name: Any, email: Any, phone: Any, phone_required: bool) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from manage import parser
 from models import User
 from models.enums import Role
-from services import AccountBlocked, InvalidCredentials, auth, catalog, session_scope
+from services import AccountBlocked, InvalidCredentials, Throttled, auth, catalog, session_scope
 from services.views import SignedIn
 from tests.factories import PASSWORD, make_admin, make_customer, make_professional
 
@@ -158,3 +158,29 @@ def test_backup_writes_a_consistent_copy_and_never_overwrites(tmp_path: Path) ->
     again = manage('backup', str(target))
     assert_refused(again, 'already exists')
     assert target.read_bytes() == before
+
+
+def test_unlock_lifts_the_sign_in_throttle_and_reset_password_does_too() -> None:
+    customer = make_customer()
+    for _ in range(5):
+        with pytest.raises(InvalidCredentials):
+            sign_in(customer.email, 'wrong password!')
+    with pytest.raises(Throttled):
+        sign_in(customer.email, PASSWORD)
+    result = manage('unlock', '--email', customer.email)
+    assert result.returncode == 0, result.stderr
+    assert '5 recent failures cleared' in result.stdout
+    assert sign_in(customer.email, PASSWORD).actor.id == customer.id
+
+    for _ in range(5):
+        with pytest.raises(InvalidCredentials):
+            sign_in(customer.email, 'wrong password!')
+    assert manage('reset-password', '--email', customer.email, stdin=f'{NEW_PASSWORD}\n').returncode == 0
+    assert sign_in(customer.email, NEW_PASSWORD).actor.id == customer.id
+
+
+def test_backup_does_not_migrate_and_needs_an_existing_database(data_dir: Path, tmp_path: Path) -> None:
+    (data_dir / 'hsa.db').unlink()
+    result = manage('backup', str(tmp_path / 'copy.db'))
+    assert_refused(result, 'There is no database at')
+    assert not (data_dir / 'hsa.db').exists()  # nothing was created or migrated on the way

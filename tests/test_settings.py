@@ -61,6 +61,15 @@ def test_production_refuses_a_missing_storage_secret(monkeypatch: pytest.MonkeyP
         settings.web_storage_secret()  # ... the web app refuses to serve without one
 
 
+def test_production_refuses_a_short_storage_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('HSA_ENV', 'production')
+    monkeypatch.setenv('HSA_STORAGE_SECRET', 'x' * 31)
+    with pytest.raises(SettingsError, match='at least 32 characters'):
+        get_settings().web_storage_secret()
+    monkeypatch.setenv('HSA_STORAGE_SECRET', 'x' * 32)
+    assert get_settings().web_storage_secret() == 'x' * 32
+
+
 def test_development_leaves_the_storage_secret_to_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv('HSA_STORAGE_SECRET', '')
     assert get_settings().web_storage_secret() == ''
@@ -75,6 +84,9 @@ def test_development_leaves_the_storage_secret_to_the_app(monkeypatch: pytest.Mo
         ('HSA_TIMEZONE', 'Mars/Olympus', 'not a known IANA zone'),
         ('HSA_BCRYPT_ROUNDS', '3', 'bcrypt_rounds'),
         ('HSA_DAY_START', '8am', 'day_start must be HH:MM'),
+        ('HSA_SIGNIN_ADDRESS_FAILURES', '0', 'signin_address_failures must be at least 1'),
+        ('HSA_SESSION_IDLE_MINUTES', '-5', 'session_idle_minutes must be at least 1'),
+        ('HSA_PORT', '70000', 'port numbers go up to 65535'),
     ],
 )
 def test_malformed_settings_are_refused_with_the_key_named(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 16:50:00.395322
+Create Date: 2026-11-25 17:27:13.019856
 """
 
 import sqlalchemy as sa
@@ -21,6 +21,7 @@ def upgrade() -> None:
     op.create_table('service',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('name_key', sa.String(length=320), nullable=False),
     sa.Column('category', sa.String(length=60), nullable=False),
     sa.Column('base_price', sa.Integer(), nullable=False),
     sa.Column('time_required', sa.Integer(), nullable=False),
@@ -33,7 +34,7 @@ def upgrade() -> None:
     sa.CheckConstraint('base_price >= 0', name=op.f('ck_service_base_price_not_negative')),
     sa.CheckConstraint('time_required > 0', name=op.f('ck_service_time_required_positive')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_service')),
-    sa.UniqueConstraint('name', name=op.f('uq_service_name'))
+    sa.UniqueConstraint('name_key', name=op.f('uq_service_name_key'))
     )
     with op.batch_alter_table('service', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_service_category'), ['category'], unique=False)
@@ -61,7 +62,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('occurred_at', models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
-    sa.Column('actor_label', sa.String(length=120), nullable=False),
+    sa.Column('actor_label', sa.String(length=400), nullable=False),
     sa.Column('action', sa.String(length=60), nullable=False),
     sa.Column('target_type', sa.String(length=40), nullable=False),
     sa.Column('target_id', sa.Integer(), nullable=True),

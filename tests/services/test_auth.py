@@ -488,3 +488,30 @@ def test_sign_in_logs_the_user_id_but_never_the_password_or_token(caplog: pytest
     assert 'another secret phrase' not in caplog.text
     assert token not in caplog.text
     assert hashlib.sha256(token.encode()).hexdigest() not in caplog.text
+
+
+def test_wrong_current_passwords_count_against_the_sign_in_throttle() -> None:
+    customer = make_customer()
+    token = sign_in(customer).token
+    for _ in range(5):
+        with pytest.raises(ValidationError, match='current password is incorrect'):
+            auth.change_password(
+                customer,
+                current_password='not my password',
+                new_password='brand new phrase 1',
+                token=token,
+                client_ip='10.9.9.9',
+            )
+    with pytest.raises(Throttled):
+        auth.change_password(
+            customer, current_password=PASSWORD, new_password='brand new phrase 1', token=token, client_ip='10.9.9.9'
+        )
+    with session_scope(write=True) as session:
+        auth.unlock_sign_in(session, OPERATOR, email=customer.email)
+    assert sign_in(customer).actor.id == customer.id  # the password never changed
+
+
+@pytest.mark.parametrize('email', ['nul\x00@example.com', 'line\nbreak@example.com'])
+def test_control_characters_in_a_sign_in_email_get_the_generic_refusal(email: str) -> None:
+    with pytest.raises(InvalidCredentials):
+        auth.sign_in(email, PASSWORD, client_ip='10.0.0.7')

@@ -139,3 +139,10 @@ def test_customer_cannot_list_retired_services() -> None:
 def test_editing_a_missing_service_is_not_found() -> None:
     with session_scope(write=True) as session, pytest.raises(NotFound):
         catalog.edit_service(session, OPERATOR, service_id=999_999, name='Ghost')
+
+
+@pytest.mark.parametrize(('first', 'second'), [('Ölservice', 'ölservice'), ('Straße', 'STRASSE')])
+def test_service_names_are_unique_under_unicode_case_folding(first: str, second: str) -> None:
+    make_service(name=first)
+    with session_scope(write=True) as session, pytest.raises(Conflict, match='already exists'):
+        catalog.create_service(session, OPERATOR, name=second, category='Y', base_price=1, time_required=30)
