@@ -1,6 +1,9 @@
-"""Form helpers: show a refusal next to the field it concerns."""
+"""Form helpers: refusals next to the field they concern, buttons that wait, notices."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from nicegui import ui
 
@@ -19,3 +22,22 @@ def clear_field_errors(inputs: dict[str, ui.element]) -> None:
     for element in inputs.values():
         element.props['error'] = False
         element.props.pop('error-message', None)
+
+
+@contextmanager
+def busy(*buttons: ui.button) -> Iterator[None]:
+    """Show the buttons as working and ignore clicks until the block ends (no double submissions)."""
+    for button in buttons:
+        button.props('loading')
+        button.disable()
+    try:
+        yield
+    finally:
+        for button in buttons:
+            button.props(remove='loading')
+            button.enable()
+
+
+def notice(message: str) -> ui.label:
+    """A calm, readable information line (not an error)."""
+    return ui.label(message).classes('w-full p-3 rounded bg-blue-1 text-grey-10').props('role=status').mark('notice')

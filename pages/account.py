@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import APIRouter, run, ui
 
-from components.forms import clear_field_errors, show_field_error
+from components.forms import busy, clear_field_errors, show_field_error
 from components.frame import frame
 from components.profile import approval_banner
 from models.enums import Role
@@ -19,7 +20,7 @@ router = APIRouter()
 
 
 @router.page('/account', title='Account · Household Services')
-async def account_page() -> RedirectResponse | None:
+async def account_page(request: Request) -> RedirectResponse | None:
     viewer = await require_viewer()
     if viewer.redirect:
         return viewer.redirect
@@ -28,14 +29,15 @@ async def account_page() -> RedirectResponse | None:
     with frame('Account', **frame_options(viewer)):
         approval_banner(profile.approval_state, profile.approval_reason)
         _profile_card(viewer, profile)
-        _password_card(viewer)
+        _password_card(viewer, request.client.host if request.client else '')
     return None
 
 
 def _profile_card(viewer: Viewer, profile: ProfileView) -> None:
     @guarded(viewer)
     async def save() -> None:
-        await _submit(form, _save_profile, viewer.actor, {name: el.value for name, el in form.items()})
+        with busy(save_button):
+            await _submit(form, _save_profile, viewer.actor, {name: el.value for name, el in form.items()})
 
     with ui.card().classes('w-full max-w-xl gap-3'):
         ui.label('Profile').classes('text-lg font-semibold').props('role=heading aria-level=2')
@@ -49,10 +51,10 @@ def _profile_card(viewer: Viewer, profile: ProfileView) -> None:
             form['pincode'] = ui.input('Default pincode', value=profile.pincode)
         for name, element in form.items():
             element.classes('w-full').mark(f'account-{name}')
-        ui.button('Save profile', on_click=save).mark('account-save')
+        save_button = ui.button('Save profile', on_click=save).mark('account-save')
 
 
-def _password_card(viewer: Viewer) -> None:
+def _password_card(viewer: Viewer, client_ip: str) -> None:
     @guarded(viewer)
     async def change() -> None:
         clear_field_errors(form)
@@ -60,7 +62,11 @@ def _password_card(viewer: Viewer) -> None:
             show_field_error(form, 'new_password', 'The two new passwords differ.')
             return
         values = {'current_password': form['current_password'].value, 'new_password': form['new_password'].value}
-        if await _submit(form, _change_password, viewer.actor, values, token=viewer.token):
+        with busy(change_button):
+            changed = await _submit(
+                form, _change_password, viewer.actor, values, token=viewer.token, client_ip=client_ip
+            )
+        if changed:
             for element in (*form.values(), confirm):
                 element.value = ''
 
@@ -74,7 +80,7 @@ def _password_card(viewer: Viewer) -> None:
         for name, element in (*form.items(), ('confirm', confirm)):
             element.classes('w-full').mark(f'account-{name}')
         ui.label('Changing it signs you out everywhere else.').classes('text-sm text-grey-7')
-        ui.button('Change password', on_click=change).mark('account-change-password')
+        change_button = ui.button('Change password', on_click=change).mark('account-change-password')
 
 
 async def _submit(form: dict[str, ui.element], unit: Any, actor: Actor, values: dict[str, Any], **extra: Any) -> bool:
@@ -98,6 +104,6 @@ def _save_profile(actor: Actor, values: dict[str, Any]) -> str:
     return 'Profile saved.'
 
 
-def _change_password(actor: Actor, values: dict[str, Any], *, token: str) -> str:
-    auth.change_password(actor, token=token, **values)
+def _change_password(actor: Actor, values: dict[str, Any], *, token: str, client_ip: str) -> str:
+    auth.change_password(actor, token=token, client_ip=client_ip, **values)
     return 'Password changed. Your other sessions were signed out.'

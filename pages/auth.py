@@ -8,7 +8,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import APIRouter, app, run, ui
 
-from components.forms import clear_field_errors, show_field_error
+from components.forms import busy, clear_field_errors, notice, show_field_error
 from components.frame import public_frame
 from models.enums import Role
 from pages.viewer import TOKEN_KEY, home_path, require_viewer, safe_redirect
@@ -25,7 +25,7 @@ async def index_page() -> RedirectResponse:
 
 
 @router.page('/login', title='Sign in · Household Services')
-async def login_page(request: Request, redirect_to: str = '/') -> RedirectResponse | None:
+async def login_page(request: Request, redirect_to: str = '/', ended: str = '') -> RedirectResponse | None:
     viewer = await require_viewer()
     target = safe_redirect(redirect_to)
     if viewer.actor is not None:
@@ -34,24 +34,27 @@ async def login_page(request: Request, redirect_to: str = '/') -> RedirectRespon
     client_ip, user_agent = _client_of(request)
 
     async def submit() -> None:
-        try:
-            signed_in = await run.io_bound(
-                auth.sign_in, email.value, password.value, client_ip=client_ip, user_agent=user_agent
-            )
-        except ServiceError as error:
-            password.value = ''
-            ui.notify(str(error), type='negative', position='top')
-            return
+        with busy(button):
+            try:
+                signed_in = await run.io_bound(
+                    auth.sign_in, email.value, password.value, client_ip=client_ip, user_agent=user_agent
+                )
+            except ServiceError as error:
+                password.value = ''
+                ui.notify(str(error), type='negative', position='top')
+                return
         _remember(storage, signed_in)
         ui.navigate.to(target if target != '/' else home_path(signed_in.actor))
 
     with public_frame('Sign in'):
+        if ended:
+            notice('Your session ended (signed out, expired or changed elsewhere). Sign in again to go on.')
         email = ui.input('Email').props('type=email autocomplete=username autofocus').classes('w-full')
         email.mark('login-email')
         password = ui.input('Password', password=True, password_toggle_button=True)
         password.props('autocomplete=current-password').classes('w-full').mark('login-password')
         password.on('keydown.enter', submit)
-        ui.button('Sign in', on_click=submit).classes('w-full').mark('login-submit')
+        button = ui.button('Sign in', on_click=submit).classes('w-full').mark('login-submit')
         with ui.row().classes('w-full justify-center gap-1 text-sm'):
             ui.label('New here?')
             ui.link('Create an account', '/register').mark('login-register-link')
@@ -72,7 +75,8 @@ async def register_page(request: Request) -> RedirectResponse | None:
         clear_field_errors(form)
         values = {name: element.value for name, element in form.items()}
         try:
-            signed_in = await run.io_bound(_sign_up_and_in, kind, values, client_ip, user_agent)
+            with busy(*buttons):
+                signed_in = await run.io_bound(_sign_up_and_in, kind, values, client_ip, user_agent)
         except ValidationError as error:
             if not show_field_error(form, error.field, str(error)):
                 ui.notify(str(error), type='negative', position='top')
@@ -93,11 +97,13 @@ async def register_page(request: Request) -> RedirectResponse | None:
                 form['address'] = ui.textarea('Address').props('autogrow').classes('w-full').mark('customer-address')
                 form['pincode'] = ui.input('Pincode').props('inputmode=numeric maxlength=6').classes('w-full')
                 form['pincode'].mark('customer-pincode')
-                ui.button('Create customer account', on_click=lambda f=form: submit('customer', f)).classes(
-                    'w-full'
-                ).mark('customer-submit')
+                buttons = [
+                    ui.button('Create customer account', on_click=lambda f=form: submit('customer', f))
+                    .classes('w-full')
+                    .mark('customer-submit')
+                ]
             with ui.tab_panel(professional_tab).classes('p-0 gap-3'):
-                _professional_form(services, submit)
+                buttons += _professional_form(services, submit)
         with ui.row().classes('w-full justify-center gap-1 text-sm'):
             ui.label('Already have an account?')
             ui.link('Sign in', '/login')
@@ -114,10 +120,10 @@ async def logout_page() -> RedirectResponse:
     return RedirectResponse('/login')
 
 
-def _professional_form(services: list[ServiceRow], submit: Any) -> None:
+def _professional_form(services: list[ServiceRow], submit: Any) -> list[ui.button]:
     if not services:
         ui.label('No services are offered yet, so professionals cannot sign up. Please check back soon.')
-        return
+        return []
     form = _person_inputs('professional')
     form['service_id'] = ui.select({s.id: f'{s.name} ({s.category})' for s in services}, label='Service you offer')
     form['service_id'].classes('w-full').mark('professional-service')
@@ -128,9 +134,11 @@ def _professional_form(services: list[ServiceRow], submit: Any) -> None:
     form['pincodes'] = ui.input('Pincodes you serve', placeholder='560001, 560002').classes('w-full')
     form['pincodes'].mark('professional-pincodes')
     ui.label('An admin reviews every professional before they can take requests.').classes('text-sm text-grey-7')
-    ui.button('Create professional account', on_click=lambda: submit('professional', form)).classes('w-full').mark(
-        'professional-submit'
-    )
+    return [
+        ui.button('Create professional account', on_click=lambda: submit('professional', form))
+        .classes('w-full')
+        .mark('professional-submit')
+    ]
 
 
 def _person_inputs(kind: str) -> dict[str, ui.element]:
@@ -161,5 +169,6 @@ def _remember(storage: Any, signed_in: SignedIn) -> None:
 
 
 def _client_of(request: Request) -> tuple[str, str]:
-    # The peer address, never X-Forwarded-For: a header anyone can forge must not steer the throttle.
+    # The peer address. Uvicorn replaces it with X-Forwarded-For only when the request comes from a
+    # proxy it trusts (127.0.0.1 unless FORWARDED_ALLOW_IPS says otherwise), so nobody can forge it.
     return (request.client.host if request.client else ''), request.headers.get('user-agent', '')

@@ -24,6 +24,7 @@ from services.views import Actor
 
 TOKEN_KEY = 'session_token'
 HOME = {Role.ADMIN: '/admin', Role.CUSTOMER: '/customer', Role.PROFESSIONAL: '/professional'}
+NEVER_RETURN_TO = {'/logout', '/login', '/register'}  # coming back there would undo or repeat the sign-in
 _SAFE_PATH = re.compile(r'^/(?![/\\])[A-Za-z0-9/_\-.~%?=&]*$')
 P = ParamSpec('P')
 T = TypeVar('T')
@@ -34,6 +35,7 @@ class Viewer:
     actor: Actor | None
     token: str = ''
     redirect: RedirectResponse | None = None
+    path: str = '/'  # the page it was resolved for: where to come back after signing in again
 
 
 async def require_viewer(*roles: Role) -> Viewer:
@@ -41,13 +43,13 @@ async def require_viewer(*roles: Role) -> Viewer:
     signed in, to their own home when their role may not see this page."""
     token = app.storage.user.get(TOKEN_KEY, '')
     actor = await run.io_bound(auth.authenticate, token) if token else None
+    request = ui.context.client.request
+    here = request.url.path + (f'?{request.url.query}' if request.url.query else '')
     if actor is None:
-        request = ui.context.client.request
-        here = request.url.path + (f'?{request.url.query}' if request.url.query else '')
-        return Viewer(None, redirect=RedirectResponse(f'/login?redirect_to={quote(here, safe="")}'))
+        return Viewer(None, redirect=RedirectResponse(login_path(here)), path=here)
     if roles and actor.role not in roles:
-        return Viewer(actor, token, RedirectResponse(home_path(actor)))
-    return Viewer(actor, token)
+        return Viewer(actor, token, RedirectResponse(home_path(actor)), path=here)
+    return Viewer(actor, token, path=here)
 
 
 def guarded(viewer: Viewer) -> Callable[[Callable[P, T]], Callable[P, Awaitable[T | None]]]:
@@ -59,7 +61,7 @@ def guarded(viewer: Viewer) -> Callable[[Callable[P, T]], Callable[P, Awaitable[
         async def checked(*args: P.args, **kwargs: P.kwargs) -> T | None:
             current = await run.io_bound(auth.authenticate, viewer.token)
             if current is None or viewer.actor is None or current.id != viewer.actor.id:
-                ui.navigate.to('/login')
+                ui.navigate.to(login_path(viewer.path, ended=True))
                 return None
             result = handler(*args, **kwargs)
             return await result if inspect.isawaitable(result) else result
@@ -67,6 +69,11 @@ def guarded(viewer: Viewer) -> Callable[[Callable[P, T]], Callable[P, Awaitable[
         return checked
 
     return decorate
+
+
+def login_path(back_to: str, *, ended: bool = False) -> str:
+    """/login, coming back to `back_to` after; `ended` says the session ended while the page was open."""
+    return f'/login?redirect_to={quote(back_to, safe="")}' + ('&ended=1' if ended else '')
 
 
 def home_path(actor: Actor | None) -> str:
@@ -78,7 +85,9 @@ def safe_redirect(target: Any) -> str:
     if not isinstance(target, str) or not _SAFE_PATH.match(target):
         return '/'
     parts = urlsplit(target)
-    return target if not parts.scheme and not parts.netloc else '/'
+    if parts.scheme or parts.netloc or parts.path in NEVER_RETURN_TO:
+        return '/'
+    return target
 
 
 def nav_for(actor: Actor) -> list[NavItem]:

@@ -210,6 +210,7 @@ async def test_blocked_user_next_click_goes_to_login(user: User) -> None:
     user.find(marker='account-save').click()
     await user.should_see(marker='login-submit')
     assert path_of(user) == '/login'
+    await user.should_see('Your session ended')
     await user.should_not_see('Profile saved.')
     with session_scope() as session:
         assert session.get(UserRow, customer.id).name == 'Before Block'  # get_profile refuses a blocked user
@@ -225,3 +226,17 @@ async def test_user_signed_out_elsewhere_next_click_goes_to_login(user: User) ->
     assert path_of(user) == '/login'
     await user.should_not_see('Password changed')
     assert auth.sign_in(customer.email, PASSWORD, client_ip='10.0.0.2').actor.id == customer.id
+
+
+async def test_after_the_session_ended_signing_in_again_comes_back_to_the_page(user: User) -> None:
+    customer = make_customer()
+    await open_account(user, customer)
+    with session_scope(write=True) as session:
+        auth.revoke_sessions(session, user_id=customer.id, reason='signed out', now=clock.now())
+    user.find(marker='account-save').click()
+    await user.should_see('Your session ended')
+    user.find(marker='login-email').type(customer.email)
+    user.find(marker='login-password').type(PASSWORD)
+    user.find(marker='login-submit').click()
+    await user.should_see(marker='account-save')
+    assert path_of(user) == '/account'
