@@ -6,6 +6,7 @@ import functools
 import os
 
 import psycopg
+from sqlalchemy.engine import make_url
 
 ADMIN_DSN = os.environ.get('HSA_TEST_PG_DSN', 'postgresql://postgres@127.0.0.1:5432/postgres')
 
@@ -17,3 +18,8 @@ def answers() -> bool:
             return True
     except psycopg.Error:
         return False
+
+
+def database_url(name: str) -> str:
+    """A SQLAlchemy URL for database `name` on the same server and user as ADMIN_DSN."""
+    return str(make_url(ADMIN_DSN).set(drivername='postgresql+psycopg', database=name).render_as_string(False))

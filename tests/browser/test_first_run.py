@@ -55,4 +55,10 @@ def test_operator_admin_professional_and_customer_first_run(server: Server, page
 
     server.manage('block', '--email', 'meera@example.com', '--reason', 'Fake bookings')
     page.press('Toggle dark mode')  # the blocked customer's next click
-    page.wait_for_path('/login')
+    page.wait_for_path('/login?redirect_to=%2Fcustomer&ended=1')
+    page.wait_for_text('Your session ended')
+    page.fill('Email', 'meera@example.com')
+    page.fill('Password', 'my home my rules')
+    page.click('Sign in')
+    page.wait_for_text('This account is blocked')
+    page.screenshot('foundation-blocked-customer')

@@ -29,7 +29,7 @@ def postgres_url(worker_id: str) -> str:
     with psycopg.connect(postgres.ADMIN_DSN, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
         admin.execute(f'CREATE DATABASE {name}')
-    url = f'postgresql+psycopg://postgres@127.0.0.1:5432/{name}'
+    url = postgres.database_url(name)
     upgrade_to_head(url)
     return url
 
