@@ -3,7 +3,10 @@
 from models.audit import AuditEvent
 from models.auth import AuthSession, SignInAttempt
 from models.base import Base
+from models.document import Document
+from models.notification import Notification
 from models.service import Service
+from models.service_request import RequestDismissal, Review, ServiceRequest
 from models.user import CustomerProfile, ProfessionalPincode, ProfessionalProfile, User
 
 __all__ = [
@@ -11,9 +14,14 @@ __all__ = [
     'AuthSession',
     'Base',
     'CustomerProfile',
+    'Document',
+    'Notification',
     'ProfessionalPincode',
     'ProfessionalProfile',
+    'RequestDismissal',
+    'Review',
     'Service',
+    'ServiceRequest',
     'SignInAttempt',
     'User',
 ]

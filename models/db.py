@@ -11,8 +11,9 @@ are worth the extra fsync per commit (a few hundred writes per second is far bey
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -26,8 +27,11 @@ from settings import get_settings
 BUSY_TIMEOUT_MS = 10_000
 SQLITE_SYNCHRONOUS = 'FULL'
 _WRITE_OPTION = 'hsa_write'
+_AFTER_COMMIT = 'hsa_after_commit'
 _lock = threading.Lock()
 _engines: dict[str, Engine] = {}
+_publisher: Callable[[list[Any]], None] | None = None
+log = logging.getLogger(__name__)
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -66,7 +70,29 @@ def session_scope(*, write: bool = False) -> Iterator[Session]:
         session.rollback()
         raise
     finally:
+        pending = session.info.pop(_AFTER_COMMIT, [])
         session.close()
+    _hand_over(pending)
+
+
+def after_commit(session: Session, item: Any) -> None:
+    """Hold `item` (a domain event or a job request) until this unit commits; dropped on rollback."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(item)
+
+
+def set_publisher(publisher: Callable[[list[Any]], None] | None) -> None:
+    """The composition root registers what receives committed items (None: nobody, they are dropped)."""
+    global _publisher  # noqa: PLW0603 (one slot, filled at start-up and emptied at shutdown)
+    _publisher = publisher
+
+
+def _hand_over(items: list[Any]) -> None:
+    if not items or _publisher is None:
+        return
+    try:
+        _publisher(items)
+    except Exception:  # the unit is committed: a failing subscriber must not look like a failed action
+        log.exception('delivering %d committed item(s) failed', len(items))
 
 
 def is_sqlite(session_or_engine: Session | Engine) -> bool:

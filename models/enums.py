@@ -25,3 +25,22 @@ class SignInOutcome(StrEnum):
     FAILED = 'failed'
     BLOCKED = 'blocked'
     THROTTLED = 'throttled'
+
+
+class RequestStatus(StrEnum):
+    """Where a service request stands (design.md §3)."""
+
+    REQUESTED = 'requested'
+    ASSIGNED = 'assigned'
+    COMPLETED = 'completed'
+    CLOSED = 'closed'
+    CANCELLED = 'cancelled'
+    EXPIRED = 'expired'
+
+
+class DocumentKind(StrEnum):
+    ID_PROOF = 'id_proof'
+    CERTIFICATE = 'certificate'
+
+
+OPEN_STATUSES = (RequestStatus.REQUESTED, RequestStatus.ASSIGNED)

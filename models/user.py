@@ -55,6 +55,9 @@ class ProfessionalProfile(Base):
     )
     approval_reason: Mapped[str | None] = mapped_column(String(500))
     approval_decided_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]  # last (re)submission for approval
+    rating_count: Mapped[int] = mapped_column(default=0)  # reviews received
+    rating_sum: Mapped[int] = mapped_column(default=0)  # their ratings added up: average = sum / count
 
     user: Mapped[User] = relationship(back_populates='professional_profile')
     pincodes: Mapped[list[ProfessionalPincode]] = relationship(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from models.enums import ApprovalState, Role
 
@@ -69,3 +70,13 @@ def format_money(amount: int, currency: str = 'INR') -> str:
     """Minor units as a price label: 49900 -> '₹499.00' (Indian digit grouping is left to later)."""
     symbol = '₹' if currency == 'INR' else f'{currency} '
     return f'{symbol}{amount // 100:,}.{amount % 100:02d}'
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationRow:
+    id: int
+    kind: str
+    message: str
+    request_id: int | None
+    created_at: datetime
+    is_read: bool
