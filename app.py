@@ -22,10 +22,10 @@ with contextlib.suppress(SettingsError):
 
 from nicegui import app, ui
 
-from models.db import dispose_engines
+from models.db import dispose_engines, set_publisher
 from models.migrate import upgrade_to_head
 from pages import account, admin, auth, customer, professional
-from services import logs
+from services import events, jobs, logs, scheduled
 
 log = logging.getLogger('hsa')
 for page_module in (auth, account, admin, customer, professional):
@@ -33,12 +33,27 @@ for page_module in (auth, account, admin, customer, professional):
 
 
 def start() -> None:
-    """Bring the database to the newest schema before the first page is served."""
+    """Bring the database to the newest schema, then start delivering events and running jobs."""
     settings = get_settings()
     logs.configure()
     if settings.migrate_on_startup:
         upgrade_to_head()
         log.info('database ready at %s', _redacted(settings.effective_database_url))
+    runner = None
+    if settings.embedded_jobs and not settings.redis_url:
+        runner = jobs.EmbeddedRunner(scheduled.JOBS, scheduled.DUTIES, every_seconds=settings.duty_interval_seconds)
+        runner.start()
+    app.state.runner = runner
+    app.state.bus = events.Bus(run_job=runner.submit if runner else None)
+    set_publisher(app.state.bus.deliver)
+
+
+def stop() -> None:
+    """Stop taking events, let running jobs finish, close the database."""
+    set_publisher(None)
+    if getattr(app.state, 'runner', None) is not None:
+        app.state.runner.stop()
+    dispose_engines()
 
 
 def log_unexpected(error: Exception) -> None:
@@ -73,7 +88,7 @@ def _redacted(url: str) -> str:
 
 
 app.on_startup(start)
-app.on_shutdown(dispose_engines)
+app.on_shutdown(stop)
 app.on_exception(log_unexpected)
 
 

@@ -36,6 +36,7 @@ MINIMUMS = {
     'auto_close_days': 1,
     'review_window_days': 1,
     'cancel_cutoff_hours': 0,
+    'duty_interval_seconds': 5,
 }
 MAX_PORT = 65535
 
@@ -52,6 +53,8 @@ class Settings:
     native: bool
     demo_data: bool
     migrate_on_startup: bool
+    embedded_jobs: bool
+    duty_interval_seconds: int
     data_dir: str
     database_url: str
     redis_url: str

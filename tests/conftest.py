@@ -19,6 +19,7 @@ TEST_ENV = {
     'HSA_ENV': 'development',
     'HSA_BCRYPT_ROUNDS': '4',
     'HSA_MIGRATE_ON_STARTUP': '0',
+    'HSA_EMBEDDED_JOBS': '0',
     'HSA_STORAGE_SECRET': 'test storage secret',
 }
 
