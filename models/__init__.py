@@ -4,6 +4,7 @@ from models.audit import AuditEvent
 from models.auth import AuthSession, SignInAttempt
 from models.base import Base
 from models.document import Document
+from models.job_run import JobRun
 from models.notification import Notification
 from models.service import Service
 from models.service_request import RequestDismissal, Review, ServiceRequest
@@ -15,6 +16,7 @@ __all__ = [
     'Base',
     'CustomerProfile',
     'Document',
+    'JobRun',
     'Notification',
     'ProfessionalPincode',
     'ProfessionalProfile',
