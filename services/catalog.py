@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -123,6 +123,31 @@ def list_services(
     if category:
         query = query.where(Service.category == category)
     return [_row(service) for service in session.scalars(query)]
+
+
+def search_services(session: Session, *, text: Any = '', category: Any = None) -> list[ServiceRow]:
+    """Active services whose name or category contains `text` (any case), optionally in one category."""
+    text = validation.text(text, field='text', label='Search', max_length=80, required=False)
+    query = select(Service).where(Service.is_active)
+    if text:
+        pattern = f'%{_escape_like(text.casefold())}%'
+        query = query.where(
+            or_(Service.name_key.like(pattern, escape='\\'), func.lower(Service.category).like(pattern, escape='\\'))
+        )
+    if category:
+        query = query.where(Service.category == category)
+    return [_row(service) for service in session.scalars(query.order_by(Service.category, Service.name))]
+
+
+def list_categories(session: Session) -> list[str]:
+    """The categories that have at least one active service, A to Z."""
+    return list(
+        session.scalars(select(Service.category).where(Service.is_active).distinct().order_by(Service.category))
+    )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace('\\', '\\\\').replace('%', '\\%').replace('_', '\\_')
 
 
 def _set_active(session: Session, actor: Actor, *, service_id: int, active: bool, now: datetime) -> ServiceRow:

@@ -146,3 +146,32 @@ def test_service_names_are_unique_under_unicode_case_folding(first: str, second:
     make_service(name=first)
     with session_scope(write=True) as session, pytest.raises(Conflict, match='already exists'):
         catalog.create_service(session, OPERATOR, name=second, category='Y', base_price=1, time_required=30)
+
+
+def test_customer_searches_services_by_name_or_category_in_any_case() -> None:
+    make_service(name='AC Repair', category='Appliances')
+    make_service(name='Deep Cleaning', category='Cleaning')
+    make_service(name='Sofa Cleaning', category='Cleaning')
+    with session_scope() as session:
+        assert [s.name for s in catalog.search_services(session, text='clean')] == ['Deep Cleaning', 'Sofa Cleaning']
+        assert [s.name for s in catalog.search_services(session, text='APPLI')] == ['AC Repair']
+        assert [s.name for s in catalog.search_services(session, text='', category='Appliances')] == ['AC Repair']
+        assert catalog.list_categories(session) == ['Appliances', 'Cleaning']
+
+
+@pytest.mark.parametrize('text', ['%', '_', "' OR 1=1 --", '\\'])
+def test_search_treats_wildcards_and_quotes_as_plain_text(text: str) -> None:
+    make_service(name='Plumbing')
+    make_service(name='100% Cotton_Care')
+    with session_scope() as session:
+        found = [s.name for s in catalog.search_services(session, text=text)]
+    assert found == (['100% Cotton_Care'] if text in {'%', '_'} else [])
+
+
+def test_retired_services_are_not_found_by_search() -> None:
+    row = make_service(name='Old Service')
+    with session_scope(write=True) as session:
+        catalog.retire_service(session, OPERATOR, service_id=row.id)
+    with session_scope() as session:
+        assert catalog.search_services(session, text='old') == []
+        assert catalog.list_categories(session) == []
