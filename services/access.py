@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from models import User
 from models.enums import Role
-from services.errors import PermissionDenied
+from services.errors import NotFound, PermissionDenied
 from services.views import Actor
 
 
@@ -31,3 +31,22 @@ def require_signed_in(session: Session, actor: Actor | None) -> User:
     if user is None:
         raise PermissionDenied('The command line has no account of its own.')
     return user
+
+
+def require_professional(session: Session, actor: Actor | None) -> User:
+    """The acting professional's row (not blocked), or PermissionDenied."""
+    user = require_role(session, actor, Role.PROFESSIONAL)
+    assert user is not None  # only the operator has no row, and the operator is no professional
+    return user
+
+
+def may_see_professional(user: User | None, professional_id: int) -> bool:
+    """Admins (and the operator, who has no row) see every professional's private data; a professional
+    their own; nobody else."""
+    return user is None or user.role is Role.ADMIN or (user.role is Role.PROFESSIONAL and user.id == professional_id)
+
+
+def require_owner_or_admin(session: Session, actor: Actor | None, professional_id: int) -> None:
+    """Refuse anyone but the professional and admins, as if the professional did not exist."""
+    if not may_see_professional(require_role(session, actor, *Role), professional_id):
+        raise NotFound('That professional does not exist.')

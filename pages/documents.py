@@ -1,0 +1,64 @@
+"""`GET /documents/{id}`: a professional's verification document, streamed to its owner and to admins only.
+
+Files are never served from a static folder or through `ui.download.file` (whose route checks nobody): this
+route resolves the viewer from the session token and lets the service layer decide, and the answer is
+sandboxed (no scripts, nothing sniffed, nothing cached) in case a file is not what it claims to be.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
+from nicegui import APIRouter, app, run
+
+from pages.viewer import TOKEN_KEY, login_path
+from services import ServiceError, auth, documents, session_scope
+from services.views import Actor, DocumentFile
+
+router = APIRouter()
+PROTECTIVE_HEADERS = {
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': "sandbox; default-src 'none'; img-src 'self'; object-src 'self'",
+    'Cache-Control': 'no-store',
+    'Referrer-Policy': 'no-referrer',
+}
+_ID = re.compile(r'^[1-9][0-9]{0,17}$')
+_UNSAFE_IN_QUOTES = re.compile(r'[^\x20-\x7e]|["\\]')
+
+
+@router.get('/documents/{document_id}')
+async def document_route(document_id: str) -> Response:
+    """The owner or an admin gets the file; a visitor who is not signed in goes to sign in first; for
+    everyone else the document does not exist (the same 404 as a missing id)."""
+    token = app.storage.user.get(TOKEN_KEY, '')
+    actor = await run.io_bound(auth.authenticate, token) if token else None
+    if actor is None:
+        return RedirectResponse(login_path(f'/documents/{quote(document_id, safe="")}'), headers=PROTECTIVE_HEADERS)
+    if not _ID.match(document_id):
+        return _not_found()
+    try:
+        document = await run.io_bound(_open, actor, int(document_id))
+    except ServiceError:
+        return _not_found()
+    return FileResponse(
+        document.path,
+        media_type=document.content_type,
+        headers={**PROTECTIVE_HEADERS, 'Content-Disposition': content_disposition(document.download_name)},
+    )
+
+
+def content_disposition(name: str) -> str:
+    """`inline` with an ASCII fallback name for old clients and the exact name as RFC 5987 `filename*`."""
+    fallback = _UNSAFE_IN_QUOTES.sub('_', name) or 'document'
+    return f'inline; filename="{fallback}"; filename*=UTF-8\'\'{quote(name, safe="")}'
+
+
+def _open(actor: Actor, document_id: int) -> DocumentFile:
+    with session_scope() as session:
+        return documents.open_document(session, actor, document_id=document_id)
+
+
+def _not_found() -> Response:
+    return PlainTextResponse('Not found.', status_code=404, headers=PROTECTIVE_HEADERS)
