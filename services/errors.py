@@ -47,3 +47,8 @@ class Throttled(ServiceError):
 
     def __init__(self, minutes: int) -> None:
         super().__init__(f'Too many sign-in attempts. Try again in {minutes} minutes.')
+
+
+class InvalidTransition(ServiceError):
+    """The request is not (or no longer) in a state where this action applies: someone acted first, or
+    its time has passed. Nothing changed."""

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from models import CustomerProfile, ProfessionalPincode, ProfessionalProfile, Service, User
 from models.db import session_scope
 from models.enums import ApprovalState, Role, SignInOutcome
-from services import audit, auth, clock, passwords, throttle, validation
+from services import audit, auth, clock, passwords, service_requests, throttle, validation
 from services.access import require_role, require_signed_in
 from services.errors import Conflict, NotFound, PermissionDenied, ServiceError, Throttled, ValidationError
 from services.views import Actor, ProfileView, SignedIn
@@ -127,6 +127,7 @@ def block_user(session: Session, actor: Actor, *, user_id: int, reason: Any, now
     if not user.is_blocked:
         user.is_blocked, user.blocked_reason, user.blocked_at = True, reason, now
         auth.revoke_sessions(session, user_id=user.id, reason='blocked', now=now)
+        service_requests.release_for_blocked_user(session, user.id, now=now)
         audit.record(session, actor, 'user.block', target_type='user', target_id=user.id, reason=reason, now=now)
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
-from models.enums import ApprovalState, Role
+from models.enums import ApprovalState, DocumentKind, RequestStatus, Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,3 +81,118 @@ class NotificationRow:
     request_id: int | None
     created_at: datetime
     is_read: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRow:
+    """A professional's verification document as listed: metadata only, the bytes stay on disk."""
+
+    id: int
+    kind: DocumentKind
+    original_name: str  # as uploaded, display text only (escape it like any user input)
+    content_type: str  # decided from the bytes
+    size: int  # bytes
+    sha256: str
+    uploaded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFile:
+    """What a file route streams: a server-side path, its type and the name to offer the browser."""
+
+    path: Path
+    content_type: str
+    download_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewSnippet:
+    rating: int  # 1-5
+    remarks: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ProfessionalCard:
+    """A professional as customers see them when choosing (no contact details before a job is accepted)."""
+
+    professional_id: int
+    name: str
+    experience_years: int
+    description: str
+    rating_average: float | None  # None until the first review
+    rating_count: int
+    recent_reviews: tuple[ReviewSnippet, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ProfessionalView:
+    """A professional's whole profile, for admins vetting it and for the professional themself."""
+
+    professional_id: int
+    name: str
+    email: str
+    phone: str
+    is_blocked: bool
+    service_id: int
+    service_name: str
+    service_active: bool
+    experience_years: int
+    description: str
+    pincodes: tuple[str, ...]
+    approval_state: ApprovalState
+    approval_reason: str
+    submitted_at: datetime | None  # last (re)submission; None = as signed up
+    approval_decided_at: datetime | None
+    rating_average: float | None
+    rating_count: int
+    documents: tuple[DocumentRow, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRow:
+    """A service request as its viewer may see it: the address, phone and names that contact privacy hides
+    from this viewer are '' (a professional sees them only once they accepted; design.md §3)."""
+
+    id: int
+    service_id: int
+    service_name: str
+    status: RequestStatus
+    date_of_request: datetime
+    scheduled_at: datetime
+    ends_at: datetime
+    time_required: int  # minutes
+    price: int  # paise
+    pincode: str
+    remarks: str
+    contact_visible: bool  # False: address, customer name and phone are hidden from this viewer
+    address: str
+    customer_name: str
+    customer_phone: str
+    professional_id: int | None  # who accepted it
+    professional_name: str
+    professional_phone: str
+    requested_professional_id: int | None  # whom the customer addressed it to
+    requested_professional_name: str
+    date_of_completion: datetime | None
+    cancel_reason: str
+    rating: int | None  # the review's, once there is one
+    review_remarks: str
+    updated_at: datetime  # pass it back to edit / accept to refuse acting on a request changed since it was shown
+
+
+@dataclass(frozen=True, slots=True)
+class RequestPage:
+    """One page of a request list; pass `next_cursor` back for the next page (None: this was the last)."""
+
+    rows: tuple[RequestRow, ...]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RequestPolicy:
+    """The policy values pages show next to requests (settings, read through the service layer)."""
+
+    cancel_cutoff_hours: int
+    auto_close_days: int
+    review_window_days: int

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
+from datetime import datetime, timedelta
 from typing import Any
 
-from services import auth, catalog, session_scope, users
+from services import auth, catalog, documents, professionals, service_requests, session_scope, slots, users
 from services.views import Actor, ServiceRow, SignedIn
+from settings import get_settings
 
 _n = itertools.count(1)
 OPERATOR = Actor.operator()
@@ -71,3 +73,66 @@ def sign_in(actor: Actor, password: str = PASSWORD, **kwargs: Any) -> SignedIn:
 def block(actor: Actor, reason: str = 'Fraud reported') -> None:
     with session_scope(write=True) as session:
         users.block_user(session, OPERATOR, user_id=actor.id, reason=reason)
+
+
+def approve(professional: Actor) -> Actor:
+    with session_scope(write=True) as session:
+        professionals.approve(session, OPERATOR, professional_id=professional.id)
+        return auth.actor_for(auth.get_user_by_email(session, OPERATOR, email=professional.email))
+
+
+def reject(professional: Actor, reason: str = 'The ID proof is unreadable.') -> Actor:
+    with session_scope(write=True) as session:
+        professionals.reject(session, OPERATOR, professional_id=professional.id, reason=reason)
+        return auth.actor_for(auth.get_user_by_email(session, OPERATOR, email=professional.email))
+
+
+def make_approved_professional(**overrides: Any) -> Actor:
+    return approve(make_professional(**overrides))
+
+
+# Real minimal files (`file` names each correctly): a 1x1 grey PNG, a 1x1 JPEG and a one-page PDF.
+PNG_BYTES = bytes.fromhex(
+    '89504e470d0a1a0a0000000d49484452000000010000000108000000003a7e9b550000000a49444154789c6360000000020001'
+    '48afa4710000000049454e44ae426082'
+)
+JPEG_BYTES = bytes.fromhex(
+    'ffd8ffe000104a46494600010101004800480000ffdb0043000302020202020302020203030303040604040404040806060506'
+    '09080a0a090809090a0c0f0c0a0b0e0b09090d110d0e0f101011100a0c12131210130f101010ffc9000b080001000101011100'
+    'ffcc000600101005ffda0008010100003f00d2cf20ffd9'
+)
+PDF_BYTES = (
+    b'%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n'
+    b'3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 72 72]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n'
+)
+
+
+def add_document(professional: Actor, data: bytes = PDF_BYTES, filename: str = 'id.pdf', kind: str = 'id_proof') -> int:
+    with session_scope(write=True) as session:
+        return documents.add_document(session, professional, kind=kind, filename=filename, data=data).id
+
+
+# --- service requests (times come from an injected `now`; slots from the real grid) ---
+
+
+def slot(now: datetime, *, days: int = 2, index: int = 0, minutes: int = 60) -> datetime:
+    """The index-th bookable start on the local day `days` after now's local day (UTC, aware)."""
+    day = now.astimezone(get_settings().zone).date() + timedelta(days=days)
+    return slots.available_slots(day, minutes, now=now)[index]
+
+
+def book_request(customer: Actor, service_id: int, *, now: datetime, at: datetime | None = None, **fields: Any) -> int:
+    with session_scope(write=True) as session:
+        return service_requests.book(
+            session, customer, service_id=service_id, scheduled_at=at or slot(now), now=now, **fields
+        )
+
+
+def accept_request(professional: Actor, request_id: int, *, now: datetime) -> None:
+    with session_scope(write=True) as session:
+        service_requests.accept(session, professional, request_id=request_id, now=now)
+
+
+def complete_request(professional: Actor, request_id: int, *, now: datetime) -> None:
+    with session_scope(write=True) as session:
+        service_requests.complete(session, professional, request_id=request_id, now=now)

@@ -1,0 +1,191 @@
+"""What pages list and show about service requests: a professional's inbox and jobs, a customer's requests,
+one request. Each row carries only the contact details its viewer may see (design.md §3 "Contact privacy");
+lists are cursor-paginated by slot or booking time with the id as tie-break (design.md §7 "Lists")."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from models import Review, Service, ServiceRequest, User
+from models.enums import RequestStatus, Role
+from services import clock, validation
+from services import request_rules as rules
+from services.errors import ValidationError
+from services.views import Actor, RequestPage, RequestRow
+
+R = ServiceRequest
+PAGE_SIZE, MAX_PAGE = 20, 100
+JOB_STATUSES = (RequestStatus.ASSIGNED, RequestStatus.COMPLETED, RequestStatus.CLOSED)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+CURSOR = re.compile(r'^(-?\d{1,20})\.(\d{1,18})$')
+
+
+def list_inbox(
+    session: Session, actor: Actor, *, cursor: Any = None, limit: Any = PAGE_SIZE, now: datetime | None = None
+) -> RequestPage:
+    """Approved professionals see the requests they could accept, soonest slot first: those addressed to them,
+    and those open to all for their service in their pincodes that they have not declined. No address,
+    customer name or phone before they accept."""
+    user = rules.require_approved(session, actor, 'list_inbox')
+    query = _rows().where(rules.in_inbox_of(user, now or clock.now()))
+    return _page(session, user, query, R.scheduled_at, cursor=cursor, limit=limit)
+
+
+def list_jobs(
+    session: Session,
+    actor: Actor,
+    *,
+    statuses: Any = JOB_STATUSES,
+    newest_first: bool = False,
+    cursor: Any = None,
+    limit: Any = PAGE_SIZE,
+) -> RequestPage:
+    """Professionals see the jobs they accepted (assigned, completed, closed; or some of those) by slot."""
+    user = rules.require(session, actor, 'list_jobs', Role.PROFESSIONAL)
+    query = _rows().where(R.professional_id == user.id, R.service_status.in_(_job_statuses(statuses)))
+    return _page(session, user, query, R.scheduled_at, cursor=cursor, limit=limit, descending=newest_first)
+
+
+def list_customer_requests(
+    session: Session, actor: Actor, *, cursor: Any = None, limit: Any = PAGE_SIZE
+) -> RequestPage:
+    """Customers see their own requests, the most recently booked first."""
+    user = rules.require(session, actor, 'list_customer_requests', Role.CUSTOMER)
+    query = _rows().where(R.customer_id == user.id)
+    return _page(session, user, query, R.date_of_request, cursor=cursor, limit=limit, descending=True)
+
+
+def get_request(session: Session, actor: Actor, *, request_id: Any, now: datetime | None = None) -> RequestRow:
+    """Its customer, its professional (or the one it is addressed to, or whose inbox holds it) and admins see a
+    request; for anyone else it does not exist."""
+    user = rules.require(session, actor, 'get_request', *Role, request_id=request_id)
+    found = None
+    if rules.is_id(request_id):
+        query = _rows().where(R.id == request_id, rules.visible_to(user, now or clock.now()))
+        found = session.execute(query).one_or_none()
+    if found is None:
+        raise rules.not_found(actor, 'get_request', request_id)
+    return _row(found, user)
+
+
+# --- rows and privacy -------------------------------------------------------------------------------------------------
+
+
+def _rows() -> Select[Any]:
+    customer, professional, addressee = aliased(User), aliased(User), aliased(User)
+    return (
+        select(
+            R,
+            Service.name.label('service_name'),
+            customer.name.label('customer_name'),
+            customer.phone.label('customer_phone'),
+            professional.name.label('professional_name'),
+            professional.phone.label('professional_phone'),
+            addressee.name.label('addressee_name'),
+            Review.rating,
+            Review.remarks.label('review_remarks'),
+        )
+        .join(Service, Service.id == R.service_id)
+        .join(customer, customer.id == R.customer_id)
+        .outerjoin(professional, professional.id == R.professional_id)
+        .outerjoin(addressee, addressee.id == R.requested_professional_id)
+        .outerjoin(Review, Review.request_id == R.id)
+    )
+
+
+def _row(found: Any, viewer: User | None) -> RequestRow:
+    """The request as this viewer may see it: the customer's contact only for the customer, admins and the
+    professional who accepted it; the professional's contact once someone accepted."""
+    r = found[0]
+    sees_customer = _sees_customer(r, viewer)
+    sees_addressee = viewer is None or viewer.role is not Role.PROFESSIONAL or viewer.id == r.requested_professional_id
+    return RequestRow(
+        id=r.id,
+        service_id=r.service_id,
+        service_name=found.service_name,
+        status=r.service_status,
+        date_of_request=r.date_of_request,
+        scheduled_at=r.scheduled_at,
+        ends_at=r.ends_at,
+        time_required=r.time_required,
+        price=r.price,
+        pincode=r.pincode,
+        remarks=r.remarks,
+        contact_visible=sees_customer,
+        address=r.address if sees_customer else '',
+        customer_name=found.customer_name if sees_customer else '',
+        customer_phone=(found.customer_phone or '') if sees_customer else '',
+        professional_id=r.professional_id,
+        professional_name=found.professional_name or '',
+        professional_phone=found.professional_phone or '',
+        requested_professional_id=r.requested_professional_id if sees_addressee else None,
+        requested_professional_name=(found.addressee_name or '') if sees_addressee else '',
+        date_of_completion=r.date_of_completion,
+        cancel_reason=r.cancel_reason or '',
+        rating=found.rating,
+        review_remarks=found.review_remarks or '',
+        updated_at=r.updated_at,
+    )
+
+
+def _sees_customer(r: ServiceRequest, viewer: User | None) -> bool:
+    if viewer is None or viewer.role is not Role.PROFESSIONAL:
+        return True  # the operator, admins, and the customer (they see only their own requests)
+    return r.professional_id == viewer.id
+
+
+# --- cursor pagination ------------------------------------------------------------------------------------------------
+
+
+def _page(
+    session: Session,
+    viewer: User | None,
+    query: Select[Any],
+    key: Any,
+    *,
+    cursor: Any,
+    limit: Any,
+    descending: bool = False,
+) -> RequestPage:
+    """One page ordered by (key, id); fetches one row more than asked to know whether there is a next page."""
+    size = validation.whole_number(limit, field='limit', label='Page size', minimum=1, maximum=MAX_PAGE)
+    if cursor is not None:
+        query = query.where(_after(key, *_decode(cursor), descending=descending))
+    order = (key.desc(), R.id.desc()) if descending else (key.asc(), R.id.asc())
+    found = session.execute(query.order_by(*order).limit(size + 1)).all()
+    rows = tuple(_row(item, viewer) for item in found[:size])
+    last = found[size - 1][0] if len(found) > size else None
+    return RequestPage(rows=rows, next_cursor=_encode(getattr(last, key.key), last.id) if last else None)
+
+
+def _after(key: Any, moment: datetime, request_id: int, *, descending: bool) -> Any:
+    if descending:
+        return or_(key < moment, and_(key == moment, R.id < request_id))
+    return or_(key > moment, and_(key == moment, R.id > request_id))
+
+
+def _encode(moment: datetime, request_id: int) -> str:
+    return f'{(moment - EPOCH) // timedelta(microseconds=1)}.{request_id}'
+
+
+def _decode(cursor: Any) -> tuple[datetime, int]:
+    match = CURSOR.match(cursor) if isinstance(cursor, str) else None
+    try:
+        if match is None:
+            raise ValueError
+        return EPOCH + timedelta(microseconds=int(match[1])), int(match[2])
+    except (ValueError, OverflowError):
+        raise ValidationError('That page link is no longer valid. Start from the first page.', field='cursor') from None
+
+
+def _job_statuses(statuses: Any) -> tuple[RequestStatus, ...]:
+    if isinstance(statuses, str) or not isinstance(statuses, list | tuple | set | frozenset) or not statuses:
+        statuses = [statuses]
+    if not all(status in JOB_STATUSES for status in statuses):
+        raise ValidationError('Choose statuses from assigned, completed and closed.', field='statuses')
+    return tuple(RequestStatus(status) for status in statuses)

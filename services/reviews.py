@@ -1,0 +1,168 @@
+"""Closing a completed request with the customer's review, auto-closing the ones left unreviewed, and late
+reviews within the review window. Each review adds to the professional's rating aggregate in the same unit."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import exists, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from models import ProfessionalProfile, Review, ServiceRequest
+from models.enums import RequestStatus, Role
+from services import clock, notifications, validation
+from services import request_rules as rules
+from services.errors import Conflict, InvalidTransition, ServiceError
+from services.views import Actor
+from settings import get_settings
+
+R = ServiceRequest
+COMPLETED, CLOSED = RequestStatus.COMPLETED, RequestStatus.CLOSED
+MAX_REMARKS = 1000
+
+
+def close(
+    session: Session, actor: Actor, *, request_id: Any, rating: Any, remarks: Any = '', now: datetime | None = None
+) -> None:
+    """Customers close their own completed request with a rating from 1 to 5 and optional remarks: the one
+    review of that request, counted into the professional's rating."""
+    rules.require(session, actor, 'close', Role.CUSTOMER, request_id=request_id)
+    rating, remarks = _rating(rating), _remarks(remarks)
+    now = now or clock.now()
+    row = None
+    if rules.is_id(request_id):
+        row = rules.claim(
+            session,
+            request_id,
+            R.customer_id == actor.id,
+            R.service_status == COMPLETED,
+            service_status=CLOSED,
+            closed_at=now,
+            updated_at=now,
+        )
+    if row is None:
+        raise _why_not_closable(session, actor, request_id)
+    _add_review(session, row, rating=rating, remarks=remarks, now=now)
+    rules.announce(session, actor, 'close', row, source=COMPLETED, target=CLOSED, now=now, rating=rating)
+    _tell_professional(session, row, rating=rating, now=now)
+
+
+def review(
+    session: Session, actor: Actor, *, request_id: Any, rating: Any, remarks: Any = '', now: datetime | None = None
+) -> None:
+    """Customers review their own request that closed without one, within `review_window_days` of its completion."""
+    rules.require(session, actor, 'review', Role.CUSTOMER, request_id=request_id)
+    rating, remarks = _rating(rating), _remarks(remarks)
+    now = now or clock.now()
+    row = None
+    if rules.is_id(request_id):
+        row = rules.claim(  # touches the closed request only to hold its row while the review goes in
+            session,
+            request_id,
+            R.customer_id == actor.id,
+            R.service_status == CLOSED,
+            R.date_of_completion >= now - _review_window(),
+            ~exists().where(Review.request_id == R.id),
+            updated_at=now,
+        )
+    if row is None:
+        raise _why_no_review(session, actor, request_id)
+    _add_review(session, row, rating=rating, remarks=remarks, now=now)
+    rules.announce(session, actor, 'review', row, source=CLOSED, target=CLOSED, now=now, rating=rating)
+    _tell_professional(session, row, rating=rating, now=now)
+
+
+def auto_close_due(session: Session, *, now: datetime | None = None) -> int:
+    """Completed requests left without a review for `auto_close_days` close by themselves (a review can still
+    follow within the review window); each customer is told. Returns how many."""
+    now = now or clock.now()
+    settings = get_settings()
+    rows = rules.claim_all(
+        session,
+        R.service_status == COMPLETED,
+        R.date_of_completion <= now - timedelta(days=settings.auto_close_days),
+        service_status=CLOSED,
+        closed_at=now,
+        updated_at=now,
+    )
+    for row in rows:
+        rules.announce(session, None, 'auto_close', row, source=COMPLETED, target=CLOSED, now=now)
+        message = (
+            f'Your {rules.describe(session, row)} was closed automatically. You can still rate it '
+            f'within {settings.review_window_days} days of the job.'
+        )
+        notifications.notify(session, row.customer_id, 'request.auto_closed', message, request_id=row.id, now=now)
+    return len(rows)
+
+
+def _add_review(session: Session, row: Any, *, rating: int, remarks: str, now: datetime) -> None:
+    """The review row and the professional's aggregate, updated in the database so concurrent reviews add up."""
+    session.add(
+        Review(
+            request_id=row.id,
+            customer_id=row.customer_id,
+            professional_id=row.professional_id,
+            rating=rating,
+            remarks=remarks,
+            created_at=now,
+        )
+    )
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict('This request already has a review.') from None
+    p = ProfessionalProfile
+    session.execute(
+        update(p)
+        .where(p.user_id == row.professional_id)
+        .values(rating_count=p.rating_count + 1, rating_sum=p.rating_sum + rating)
+    )
+
+
+def _tell_professional(session: Session, row: Any, *, rating: int, now: datetime) -> None:
+    message = f'You were rated {rating}/5 for the {rules.describe(session, row)}.'
+    notifications.notify(session, row.professional_id, 'request.reviewed', message, request_id=row.id, now=now)
+
+
+def _why_not_closable(session: Session, actor: Actor, request_id: Any) -> ServiceError:
+    status = _own_status(session, actor, request_id)
+    if status is None:
+        return rules.not_found(actor, 'close', request_id)
+    if status is CLOSED:
+        return InvalidTransition('This request is already closed.')
+    return InvalidTransition('A request can be closed once the professional has marked it done.')
+
+
+def _why_no_review(session: Session, actor: Actor, request_id: Any) -> ServiceError:
+    status = _own_status(session, actor, request_id)
+    if status is None:
+        return rules.not_found(actor, 'review', request_id)
+    if status is COMPLETED:
+        return InvalidTransition('Close this request to rate it.')
+    if status is not CLOSED:
+        return InvalidTransition('A request can be rated once the professional has marked it done.')
+    if session.scalar(select(Review.id).where(Review.request_id == request_id)) is not None:
+        return Conflict('This request already has a review.')
+    return InvalidTransition(f'Reviews can be posted within {get_settings().review_window_days} days of the job.')
+
+
+def _own_status(session: Session, actor: Actor, request_id: Any) -> RequestStatus | None:
+    if not rules.is_id(request_id):
+        return None
+    return session.scalar(select(R.service_status).where(R.id == request_id, R.customer_id == actor.id))
+
+
+def _rating(value: Any) -> int:
+    return validation.whole_number(value, field='rating', label='Rating', minimum=1, maximum=5)
+
+
+def _remarks(value: Any) -> str:
+    return validation.text(
+        value, field='remarks', label='Remarks', max_length=MAX_REMARKS, required=False, multiline=True
+    )
+
+
+def _review_window() -> timedelta:
+    return timedelta(days=get_settings().review_window_days)
