@@ -21,7 +21,7 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/python
 	touch $@ $(VENV)/.installed-run
 
 run: $(VENV)/.installed-run
-	HSA_ENV=development $(BIN)/python app.py
+	HSA_ENV=development HSA_DEMO_DATA=1 $(BIN)/python app.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

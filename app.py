@@ -24,11 +24,11 @@ from nicegui import app, ui
 
 from models.db import dispose_engines, set_publisher
 from models.migrate import upgrade_to_head
-from pages import account, admin, auth, customer, professional
-from services import events, jobs, logs, scheduled
+from pages import account, admin, auth, customer, documents, professional
+from services import demo, events, jobs, logs, scheduled
 
 log = logging.getLogger('hsa')
-for page_module in (auth, account, admin, customer, professional):
+for page_module in (auth, account, admin, customer, professional, documents):
     app.include_router(page_module.router)
 
 
@@ -39,6 +39,8 @@ def start() -> None:
     if settings.migrate_on_startup:
         upgrade_to_head()
         log.info('database ready at %s', _redacted(settings.effective_database_url))
+    if settings.demo_data:
+        seed_demo_data()
     runner = None
     if settings.embedded_jobs and not settings.redis_url:
         runner = jobs.EmbeddedRunner(scheduled.JOBS, scheduled.DUTIES, every_seconds=settings.duty_interval_seconds)
@@ -46,6 +48,15 @@ def start() -> None:
     app.state.runner = runner
     app.state.bus = events.Bus(run_job=runner.submit if runner else None)
     set_publisher(app.state.bus.deliver)
+
+
+def seed_demo_data() -> None:
+    """On a fresh install (no users but admins), create the demo marketplace and say how to sign in."""
+    if not demo.needs_seeding():
+        return
+    logins = demo.seed()
+    if logins is not None:
+        print(demo.describe(logins, base_url=f'http://{get_settings().host}:{get_settings().port}'), flush=True)
 
 
 def stop() -> None:

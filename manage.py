@@ -1,4 +1,4 @@
-"""Operator command line: create-admin, reset-password, block, unblock, unlock, add-service, backup.
+"""Operator command line: create-admin, reset-password, block, unblock, unlock, add-service, seed-demo, backup.
 
 Passwords are read from standard input (one line) or asked for at a prompt, never taken from argv,
 where they would land in shell history and process lists.
@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from models.db import dispose_engines
 from models.migrate import upgrade_to_head
-from services import ServiceError, catalog, session_scope, users
+from services import ServiceError, catalog, demo, session_scope, users
 from services import auth as auth_service
 from services.views import Actor, format_money
 from settings import SettingsError, get_settings
@@ -78,6 +78,14 @@ def add_service(args: argparse.Namespace) -> str:
     return f'Service "{service.name}" added ({format_money(service.base_price)}, {service.time_required} min).'
 
 
+def seed_demo(args: argparse.Namespace) -> str:
+    logins = demo.seed()
+    if logins is None:
+        return 'Demo data is already seeded.'
+    settings = get_settings()
+    return demo.describe(logins, base_url=f'http://{settings.host}:{settings.port}')
+
+
 def backup(args: argparse.Namespace) -> str:
     url = make_url(get_settings().effective_database_url)
     if url.get_backend_name() != 'sqlite':
@@ -128,6 +136,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument('--price', required=True, help='base price in rupees, e.g. 499 or 499.50')
     sub.add_argument('--minutes', required=True, help='time required, in minutes')
     sub.add_argument('--description', default='')
+    command('seed-demo', seed_demo, 'create the demo marketplace (once; prints how to sign in)')
     sub = command('backup', backup, 'copy the SQLite database to PATH (online, consistent; does not migrate)')
     sub.add_argument('path')
     sub.set_defaults(migrate=False)  # a backup taken before an upgrade must be of the old schema

@@ -184,3 +184,13 @@ def test_backup_does_not_migrate_and_needs_an_existing_database(data_dir: Path, 
     result = manage('backup', str(tmp_path / 'copy.db'))
     assert_refused(result, 'There is no database at')
     assert not (data_dir / 'hsa.db').exists()  # nothing was created or migrated on the way
+
+
+def test_seed_demo_prints_how_to_sign_in_and_runs_once() -> None:
+    first = manage('seed-demo')
+    assert first.returncode == 0, first.stderr
+    assert 'Sign in at http://' in first.stdout
+    assert 'admin@demo.example' in first.stdout
+    second = manage('seed-demo')
+    assert second.returncode == 0
+    assert second.stdout.strip() == 'Demo data is already seeded.'
