@@ -7,9 +7,10 @@ from nicegui import APIRouter, ui
 
 from components.catalog import service_table
 from components.frame import frame
+from components.requests import request_table
 from models.enums import Role
 from pages.viewer import frame_options, require_viewer
-from services import catalog, session_scope
+from services import catalog, service_requests, session_scope
 
 router = APIRouter(prefix='/customer')
 
@@ -21,7 +22,17 @@ async def home_page() -> RedirectResponse | None:
         return viewer.redirect
     with session_scope() as session:
         services = catalog.list_services(session)
+        requests = service_requests.list_customer_requests(session, viewer.actor, limit=20)
+    policy = service_requests.policy()
     with frame('Services', **frame_options(viewer)):
         ui.label(f'Hello, {viewer.actor.name}. These are the services on offer.').mark('customer-welcome')
         service_table(services)
+        ui.label('Your requests').classes('text-lg font-semibold').props('role=heading aria-level=2')
+        request_table(
+            requests.rows,
+            timezone=policy.timezone,
+            show_customer=False,
+            empty='You have not booked anything yet.',
+            marker='customer-requests',
+        )
     return None

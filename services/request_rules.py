@@ -254,6 +254,7 @@ def policy() -> RequestPolicy:
         cancel_cutoff_hours=settings.cancel_cutoff_hours,
         auto_close_days=settings.auto_close_days,
         review_window_days=settings.review_window_days,
+        timezone=settings.timezone,
     )
 
 

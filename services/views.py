@@ -196,3 +196,4 @@ class RequestPolicy:
     cancel_cutoff_hours: int
     auto_close_days: int
     review_window_days: int
+    timezone: str = 'Asia/Kolkata'  # slots and dates are shown in this zone

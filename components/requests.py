@@ -1,0 +1,64 @@
+"""Service requests as a table: what, when (local time), where, who, status and price."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from nicegui import ui
+
+from models.enums import RequestStatus
+from services.views import RequestRow, format_money
+
+STATUS_WORDS = {
+    RequestStatus.REQUESTED: 'waiting for a professional',
+    RequestStatus.ASSIGNED: 'accepted',
+    RequestStatus.COMPLETED: 'done, awaiting review',
+    RequestStatus.CLOSED: 'closed',
+    RequestStatus.CANCELLED: 'cancelled',
+    RequestStatus.EXPIRED: 'expired (nobody accepted in time)',
+}
+
+
+def request_table(
+    rows: list[RequestRow] | tuple[RequestRow, ...], *, timezone: str, show_customer: bool, empty: str, marker: str
+) -> ui.table | ui.label:
+    """`show_customer`: the customer's side (for professionals) instead of the professional's (for customers)."""
+    if not rows:
+        return ui.label(empty).classes('text-grey-8').mark(f'{marker}-empty')
+    zone = ZoneInfo(timezone)
+    who = ('customer', 'Customer') if show_customer else ('professional', 'Professional')
+    columns = [
+        {'name': 'service', 'label': 'Service', 'field': 'service', 'align': 'left'},
+        {'name': 'when', 'label': 'When', 'field': 'when', 'align': 'left'},
+        {'name': 'where', 'label': 'Where', 'field': 'where', 'align': 'left'},
+        {'name': who[0], 'label': who[1], 'field': who[0], 'align': 'left'},
+        {'name': 'status', 'label': 'Status', 'field': 'status', 'align': 'left'},
+        {'name': 'price', 'label': 'Price', 'field': 'price', 'align': 'right'},
+    ]
+    table_rows = [_row(row, zone, show_customer) for row in rows]
+    return ui.table(columns=columns, rows=table_rows, row_key='id').classes('w-full').mark(marker)
+
+
+def _row(row: RequestRow, zone: ZoneInfo, show_customer: bool) -> dict[str, object]:
+    if show_customer:
+        person = row.customer_name or 'shown once you accept'
+    else:
+        person = row.professional_name or (
+            f'asked: {row.requested_professional_name}' if row.requested_professional_name else 'not yet accepted'
+        )
+    status = STATUS_WORDS[row.status] + (f' · rated {row.rating}/5' if row.rating else '')
+    return {
+        'id': row.id,
+        'service': row.service_name,
+        'when': _local(row.scheduled_at, zone),
+        'where': row.address + f' ({row.pincode})' if row.address else row.pincode,
+        'customer': person,
+        'professional': person,
+        'status': status,
+        'price': format_money(row.price),
+    }
+
+
+def _local(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime('%a %d %b %Y, %H:%M')

@@ -1,0 +1,59 @@
+"""The homes show the viewer's requests: the customer's bookings, the professional's inbox and jobs."""
+
+from __future__ import annotations
+
+from nicegui.testing import User
+
+from services import clock
+from tests.factories import (
+    accept_request,
+    book_request,
+    make_approved_professional,
+    make_customer,
+    make_professional,
+    make_service,
+)
+from tests.pages.test_home_pages import open_as
+
+
+def rows_of(user: User, marker: str) -> list[dict]:
+    return user.find(marker=marker).elements.pop().rows
+
+
+async def test_customer_sees_their_requests_with_status_and_price(user: User) -> None:
+    service = make_service(name='Plumbing', base_price=49900)
+    customer = make_customer(address='12 MG Road', pincode='560001')
+    book_request(customer, service.id, now=clock.now())
+    await open_as(user, customer, '/customer', 'customer-requests')
+    [row] = rows_of(user, 'customer-requests')
+    assert (row['service'], row['status'], row['price']) == ('Plumbing', 'waiting for a professional', '₹499.00')
+    assert row['where'] == '12 MG Road (560001)'
+
+
+async def test_customer_without_requests_is_told_so(user: User) -> None:
+    await open_as(user, make_customer(), '/customer', 'customer-requests-empty')
+    await user.should_see('You have not booked anything yet.')
+
+
+async def test_professional_inbox_hides_the_address_until_they_accept(user: User) -> None:
+    service = make_service(name='Electrical')
+    professional = make_approved_professional(service_id=service.id, pincodes='560001')
+    customer = make_customer(name='Asha Rao', address='7 Secret Lane', pincode='560001')
+    now = clock.now()
+    open_id = book_request(customer, service.id, now=now)
+    taken_id = book_request(customer, service.id, now=now, at=None, remarks='second')
+    accept_request(professional, taken_id, now=now)
+    await open_as(user, professional, '/professional', 'professional-inbox')
+    [open_row] = rows_of(user, 'professional-inbox')
+    [job_row] = rows_of(user, 'professional-jobs')
+    assert open_row['id'] == open_id
+    assert open_row['where'] == '560001'
+    assert open_row['customer'] == 'shown once you accept'
+    assert '7 Secret Lane' in job_row['where']
+    assert job_row['customer'] == 'Asha Rao'
+
+
+async def test_pending_professional_has_no_inbox_yet(user: User) -> None:
+    await open_as(user, make_professional(), '/professional', 'professional-jobs-empty')
+    await user.should_not_see(marker='professional-inbox')
+    await user.should_not_see(marker='professional-inbox-empty')
