@@ -25,8 +25,7 @@ async def home_page() -> RedirectResponse | None:
         requests = service_requests.list_customer_requests(session, viewer.actor, limit=20)
     policy = service_requests.policy()
     with frame('Services', **frame_options(viewer)):
-        ui.label(f'Hello, {viewer.actor.name}. These are the services on offer.').mark('customer-welcome')
-        service_table(services)
+        ui.label(f'Hello, {viewer.actor.name}.').mark('customer-welcome')
         ui.label('Your requests').classes('text-lg font-semibold').props('role=heading aria-level=2')
         request_table(
             requests.rows,
@@ -35,4 +34,6 @@ async def home_page() -> RedirectResponse | None:
             empty='You have not booked anything yet.',
             marker='customer-requests',
         )
+        ui.label('Services on offer').classes('text-lg font-semibold').props('role=heading aria-level=2')
+        service_table(services)
     return None

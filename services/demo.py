@@ -199,6 +199,7 @@ def _history(customers: list[Actor], pros: dict[str, Actor], services: dict[str,
         (4, 'Electrical', None, 1, 'requested'),
         (5, 'Deep Cleaning', None, 3, 'requested'),
         (0, 'Painting', 'Suresh Gowda', 4, 'requested'),  # addressed to one professional
+        (5, 'Plumbing', None, 1, 'requested'),
     ]
     for number, (customer, service, pro, days, status) in enumerate(plan):
         _request(customers[customer], services[service], pros.get(pro) if pro else None, days, status, number, now)

@@ -120,10 +120,10 @@ class Page:
         ).click()
 
     def wait_for_path(self, path: str) -> None:
-        WebDriverWait(self.driver, 10).until(expected_conditions.url_to_be(self.base + path))
+        WebDriverWait(self.driver, 30).until(expected_conditions.url_to_be(self.base + path))
 
     def wait_for_text(self, text: str) -> None:
-        WebDriverWait(self.driver, 10).until(
+        WebDriverWait(self.driver, 30).until(
             expected_conditions.presence_of_element_located((By.XPATH, f"//*[contains(text(), '{text}')]"))
         )
 
