@@ -1,6 +1,7 @@
 """What pages list and show about service requests: a professional's inbox and jobs, a customer's requests,
 one request. Each row carries only the contact details its viewer may see (design.md §3 "Contact privacy");
-lists are cursor-paginated by slot or booking time with the id as tie-break (design.md §7 "Lists")."""
+lists are cursor-paginated (previous / next) by slot or booking time with the id as tie-break, and their count is
+capped (design.md §7 "Lists")."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from models import Review, Service, ServiceRequest, User
@@ -22,7 +23,9 @@ R = ServiceRequest
 PAGE_SIZE, MAX_PAGE = 20, 100
 JOB_STATUSES = (RequestStatus.ASSIGNED, RequestStatus.COMPLETED, RequestStatus.CLOSED)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-CURSOR = re.compile(r'^(-?\d{1,20})\.(\d{1,18})$')
+NEXT, PREVIOUS = 'n', 'p'
+CURSOR = re.compile(r'([np]?)(-?\d{1,20})\.(\d{1,18})', re.ASCII)
+COUNT_CAP = 10_000  # lists count at most this many rows and then say "10,000+" (design.md §7 "Lists")
 
 
 def list_inbox(
@@ -32,8 +35,8 @@ def list_inbox(
     and those open to all for their service in their pincodes that they have not declined. No address,
     customer name or phone before they accept."""
     user = rules.require_approved(session, actor, 'list_inbox')
-    query = _rows().where(rules.in_inbox_of(user, now or clock.now()))
-    return _page(session, user, query, R.scheduled_at, cursor=cursor, limit=limit)
+    criteria = (rules.in_inbox_of(user, now or clock.now()),)
+    return _page(session, user, criteria, R.scheduled_at, cursor=cursor, limit=limit)
 
 
 def list_jobs(
@@ -47,8 +50,8 @@ def list_jobs(
 ) -> RequestPage:
     """Professionals see the jobs they accepted (assigned, completed, closed; or some of those) by slot."""
     user = rules.require(session, actor, 'list_jobs', Role.PROFESSIONAL)
-    query = _rows().where(R.professional_id == user.id, R.service_status.in_(_job_statuses(statuses)))
-    return _page(session, user, query, R.scheduled_at, cursor=cursor, limit=limit, descending=newest_first)
+    criteria = (R.professional_id == user.id, R.service_status.in_(_job_statuses(statuses)))
+    return _page(session, user, criteria, R.scheduled_at, cursor=cursor, limit=limit, descending=newest_first)
 
 
 def list_customer_requests(
@@ -56,8 +59,8 @@ def list_customer_requests(
 ) -> RequestPage:
     """Customers see their own requests, the most recently booked first."""
     user = rules.require(session, actor, 'list_customer_requests', Role.CUSTOMER)
-    query = _rows().where(R.customer_id == user.id)
-    return _page(session, user, query, R.date_of_request, cursor=cursor, limit=limit, descending=True)
+    criteria = (R.customer_id == user.id,)
+    return _page(session, user, criteria, R.date_of_request, cursor=cursor, limit=limit, descending=True)
 
 
 def get_request(session: Session, actor: Actor, *, request_id: Any, now: datetime | None = None) -> RequestRow:
@@ -140,27 +143,58 @@ def _sees_customer(r: ServiceRequest, viewer: User | None) -> bool:
 
 
 # --- cursor pagination ------------------------------------------------------------------------------------------------
+# A cursor is an opaque string: a direction (`n` next, `p` previous) then the (sort key in microseconds since the
+# epoch, id) of the row it starts after (`n`) or before (`p`), in the order the list is shown. A cursor without a
+# direction is a next cursor (the format before previous pages existed).
 
 
 def _page(
     session: Session,
     viewer: User | None,
-    query: Select[Any],
+    criteria: tuple[Any, ...],
     key: Any,
     *,
     cursor: Any,
     limit: Any,
     descending: bool = False,
 ) -> RequestPage:
-    """One page ordered by (key, id); fetches one row more than asked to know whether there is a next page."""
+    """One page ordered by (key, id) in one keyset query (no OFFSET): one row more than asked tells whether the list
+    goes on in the direction fetched. A previous page is fetched in reverse order, then flipped back."""
     size = validation.whole_number(limit, field='limit', label='Page size', minimum=1, maximum=MAX_PAGE)
-    if cursor is not None:
-        query = query.where(_after(key, *_decode(cursor), descending=descending))
-    order = (key.desc(), R.id.desc()) if descending else (key.asc(), R.id.asc())
+    backward, position = (False, None) if cursor is None else _decode(cursor)
+    total, capped = _count(session, criteria)
+    query = _rows().where(*criteria)
+    reverse = descending != backward  # the order to fetch in
+    if position is not None:
+        query = query.where(_after(key, *position, descending=reverse))
+    order = (key.desc(), R.id.desc()) if reverse else (key.asc(), R.id.asc())
     found = session.execute(query.order_by(*order).limit(size + 1)).all()
-    rows = tuple(_row(item, viewer) for item in found[:size])
-    last = found[size - 1][0] if len(found) > size else None
-    return RequestPage(rows=rows, next_cursor=_encode(getattr(last, key.key), last.id) if last else None)
+    more = len(found) > size
+    found = found[:size]
+    if backward:
+        found.reverse()
+    first, last = (found[0][0], found[-1][0]) if found else (None, None)
+    if backward:  # the list goes on after this page: at least the row the cursor came from
+        earlier, later = more, last is not None
+    else:  # a next cursor came from the row shown just before this page
+        earlier, later = position is not None and first is not None, more
+    previous_cursor = _encode(PREVIOUS, first, key) if earlier else None
+    next_cursor = _encode(NEXT, last, key) if later else None
+    return RequestPage(
+        rows=tuple(_row(item, viewer) for item in found),
+        next_cursor=next_cursor,
+        previous_cursor=previous_cursor,
+        total=total,
+        total_capped=capped,
+    )
+
+
+def _count(session: Session, criteria: tuple[Any, ...]) -> tuple[int, bool]:
+    """How many rows the list has, reading at most COUNT_CAP + 1 of them: (COUNT_CAP, True) when there are more."""
+    cap = COUNT_CAP
+    capped = select(literal(1)).select_from(R).where(*criteria).limit(cap + 1).subquery()
+    found = session.scalar(select(func.count()).select_from(capped)) or 0
+    return min(found, cap), found > cap
 
 
 def _after(key: Any, moment: datetime, request_id: int, *, descending: bool) -> Any:
@@ -169,16 +203,18 @@ def _after(key: Any, moment: datetime, request_id: int, *, descending: bool) -> 
     return or_(key > moment, and_(key == moment, R.id > request_id))
 
 
-def _encode(moment: datetime, request_id: int) -> str:
-    return f'{(moment - EPOCH) // timedelta(microseconds=1)}.{request_id}'
+def _encode(direction: str, request: ServiceRequest, key: Any) -> str:
+    moment = getattr(request, key.key)
+    return f'{direction}{(moment - EPOCH) // timedelta(microseconds=1)}.{request.id}'
 
 
-def _decode(cursor: Any) -> tuple[datetime, int]:
-    match = CURSOR.match(cursor) if isinstance(cursor, str) else None
+def _decode(cursor: Any) -> tuple[bool, tuple[datetime, int]]:
+    """(backward, (sort key, id)) of a cursor; anything else is a validation error, never a server error."""
+    match = CURSOR.fullmatch(cursor) if isinstance(cursor, str) else None
     try:
         if match is None:
             raise ValueError
-        return EPOCH + timedelta(microseconds=int(match[1])), int(match[2])
+        return match[1] == PREVIOUS, (EPOCH + timedelta(microseconds=int(match[2])), int(match[3]))
     except (ValueError, OverflowError):
         raise ValidationError('That page link is no longer valid. Start from the first page.', field='cursor') from None
 

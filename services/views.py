@@ -183,10 +183,19 @@ class RequestRow:
 
 @dataclass(frozen=True, slots=True)
 class RequestPage:
-    """One page of a request list; pass `next_cursor` back for the next page (None: this was the last)."""
+    """One page of a request list; pass `next_cursor` back for the next page (None: this was the last) and
+    `previous_cursor` for the page before (None: this was the first). `total` counts the whole list but stops at
+    a cap (`total_capped`: there are more); `total_label` shows it, e.g. '42' or '10,000+'."""
 
     rows: tuple[RequestRow, ...]
     next_cursor: str | None
+    previous_cursor: str | None = None
+    total: int = 0
+    total_capped: bool = False
+
+    @property
+    def total_label(self) -> str:
+        return f'{self.total:,}+' if self.total_capped else f'{self.total:,}'
 
 
 @dataclass(frozen=True, slots=True)
