@@ -70,6 +70,7 @@ def decline(session: Session, actor: Actor, *, request_id: Any, now: datetime | 
         request_id,
         R.service_status == REQUESTED,
         R.requested_professional_id == user.id,
+        R.scheduled_at > now,  # past its start it can only expire: opening it to others would be a lie
         requested_professional_id=None,
         updated_at=now,
     )
@@ -157,7 +158,8 @@ def release_jobs_of(session: Session, professional: User, *, now: datetime) -> i
 
 
 def open_requests_addressed_to(session: Session, professional: User, *, now: datetime) -> int:
-    """Requests addressed to a blocked professional open to all who take them; each customer is told."""
+    """Requests addressed to a professional who can no longer take them (blocked, rejected, sent back
+    to pending) open to all who take that service there; each customer is told."""
     rows = rules.claim_all(
         session,
         R.service_status == REQUESTED,
@@ -270,7 +272,12 @@ def _decline_addressed(session: Session, actor: Actor, user: User, row: Any, *, 
 
 
 def _decline_open(session: Session, actor: Actor, user: User, request_id: int, *, now: datetime) -> None:
-    open_here = (R.id == request_id, R.service_status == REQUESTED, R.requested_professional_id.is_(None))
+    open_here = (
+        R.id == request_id,
+        R.service_status == REQUESTED,
+        R.requested_professional_id.is_(None),
+        R.scheduled_at > now,
+    )
     row = session.execute(select(*rules.CHANGED).where(*open_here, rules.qualified(user.id))).one_or_none()
     if row is None:
         raise InvalidTransition(NOT_OPEN)

@@ -62,7 +62,7 @@ def book(
     session.flush()
     rules.announce(session, actor, 'book', request, source=None, target=REQUESTED, now=now)
     if addressee is not None:
-        message = f'{user.name} asked for you: {rules.describe(session, request)}.'
+        message = f'A customer asked for you: {rules.describe(session, request)}.'  # no name before accepting
         notifications.notify(session, addressee, 'request.addressed', message, request_id=request.id, now=now)
     return request.id
 

@@ -13,7 +13,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -102,6 +102,14 @@ def seed(*, now: datetime | None = None) -> DemoLogins | None:
     now = now or clock.now()
     if not _claim_marker(now):
         return None
+    try:
+        return _seed(now)
+    except BaseException:
+        _release_marker()  # a half-made demo must not count as seeded; the next start tries again
+        raise
+
+
+def _seed(now: datetime) -> DemoLogins:
     passwords = {role: _password() for role in Role}
     admin = _admin(passwords[Role.ADMIN], now - timedelta(days=60))
     with session_scope(write=True) as session:
@@ -124,6 +132,11 @@ def _claim_marker(now: datetime) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def _release_marker() -> None:
+    with session_scope(write=True) as session:
+        session.execute(delete(JobRun).where(JobRun.job == MARKER[0], JobRun.period == MARKER[1]))
 
 
 def _admin(password: str, now: datetime) -> Actor:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from models import ProfessionalPincode, ProfessionalProfile, Review, Service, User
 from models.enums import ApprovalState, Role
-from services import audit, clock, events, notifications, validation
+from services import assignments, audit, clock, events, notifications, validation
 from services.access import require_owner_or_admin, require_professional, require_role
 from services.documents import document_rows_of
 from services.errors import Conflict, NotFound, ValidationError
@@ -48,6 +48,7 @@ def edit_profile(
         _require_active_service(session, service_id)
         changed['approval_state'] = [profile.approval_state.value, ApprovalState.PENDING.value]
         profile.approval_state, profile.approval_reason, profile.submitted_at = ApprovalState.PENDING, None, now
+        assignments.open_requests_addressed_to(session, user, now=now)  # they cannot take them while pending
     if changed:
         _apply_edit(profile, user, after)
         audit.record(
@@ -160,6 +161,7 @@ def reject(session: Session, actor: Actor, *, professional_id: int, reason: Any,
         reason=reason,
         now=now,
     )
+    assignments.open_requests_addressed_to(session, session.get(User, professional_id), now=now)
     message = f'Your profile was not approved: {reason} Fix your profile, then resubmit it.'
     notifications.notify(session, professional_id, 'professional.rejected', message, now=now)
     events.publish(session, 'professional.rejected', professional_id=professional_id)

@@ -93,9 +93,12 @@ def paise(value: Any, *, field: str = 'base_price', label: str = 'Base price') -
     return whole_number(value, field=field, label=label, minimum=0, maximum=MAX_PRICE)
 
 
+MAX_ID = 2**63  # what a BIGINT column holds; larger ints crash the database driver
+
+
 def is_id(value: Any) -> bool:
-    """A database id as callers pass it: an int, and not a bool (True would mean id 1)."""
-    return isinstance(value, int) and not isinstance(value, bool)
+    """A database id as callers pass it: a positive int a BIGINT can hold, and not a bool (True is 1)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < MAX_ID
 
 
 def _rupees_to_paise(value: str, *, field: str, label: str) -> int:
