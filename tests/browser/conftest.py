@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -114,13 +115,33 @@ class Page:
         self.driver.find_element(By.CSS_SELECTOR, f'[aria-label="{aria_label}"]').click()
 
     def choose(self, label: str, option: str) -> None:
-        self.driver.find_element(By.XPATH, f"//label[.//div[normalize-space()='{label}']]").click()
-        self.driver.find_element(
-            By.XPATH, f"//div[contains(@class,'q-item')][.//*[contains(text(),'{option}')]]"
-        ).click()
+        """Open a Quasar select and pick an option, waiting out its menu animation (slow on a busy machine)."""
+        field = f"//label[.//div[normalize-space()='{label}']]"
+        item = f"//div[contains(@class,'q-menu')]//div[contains(@class,'q-item')][.//*[contains(text(),'{option}')]]"
+        wait = WebDriverWait(self.driver, 30)
+        for _ in range(3):
+            self.driver.find_element(By.XPATH, field).click()
+            wait.until(expected_conditions.element_to_be_clickable((By.XPATH, item))).click()
+            chosen = f"{field}//*[contains(@class,'q-field__native')][contains(normalize-space(), '{option}')]"
+            if self.driver.find_elements(By.XPATH, chosen):
+                return
+        raise AssertionError(f'could not choose {option!r} in {label!r}')
 
     def wait_for_path(self, path: str) -> None:
-        WebDriverWait(self.driver, 30).until(expected_conditions.url_to_be(self.base + path))
+        try:
+            WebDriverWait(self.driver, 30).until(expected_conditions.url_to_be(self.base + path))
+        except TimeoutException:
+            self.screenshot(f'failed-waiting-for-{path.strip("/").replace("/", "-") or "root"}')
+            shown = self.driver.find_element(By.TAG_NAME, 'body').text
+            raise AssertionError(f'never reached {path}; at {self.driver.current_url} showing:\n{shown}') from None
+
+    def wait_for_label(self, label: str) -> None:
+        """Wait until an input labelled `label` is visible (after a tab switch, for instance)."""
+        WebDriverWait(self.driver, 30).until(
+            expected_conditions.visibility_of_element_located(
+                (By.XPATH, f"//label[.//div[normalize-space()='{label}']]")
+            )
+        )
 
     def wait_for_text(self, text: str) -> None:
         WebDriverWait(self.driver, 30).until(

@@ -28,6 +28,7 @@ def test_operator_admin_professional_and_customer_first_run(server: Server, page
     server.manage('add-service', '--name', 'Plumbing', '--category', 'Repairs', '--price', '499', '--minutes', '60')
     page.open('/register')
     page.click('I offer a service')
+    page.wait_for_label('Service you offer')  # the professional form is in place before we type into it
     page.fill('Full name', 'Ravi Kumar')
     page.fill('Email', 'ravi@example.com')
     page.fill('Phone', '+91 98765 43210')
