@@ -23,7 +23,6 @@ R = ServiceRequest
 NOT_FOUND = 'That request does not exist.'
 NOT_APPROVED = 'Only approved professionals can take requests.'
 MAX_REASON = 500
-MAX_ID = 2**63
 # what a transition's UPDATE ... RETURNING hands back: enough for its audit row, event and notifications
 CHANGED = (R.id, R.service_id, R.customer_id, R.professional_id, R.requested_professional_id, R.scheduled_at)
 EVENTS = {
@@ -43,9 +42,7 @@ EVENTS = {
 }
 
 
-def is_id(value: Any) -> bool:
-    """A database id as callers pass it: an int (not a bool) that a BIGINT column can hold."""
-    return validation.is_id(value) and 0 < value < MAX_ID
+is_id = validation.is_id  # the request modules' short name for the one id rule
 
 
 # --- who acts ---------------------------------------------------------------------------------------------------------
