@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -136,3 +137,23 @@ def accept_request(professional: Actor, request_id: int, *, now: datetime) -> No
 def complete_request(professional: Actor, request_id: int, *, now: datetime) -> None:
     with session_scope(write=True) as session:
         service_requests.complete(session, professional, request_id=request_id, now=now)
+
+
+def make_blocked_professional() -> Actor:
+    """An approved professional an admin has since blocked."""
+    professional = make_approved_professional()
+    block(professional)
+    return professional
+
+
+# Every kind of acting user, for role tables: makes a fresh one of each on demand.
+ACTOR_KINDS: dict[str, Callable[[], Actor | None]] = {
+    'anonymous': lambda: None,
+    'customer': make_customer,
+    'pending professional': make_professional,
+    'approved professional': make_approved_professional,
+    'rejected professional': lambda: reject(make_professional()),
+    'blocked professional': make_blocked_professional,
+    'admin': make_admin,
+    'operator': lambda: OPERATOR,
+}

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from services import NotFound, PermissionDenied, ValidationError, documents, pro
 from services.events import Bus, DomainEvent
 from services.views import Actor
 from tests.factories import (
+    ACTOR_KINDS,
     JPEG_BYTES,
     OPERATOR,
     PDF_BYTES,
@@ -23,9 +24,7 @@ from tests.factories import (
     add_document,
     approve,
     block,
-    make_admin,
     make_approved_professional,
-    make_customer,
     make_professional,
     reject,
 )
@@ -78,22 +77,6 @@ def remove_as(actor: Actor | None, document_id: object) -> None:
         documents.remove_document(session, actor, document_id=document_id)
 
 
-def blocked_professional() -> Actor:
-    professional = make_professional()
-    block(professional)
-    return professional
-
-
-ACTORS: dict[str, Callable[[], Actor | None]] = {
-    'anonymous': lambda: None,
-    'customer': make_customer,
-    'pending professional': make_professional,
-    'approved professional': make_approved_professional,
-    'rejected professional': lambda: reject(make_professional()),
-    'blocked professional': blocked_professional,
-    'admin': make_admin,
-    'operator': lambda: OPERATOR,
-}
 PROFESSIONALS = {'pending professional', 'approved professional', 'rejected professional'}
 
 
@@ -225,9 +208,9 @@ def test_a_professional_keeps_at_most_ten_documents() -> None:
         upload(professional, PNG_BYTES)
 
 
-@pytest.mark.parametrize('kind', list(ACTORS))
+@pytest.mark.parametrize('kind', list(ACTOR_KINDS))
 def test_only_professionals_add_documents(documents_dir: Path, kind: str) -> None:
-    actor = ACTORS[kind]()
+    actor = ACTOR_KINDS[kind]()
     if kind in PROFESSIONALS:
         assert upload(actor, PDF_BYTES).size == len(PDF_BYTES)
     else:
@@ -278,10 +261,10 @@ def test_owner_opens_their_document() -> None:
     )
 
 
-@pytest.mark.parametrize('kind', list(ACTORS))
+@pytest.mark.parametrize('kind', list(ACTOR_KINDS))
 def test_who_may_open_a_document(kind: str) -> None:
     document_id = add_document(make_professional())
-    actor = ACTORS[kind]()
+    actor = ACTOR_KINDS[kind]()
     if kind in {'admin', 'operator'}:
         assert open_as(actor, document_id).content_type == 'application/pdf'
     elif kind in {'anonymous', 'blocked professional'}:
@@ -319,12 +302,12 @@ def test_a_document_whose_file_is_gone_is_not_found(documents_dir: Path) -> None
         open_as(OPERATOR, document_id)
 
 
-@pytest.mark.parametrize('kind', list(ACTORS))
+@pytest.mark.parametrize('kind', list(ACTOR_KINDS))
 def test_who_may_list_documents(kind: str) -> None:
     owner = make_professional()
     add_document(owner, PDF_BYTES, 'a.pdf')
     add_document(owner, PNG_BYTES, 'b.png')
-    actor = ACTORS[kind]()
+    actor = ACTOR_KINDS[kind]()
     with session_scope() as session:
         if kind in {'admin', 'operator'}:
             rows = documents.list_documents(session, actor, professional_id=owner.id)
@@ -394,10 +377,10 @@ def test_a_rolled_back_removal_keeps_row_and_file(documents_dir: Path) -> None:
     assert open_as(professional, document_id).path.exists()
 
 
-@pytest.mark.parametrize('kind', list(ACTORS))
+@pytest.mark.parametrize('kind', list(ACTOR_KINDS))
 def test_only_the_owner_removes_a_document(kind: str) -> None:
     document_id = add_document(make_professional())
-    actor = ACTORS[kind]()
+    actor = ACTOR_KINDS[kind]()
     expected = NotFound if kind in PROFESSIONALS else PermissionDenied
     with pytest.raises(expected):
         remove_as(actor, document_id)

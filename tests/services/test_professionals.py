@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +14,7 @@ from services import Conflict, NotFound, PermissionDenied, ValidationError, cata
 from services.events import Bus, DomainEvent
 from services.views import Actor, ProfessionalCard
 from tests.factories import (
+    ACTOR_KINDS,
     OPERATOR,
     approve,
     block,
@@ -42,22 +43,6 @@ def collect(bus: Bus) -> list[DomainEvent]:
     return seen
 
 
-def blocked_professional() -> Actor:
-    professional = make_approved_professional()
-    block(professional)
-    return professional
-
-
-ACTORS: dict[str, Callable[[], Actor | None]] = {
-    'anonymous': lambda: None,
-    'customer': make_customer,
-    'pending professional': make_professional,
-    'approved professional': make_approved_professional,
-    'rejected professional': lambda: reject(make_professional()),
-    'blocked professional': blocked_professional,
-    'admin': make_admin,
-    'operator': lambda: OPERATOR,
-}
 ADMINS = {'admin', 'operator'}
 PROFESSIONALS = {'pending professional', 'approved professional', 'rejected professional'}
 
@@ -116,9 +101,9 @@ def add_review(professional: Actor, rating: int, *, at: datetime = NOW, remarks:
 # --- approve, reject, resubmit: the role matrix ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize('kind', list(ACTORS))
+@pytest.mark.parametrize('kind', list(ACTOR_KINDS))
 def test_only_admins_approve(kind: str) -> None:
-    actor, professional = ACTORS[kind](), make_professional()
+    actor, professional = ACTOR_KINDS[kind](), make_professional()
     with session_scope(write=True) as session:
         if kind in ADMINS:
             professionals.approve(session, actor, professional_id=professional.id)
@@ -129,9 +114,9 @@ def test_only_admins_approve(kind: str) -> None:
     assert profile_of(professional.id).approval_state is expected
 
 
-@pytest.mark.parametrize('kind', list(ACTORS))
+@pytest.mark.parametrize('kind', list(ACTOR_KINDS))
 def test_only_admins_reject(kind: str) -> None:
-    actor, professional = ACTORS[kind](), make_professional()
+    actor, professional = ACTOR_KINDS[kind](), make_professional()
     with session_scope(write=True) as session:
         if kind in ADMINS:
             professionals.reject(session, actor, professional_id=professional.id, reason='Blurred ID')
@@ -142,9 +127,9 @@ def test_only_admins_reject(kind: str) -> None:
     assert profile_of(professional.id).approval_state is expected
 
 
-@pytest.mark.parametrize('kind', list(ACTORS))
+@pytest.mark.parametrize('kind', list(ACTOR_KINDS))
 def test_only_a_rejected_professional_resubmits(kind: str) -> None:
-    actor = ACTORS[kind]()
+    actor = ACTOR_KINDS[kind]()
     with session_scope(write=True) as session:
         if kind == 'rejected professional':
             professionals.resubmit(session, actor)
@@ -156,9 +141,9 @@ def test_only_a_rejected_professional_resubmits(kind: str) -> None:
                 professionals.resubmit(session, actor)
 
 
-@pytest.mark.parametrize('kind', list(ACTORS))
+@pytest.mark.parametrize('kind', list(ACTOR_KINDS))
 def test_only_admins_list_pending(kind: str) -> None:
-    actor = ACTORS[kind]()
+    actor = ACTOR_KINDS[kind]()
     with session_scope() as session:
         if kind in ADMINS:
             assert isinstance(professionals.list_pending(session, actor), list)
@@ -361,9 +346,9 @@ def edit(actor: Actor, **changes: object) -> object:
         return professionals.edit_profile(session, actor, **fields)
 
 
-@pytest.mark.parametrize('kind', list(ACTORS))
+@pytest.mark.parametrize('kind', list(ACTOR_KINDS))
 def test_only_professionals_edit_their_profile(kind: str) -> None:
-    actor, service = ACTORS[kind](), make_service()
+    actor, service = ACTOR_KINDS[kind](), make_service()
     fields = {'service_id': service.id, 'experience_years': 3, 'description': 'Hi', 'pincodes': '560001'}
     with session_scope(write=True) as session:
         if kind in PROFESSIONALS:
@@ -497,9 +482,9 @@ def test_edit_profile_takes_no_other_fields() -> None:
 # --- get_professional and list_pending -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize('kind', list(ACTORS))
+@pytest.mark.parametrize('kind', list(ACTOR_KINDS))
 def test_who_may_see_a_professional(kind: str) -> None:
-    actor, target = ACTORS[kind](), make_professional()
+    actor, target = ACTOR_KINDS[kind](), make_professional()
     with session_scope() as session:
         if kind in ADMINS:
             assert (
