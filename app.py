@@ -24,11 +24,34 @@ from nicegui import app, ui
 
 from models.db import dispose_engines, set_publisher
 from models.migrate import upgrade_to_head
-from pages import account, admin, auth, customer, documents, professional
+from pages import (
+    account,
+    admin,
+    admin_audit,
+    admin_requests,
+    admin_services,
+    admin_users,
+    auth,
+    customer,
+    documents,
+    professional,
+)
 from services import demo, events, jobs, logs, scheduled
 
 log = logging.getLogger('hsa')
-for page_module in (auth, account, admin, customer, professional, documents):
+PAGE_MODULES = (
+    auth,
+    account,
+    admin,
+    admin_requests,
+    admin_users,
+    admin_services,
+    admin_audit,
+    customer,
+    professional,
+    documents,
+)
+for page_module in PAGE_MODULES:
     app.include_router(page_module.router)
 
 

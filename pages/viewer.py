@@ -12,7 +12,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi.responses import RedirectResponse
 from nicegui import app, run, ui
@@ -80,6 +80,13 @@ def home_path(actor: Actor | None) -> str:
     return HOME[actor.role] if actor else '/login'
 
 
+def with_query(path: str, **params: Any) -> str:
+    """`path` with the non-empty params as its query string (filters and cursors live in the URL, so a list can
+    be bookmarked, shared and reloaded, and Back works)."""
+    kept = {key: value for key, value in params.items() if value not in (None, '', [])}
+    return f'{path}?{urlencode(kept, doseq=True)}' if kept else path
+
+
 def safe_redirect(target: Any) -> str:
     """Only a same-site path (not '//host', not a scheme, no backslashes) is followed; else '/'."""
     if not isinstance(target, str) or not _SAFE_PATH.match(target):
@@ -90,9 +97,19 @@ def safe_redirect(target: Any) -> str:
     return target
 
 
+ADMIN_NAV = [
+    NavItem('Dashboard', '/admin', 'dashboard'),
+    NavItem('Requests', '/admin/requests', 'assignment'),
+    NavItem('Users', '/admin/users', 'group'),
+    NavItem('Services', '/admin/services', 'home_repair_service'),
+    NavItem('Audit log', '/admin/audit', 'history'),
+]
+
+
 def nav_for(actor: Actor) -> list[NavItem]:
+    if actor.role is Role.ADMIN:
+        return [*ADMIN_NAV, NavItem('Account', '/account', 'manage_accounts')]
     home = {
-        Role.ADMIN: NavItem('Dashboard', '/admin', 'dashboard'),
         Role.CUSTOMER: NavItem('Services', '/customer', 'home_repair_service'),
         Role.PROFESSIONAL: NavItem('My work', '/professional', 'work'),
     }[actor.role]
