@@ -42,6 +42,10 @@ class ServiceRequest(Base):
         Index(None, 'customer_id', 'date_of_request', 'id'),
         Index(None, 'service_status', 'scheduled_at', 'id'),  # expire; admin lists
         Index(None, 'date_of_request', 'id'),
+        # the admin's list: every request newest slot first, and the status and pincode filters on either order
+        Index(None, 'scheduled_at', 'id'),
+        Index(None, 'service_status', 'date_of_request', 'id'),
+        Index(None, 'pincode', 'scheduled_at', 'id'),
         Index(None, 'service_status', 'date_of_completion'),  # auto-close
         CheckConstraint('ends_at > scheduled_at', name='ends_after_start'),
         CheckConstraint('price >= 0', name='price_not_negative'),
@@ -64,6 +68,7 @@ class Review(Base):
     __table_args__ = (
         CheckConstraint('rating BETWEEN 1 AND 5', name='rating_range'),
         Index(None, 'professional_id', 'created_at'),
+        Index(None, 'rating'),  # the dashboard's rating distribution reads this index, not the table
     )
 
 

@@ -6,7 +6,7 @@ capped (design.md §7 "Lists")."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, func, literal, or_, select
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, aliased
 
 from models import Review, Service, ServiceRequest, User
 from models.enums import RequestStatus, Role
-from services import clock, validation
+from services import clock, slots, validation
 from services import request_rules as rules
 from services.errors import ValidationError
 from services.views import Actor, RequestPage, RequestRow
@@ -24,7 +24,9 @@ PAGE_SIZE, MAX_PAGE = 20, 100
 JOB_STATUSES = (RequestStatus.ASSIGNED, RequestStatus.COMPLETED, RequestStatus.CLOSED)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 NEXT, PREVIOUS = 'n', 'p'
+ISO_DAY = re.compile(r'\d{4}-\d{2}-\d{2}', re.ASCII)
 CURSOR = re.compile(r'([np]?)(-?\d{1,20})\.(\d{1,18})', re.ASCII)
+MIN_DAY, MAX_DAY = date(2000, 1, 1), date(2200, 12, 31)  # beyond these a date filter is a typo
 COUNT_CAP = 10_000  # lists count at most this many rows and then say "10,000+" (design.md §7 "Lists")
 
 
@@ -74,6 +76,108 @@ def get_request(session: Session, actor: Actor, *, request_id: Any, now: datetim
     if found is None:
         raise rules.not_found(actor, 'get_request', request_id)
     return _row(found, user)
+
+
+SORT_KEYS = {'scheduled': R.scheduled_at, 'booked': R.date_of_request}
+MAX_PERSON_TEXT = 100
+
+
+def list_all_requests(
+    session: Session,
+    actor: Actor,
+    *,
+    status: Any = None,
+    service_id: Any = None,
+    pincode: Any = '',
+    date_from: Any = None,
+    date_to: Any = None,
+    customer: Any = '',
+    professional: Any = '',
+    sort: Any = 'scheduled',
+    cursor: Any = None,
+    limit: Any = PAGE_SIZE,
+) -> RequestPage:
+    """Admins see every request, newest first by slot (`sort='scheduled'`) or by booking time (`'booked'`),
+    filtered by status, service, pincode, local dates of that same time, and the customer's or professional's
+    name or email (any part of it). Every filter is backed by an index."""
+    user = rules.require(session, actor, 'list_all_requests', Role.ADMIN)
+    key = SORT_KEYS.get(sort) if isinstance(sort, str) else None
+    if key is None:
+        raise ValidationError('Sort by slot or by booking time.', field='sort')
+    criteria = (
+        *_status_filter(status),
+        *_service_filter(service_id),
+        *([R.pincode == validation.pincode(pincode)] if pincode else []),
+        *_date_filter(key, date_from, date_to),
+        *_person_filter(R.customer_id, customer, Role.CUSTOMER, field='customer'),
+        *_person_filter(R.professional_id, professional, Role.PROFESSIONAL, field='professional'),
+    )
+    return _page(session, user, criteria, key, cursor=cursor, limit=limit, descending=True)
+
+
+def longest_waiting(session: Session, criteria: tuple[Any, ...], limit: int) -> tuple[RequestRow, ...]:
+    """The requests meeting `criteria`, booked longest ago first (the dashboard's waiting list)."""
+    query = _rows().where(*criteria).order_by(R.date_of_request, R.id).limit(limit)
+    return tuple(_row(found, None) for found in session.execute(query).all())
+
+
+def _status_filter(status: Any) -> list[Any]:
+    if status in (None, ''):
+        return []
+    if status not in set(RequestStatus):
+        raise ValidationError('Choose a status from the list.', field='status')
+    return [R.service_status == RequestStatus(status)]
+
+
+def _service_filter(service_id: Any) -> list[Any]:
+    if service_id in (None, ''):
+        return []
+    if isinstance(service_id, str) and service_id.isdigit():
+        service_id = int(service_id)
+    if not validation.is_id(service_id):
+        raise ValidationError('Choose a service from the list.', field='service_id')
+    return [R.service_id == service_id]
+
+
+def _date_filter(key: Any, date_from: Any, date_to: Any) -> list[Any]:
+    """Local calendar days, inclusive at both ends, turned into UTC bounds of the sort key."""
+    first = _local_date(date_from, field='date_from', label='From')
+    last = _local_date(date_to, field='date_to', label='To')
+    if first and last and first > last:
+        raise ValidationError('The first day comes after the last one.', field='date_to')
+    criteria = []
+    if first:
+        criteria.append(key >= slots.local_day_start(first))
+    if last:
+        criteria.append(key < slots.local_day_start(last + timedelta(days=1)))
+    return criteria
+
+
+def _local_date(value: Any, *, field: str, label: str) -> date | None:
+    if value in (None, ''):
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    try:
+        parsed = date.fromisoformat(value) if isinstance(value, str) and ISO_DAY.fullmatch(value) else None
+    except ValueError:
+        parsed = None
+    if parsed is None or not MIN_DAY <= parsed <= MAX_DAY:
+        raise ValidationError(f'{label}: enter a date like 2026-03-31.', field=field)
+    return parsed
+
+
+def _person_filter(column: Any, text: Any, role: Role, *, field: str) -> list[Any]:
+    """Requests of the people of `role` whose name or email contains `text` (case-insensitive)."""
+    if text in (None, ''):
+        return []
+    label = 'Customer' if role is Role.CUSTOMER else 'Professional'
+    wanted = validation.text(text, field=field, label=label, max_length=MAX_PERSON_TEXT)
+    people = select(User.id).where(
+        User.role == role,
+        or_(User.name.icontains(wanted, autoescape=True), User.email.icontains(wanted, autoescape=True)),
+    )
+    return [column.in_(people)]
 
 
 # --- rows and privacy -------------------------------------------------------------------------------------------------

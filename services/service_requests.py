@@ -22,7 +22,8 @@ from services import request_rules as rules
 from services.assignments import accept, complete, decline, withdraw
 from services.bookings import book, edit
 from services.errors import InvalidTransition, ServiceError
-from services.request_lists import get_request, list_customer_requests, list_inbox, list_jobs
+from services.request_history import request_history
+from services.request_lists import get_request, list_all_requests, list_customer_requests, list_inbox, list_jobs
 from services.reviews import auto_close_due, close, review
 from services.views import Actor, RequestPolicy
 
@@ -38,11 +39,13 @@ __all__ = [
     'edit',
     'expire_due',
     'get_request',
+    'list_all_requests',
     'list_customer_requests',
     'list_inbox',
     'list_jobs',
     'policy',
     'release_for_blocked_user',
+    'request_history',
     'review',
     'withdraw',
 ]
