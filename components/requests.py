@@ -51,7 +51,7 @@ def _row(row: RequestRow, zone: ZoneInfo, show_customer: bool) -> dict[str, obje
     return {
         'id': row.id,
         'service': row.service_name,
-        'when': _local(row.scheduled_at, zone),
+        'when': local_time(row.scheduled_at, zone),
         'where': row.address + f' ({row.pincode})' if row.address else row.pincode,
         'customer': person,
         'professional': person,
@@ -60,5 +60,51 @@ def _row(row: RequestRow, zone: ZoneInfo, show_customer: bool) -> dict[str, obje
     }
 
 
-def _local(moment: datetime, zone: ZoneInfo) -> str:
+def local_time(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime('%a %d %b %Y, %H:%M')
+
+
+def request_list_table(
+    rows: list[RequestRow] | tuple[RequestRow, ...],
+    *,
+    timezone: str,
+    empty: str,
+    marker: str,
+    show_booked: bool = False,
+) -> ui.table | ui.label:
+    """The admin's view of requests: both people, each service a link to the request's page."""
+    if not rows:
+        return ui.label(empty).classes('text-grey-8').mark(f'{marker}-empty')
+    zone = ZoneInfo(timezone)
+    columns = [
+        {'name': 'service', 'label': 'Service', 'field': 'service', 'align': 'left'},
+        {'name': 'when', 'label': 'Slot', 'field': 'when', 'align': 'left'},
+        *([{'name': 'booked', 'label': 'Booked', 'field': 'booked', 'align': 'left'}] if show_booked else []),
+        {'name': 'pincode', 'label': 'Pincode', 'field': 'pincode', 'align': 'left'},
+        {'name': 'customer', 'label': 'Customer', 'field': 'customer', 'align': 'left'},
+        {'name': 'professional', 'label': 'Professional', 'field': 'professional', 'align': 'left'},
+        {'name': 'status', 'label': 'Status', 'field': 'status', 'align': 'left'},
+        {'name': 'price', 'label': 'Price', 'field': 'price', 'align': 'right'},
+    ]
+    table_rows = [
+        {
+            'id': row.id,
+            'href': f'/admin/requests/{row.id}',
+            'service': row.service_name,
+            'when': local_time(row.scheduled_at, zone),
+            'booked': local_time(row.date_of_request, zone),
+            'pincode': row.pincode,
+            'customer': row.customer_name,
+            'professional': row.professional_name
+            or (f'asked: {row.requested_professional_name}' if row.requested_professional_name else '—'),
+            'status': STATUS_WORDS[row.status] + (f' · rated {row.rating}/5' if row.rating else ''),
+            'price': format_money(row.price),
+        }
+        for row in rows
+    ]
+    table = ui.table(columns=columns, rows=table_rows, row_key='id').classes('w-full').props('flat bordered')
+    table.add_slot(
+        'body-cell-service',
+        '<q-td :props="props"><a :href="props.row.href" class="text-primary font-medium">{{ props.value }}</a></q-td>',
+    )
+    return table.mark(marker)

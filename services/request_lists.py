@@ -237,6 +237,7 @@ def _row(found: Any, viewer: User | None) -> RequestRow:
         rating=found.rating,
         review_remarks=found.review_remarks or '',
         updated_at=r.updated_at,
+        customer_id=r.customer_id if sees_customer else None,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from models.enums import ApprovalState, DocumentKind, RequestStatus, Role
 
@@ -150,6 +151,57 @@ class ProfessionalView:
 
 
 @dataclass(frozen=True, slots=True)
+class UserRow:
+    """A person as the admin's users list shows them. Professionals' fields are empty for other roles, and the
+    customer's default `pincode` is '' for other roles."""
+
+    id: int
+    name: str
+    email: str
+    phone: str
+    role: Role
+    is_blocked: bool
+    blocked_reason: str
+    created_at: datetime
+    pincode: str = ''  # a customer's default pincode
+    service_name: str = ''  # professionals from here on
+    service_active: bool = True  # False: their service was retired
+    approval_state: ApprovalState | None = None
+    rating_average: float | None = None  # None until the first review
+    rating_count: int = 0
+    pincodes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class UserPage:
+    """One page of the admin's users list, cursor-paginated like RequestPage (previous / next, capped count)."""
+
+    rows: tuple[UserRow, ...]
+    next_cursor: str | None
+    previous_cursor: str | None = None
+    total: int = 0
+    total_capped: bool = False
+
+    @property
+    def total_label(self) -> str:
+        return f'{self.total:,}+' if self.total_capped else f'{self.total:,}'
+
+
+@dataclass(frozen=True, slots=True)
+class UserDetail:
+    """One person as an admin reviews them: the list row, a customer's default address, how many requests they
+    had by status (as customer, or as the professional who took them), a professional's whole profile with its
+    documents, and whether sign-in is throttled for the account right now."""
+
+    user: UserRow
+    blocked_at: datetime | None = None
+    address: str = ''  # a customer's default address
+    request_counts: tuple[tuple[RequestStatus, int], ...] = ()  # only the statuses they have, in lifecycle order
+    professional: ProfessionalView | None = None
+    sign_in_locked_minutes: int = 0  # minutes until the account may try to sign in again; 0 = not throttled
+
+
+@dataclass(frozen=True, slots=True)
 class RequestRow:
     """A service request as its viewer may see it: the address, phone and names that contact privacy hides
     from this viewer are '' (a professional sees them only once they accepted; design.md §3)."""
@@ -179,6 +231,7 @@ class RequestRow:
     rating: int | None  # the review's, once there is one
     review_remarks: str
     updated_at: datetime  # pass it back to edit / accept to refuse acting on a request changed since it was shown
+    customer_id: int | None = None  # None when the customer is hidden from this viewer
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,3 +286,65 @@ class HistoryEntry:
     what: str
     reason: str
     status_after: RequestStatus | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProfessionalContact:
+    """A professional an admin may need to reach (a retired service's, to reassign them)."""
+
+    id: int
+    name: str
+    email: str
+    phone: str
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceOverview:
+    """A catalogue entry as admins manage it: who offers it and what is still open on it. A retired service that
+    approved professionals are still on is flagged: they get no new requests until the admin reassigns them."""
+
+    service: ServiceRow
+    professional_count: int  # approved and not blocked
+    pending_count: int  # awaiting approval, not blocked
+    open_request_count: int  # requested or assigned
+    flagged_professionals: tuple[ProfessionalContact, ...] = ()  # retired only: the approved ones, A to Z (capped)
+
+    @property
+    def is_flagged(self) -> bool:
+        return not self.service.is_active and self.professional_count > 0
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    """One audit event as the admin's log shows it; `target_label` and the links are resolved for the page."""
+
+    id: int
+    occurred_at: datetime
+    actor_id: int | None  # None: the system or the command line
+    actor_label: str  # 'name <email>' as it was then
+    actor_link: str | None
+    action: str  # e.g. 'user.block'
+    action_words: str  # e.g. 'Blocked a user'
+    target_type: str
+    target_id: int | None
+    target_label: str  # e.g. 'Plumbing request for Tue 05 Mar 2030, 10:00'
+    target_link: str | None  # e.g. '/admin/requests/42'; None when there is nothing to open
+    reason: str
+    details: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditPage:
+    """One page of the audit log, newest first; cursors and the capped count work as in RequestPage."""
+
+    rows: tuple[AuditRow, ...]
+    next_cursor: str | None
+    previous_cursor: str | None = None
+    total: int = 0
+    total_capped: bool = False
+    target_label: str = ''  # the target the log is filtered on, if any
+    timezone: str = 'Asia/Kolkata'  # show times in this zone
+
+    @property
+    def total_label(self) -> str:
+        return f'{self.total:,}+' if self.total_capped else f'{self.total:,}'
