@@ -60,7 +60,7 @@ def unlock(args: argparse.Namespace) -> str:
 def unblock(args: argparse.Namespace) -> str:
     with session_scope(write=True) as session:
         user_id = users.get_user_id(session, OPERATOR, email=args.email)
-        users.unblock_user(session, OPERATOR, user_id=user_id)
+        users.unblock_user(session, OPERATOR, user_id=user_id, reason=args.reason)
     return f'{args.email.lower()} is unblocked.'
 
 
@@ -128,7 +128,9 @@ def parser() -> argparse.ArgumentParser:
     sub = command('block', block, 'block a user and end their sessions')
     sub.add_argument('--email', required=True)
     sub.add_argument('--reason', required=True)
-    command('unblock', unblock, 'unblock a user').add_argument('--email', required=True)
+    sub = command('unblock', unblock, 'unblock a user')
+    sub.add_argument('--email', required=True)
+    sub.add_argument('--reason', default='', help='why (kept in the audit log)')
     command('unlock', unlock, 'lift the sign-in throttle on an account').add_argument('--email', required=True)
     sub = command('add-service', add_service, 'add a service to the catalogue')
     sub.add_argument('--name', required=True)

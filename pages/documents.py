@@ -20,7 +20,9 @@ from services.views import Actor, DocumentFile
 router = APIRouter()
 PROTECTIVE_HEADERS = {
     'X-Content-Type-Options': 'nosniff',
-    'Content-Security-Policy': "sandbox; default-src 'none'; img-src 'self'; object-src 'self'",
+    # frame-ancestors: only our own pages may show a document in a frame (the admin's review page does)
+    'Content-Security-Policy': "sandbox; default-src 'none'; img-src 'self'; object-src 'self'; frame-ancestors 'self'",
+    'X-Frame-Options': 'SAMEORIGIN',  # the same rule for browsers that ignore frame-ancestors
     'Cache-Control': 'no-store',
     'Referrer-Policy': 'no-referrer',
 }

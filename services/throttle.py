@@ -30,7 +30,14 @@ def serialize(session: Session) -> None:
 
 def wait_minutes(session: Session, *, email: str, client_ip: str, now: datetime) -> int:
     """Minutes until the account and the address are both below their limits (0 = go ahead)."""
-    settings = get_settings()
+    return max(
+        account_wait_minutes(session, email=email, now=now),
+        address_wait_minutes(session, client_ip=client_ip, now=now),
+    )
+
+
+def account_wait_minutes(session: Session, *, email: str, now: datetime) -> int:
+    """Minutes until this account is below its limit (0 = go ahead); failures before its last success do not count."""
     last_success = (
         select(func.max(SignInAttempt.attempted_at))
         .where(SignInAttempt.email == email, SignInAttempt.outcome == SignInOutcome.SUCCEEDED)
@@ -39,10 +46,7 @@ def wait_minutes(session: Session, *, email: str, client_ip: str, now: datetime)
     by_account = _recent_failures(now).where(
         SignInAttempt.email == email, SignInAttempt.attempted_at > func.coalesce(last_success, _window_start(now))
     )
-    return max(
-        _wait(session, by_account, settings.signin_account_failures, now),
-        address_wait_minutes(session, client_ip=client_ip, now=now),
-    )
+    return _wait(session, by_account, get_settings().signin_account_failures, now)
 
 
 def address_wait_minutes(session: Session, *, client_ip: str, now: datetime) -> int:

@@ -124,29 +124,35 @@ def block_user(session: Session, actor: Actor, *, user_id: int, reason: Any, now
     user = _get_user(session, user_id)
     if user.id == actor.id:
         raise PermissionDenied('You cannot block yourself.')
-    if not user.is_blocked:
-        user.is_blocked, user.blocked_reason, user.blocked_at = True, reason, now
-        auth.revoke_sessions(session, user_id=user.id, reason='blocked', now=now)
-        service_requests.release_for_blocked_user(session, user.id, now=now)
-        audit.record(session, actor, 'user.block', target_type='user', target_id=user.id, reason=reason, now=now)
-
-
-def unblock_user(session: Session, actor: Actor, *, user_id: int, now: datetime | None = None) -> None:
-    """Admins lift a block; the user signs in again."""
-    require_role(session, actor, Role.ADMIN)
-    user = _get_user(session, user_id)
     if user.is_blocked:
-        previous = user.blocked_reason
-        user.is_blocked, user.blocked_reason, user.blocked_at = False, None, None
-        audit.record(
-            session,
-            actor,
-            'user.unblock',
-            target_type='user',
-            target_id=user.id,
-            details={'was_blocked_for': previous},
-            now=now,
-        )
+        raise Conflict('This user is already blocked: someone else blocked them in the meantime. Nothing changed.')
+    user.is_blocked, user.blocked_reason, user.blocked_at = True, reason, now
+    auth.revoke_sessions(session, user_id=user.id, reason='blocked', now=now)
+    service_requests.release_for_blocked_user(session, user.id, now=now)
+    audit.record(session, actor, 'user.block', target_type='user', target_id=user.id, reason=reason, now=now)
+
+
+def unblock_user(
+    session: Session, actor: Actor, *, user_id: int, reason: Any = None, now: datetime | None = None
+) -> None:
+    """Admins lift a block, optionally saying why; the user signs in again."""
+    require_role(session, actor, Role.ADMIN)
+    reason = validation.text(reason, field='reason', label='Reason', max_length=500, required=False) or None
+    user = _get_user(session, user_id)
+    if not user.is_blocked:
+        raise Conflict('This user is not blocked: someone else unblocked them in the meantime. Nothing changed.')
+    previous = user.blocked_reason
+    user.is_blocked, user.blocked_reason, user.blocked_at = False, None, None
+    audit.record(
+        session,
+        actor,
+        'user.unblock',
+        target_type='user',
+        target_id=user.id,
+        reason=reason,
+        details={'was_blocked_for': previous},
+        now=now,
+    )
 
 
 def get_profile(session: Session, actor: Actor) -> ProfileView:
@@ -232,7 +238,12 @@ def _insert_user(session: Session, role: Role, fields: dict[str, Any], password_
 
 
 def _get_user(session: Session, user_id: int) -> User:
-    user = session.get(User, user_id) if validation.is_id(user_id) else None
+    """The user's current row, locked until the unit ends (FOR UPDATE on PostgreSQL; SQLite's write units are
+    serialized already), so that of two admins blocking or unblocking at once, the second sees the first's change."""
+    if not validation.is_id(user_id):
+        raise NotFound('That user does not exist.')
+    query = select(User).where(User.id == user_id).with_for_update().execution_options(populate_existing=True)
+    user = session.scalars(query).one_or_none()
     if user is None:
         raise NotFound('That user does not exist.')
     return user

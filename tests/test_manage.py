@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from manage import parser
-from models import User
+from models import AuditEvent, User
 from models.enums import Role
 from services import AccountBlocked, InvalidCredentials, Throttled, auth, catalog, session_scope
 from services.views import SignedIn
@@ -109,6 +109,18 @@ def test_block_ends_sessions_and_unblock_lets_them_back_in() -> None:
     unblocked = manage('unblock', '--email', professional.email)
     assert unblocked.returncode == 0, unblocked.stderr
     assert sign_in(professional.email, PASSWORD).actor.id == professional.id
+
+
+def test_block_of_a_blocked_user_and_unblock_of_an_unblocked_one_are_refused() -> None:
+    customer = make_customer()
+    assert manage('block', '--email', customer.email, '--reason', 'Spam').returncode == 0
+    assert_refused(manage('block', '--email', customer.email, '--reason', 'Again'), 'already blocked')
+    assert manage('unblock', '--email', customer.email, '--reason', 'Appeal accepted').returncode == 0
+    assert_refused(manage('unblock', '--email', customer.email), 'not blocked')
+    with session_scope() as session:
+        assert session.get(User, customer.id).is_blocked is False
+        events = session.execute(select(AuditEvent.action, AuditEvent.reason).order_by(AuditEvent.id)).all()
+    assert [tuple(event) for event in events] == [('user.block', 'Spam'), ('user.unblock', 'Appeal accepted')]
 
 
 def test_block_of_an_unknown_email_is_refused() -> None:

@@ -44,6 +44,8 @@ def assert_protective_headers(response: httpx.Response) -> None:
     assert policy.startswith('sandbox;')
     assert "default-src 'none'" in policy
     assert 'script-src' not in policy
+    assert "frame-ancestors 'self'" in policy  # our own pages may frame it (the admin's review page), no one else
+    assert response.headers['x-frame-options'] == 'SAMEORIGIN'
 
 
 async def test_owner_gets_their_pdf_inline_with_protective_headers(user: User) -> None:

@@ -370,14 +370,40 @@ def test_admin_blocks_user_with_reason_and_audit_records_it() -> None:
     )
 
 
-def test_blocking_an_already_blocked_user_records_one_audit_event() -> None:
+def test_blocking_an_already_blocked_user_is_a_conflict_and_changes_nothing() -> None:
     customer = make_customer()
     block(customer, reason='First')
-    block(customer, reason='Second')
+    with pytest.raises(Conflict, match='already blocked: someone else blocked them'):
+        block(customer, reason='Second')
     with session_scope() as session:
         reasons = session.scalars(select(AuditEvent.reason).where(AuditEvent.action == 'user.block')).all()
     assert reasons == ['First']
     assert stored_user(customer.id).blocked_reason == 'First'
+
+
+def test_unblocking_a_user_who_is_not_blocked_is_a_conflict() -> None:
+    customer = make_customer()
+    with session_scope(write=True) as session, pytest.raises(Conflict, match='someone else unblocked them'):
+        users.unblock_user(session, OPERATOR, user_id=customer.id, reason='Appeal accepted')
+    assert count_rows(AuditEvent) == 0
+
+
+def test_admin_unblocks_with_a_reason_and_audit_records_it() -> None:
+    admin, customer = make_admin(), make_customer()
+    block(customer, reason='Chargeback')
+    with session_scope(write=True) as session:
+        users.unblock_user(session, admin, user_id=customer.id, reason='  Bank confirmed the payment ')
+    with session_scope() as session:
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == 'user.unblock')).one()
+    assert (event.reason, event.details) == ('Bank confirmed the payment', {'was_blocked_for': 'Chargeback'})
+
+
+def test_admin_unblocking_with_an_overlong_reason_is_refused() -> None:
+    customer = make_customer()
+    block(customer)
+    with session_scope(write=True) as session, pytest.raises(ValidationError, match='at most 500'):
+        users.unblock_user(session, OPERATOR, user_id=customer.id, reason='x' * 501)
+    assert stored_user(customer.id).is_blocked is True
 
 
 @pytest.mark.parametrize(
@@ -437,9 +463,10 @@ def test_admin_unblocks_user_and_audit_keeps_the_old_reason() -> None:
     assert (user.is_blocked, user.blocked_reason, user.blocked_at) == (False, None, None)
     with session_scope() as session:
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == 'user.unblock')).one()
-    assert (event.actor_id, event.target_id, event.details) == (
+    assert (event.actor_id, event.target_id, event.reason, event.details) == (
         admin.id,
         customer.id,
+        None,
         {'was_blocked_for': 'Chargeback'},
     )
 
