@@ -250,6 +250,9 @@ async def user_page(user_id: str) -> RedirectResponse | None:
         except NotFound as missing:
             notice(str(missing)).mark('user-missing')
             return
+        except ServiceError as refusal:  # e.g. this admin was blocked a moment ago
+            notice(str(refusal))
+            return
         zone = ZoneInfo(timezone)
         _summary(found, zone)
         _actions(found, viewer, act)
@@ -442,7 +445,9 @@ def _document(document: DocumentRow) -> None:
             ui.space()
             ui.link('Open in new tab', url, new_tab=True).mark(f'document-{document.id}-open')
         if document.content_type.startswith('image/'):
-            view = ui.element('img').classes('max-w-full h-auto rounded')
+            view = ui.element('img').classes(
+                'self-start w-auto h-auto min-w-40 max-w-full max-h-[70vh] object-contain rounded border'
+            )
             view.props['alt'] = f'{kind}: {document.original_name}'
         else:
             view = ui.element('iframe').classes('w-full rounded border').style('height: 70vh; min-height: 20rem')
