@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
@@ -10,15 +11,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from models import Service
-from models.enums import Role
+from models import ProfessionalProfile, Service, ServiceRequest, User
+from models.enums import OPEN_STATUSES, ApprovalState, Role
 from services import audit, clock, validation
 from services.access import require_role
 from services.errors import Conflict, NotFound, ValidationError
-from services.views import Actor, ServiceRow
+from services.views import Actor, ProfessionalContact, ServiceOverview, ServiceRow
 
 MAX_MINUTES = 12 * 60  # a job must fit in one working day
 EDITABLE = ('name', 'category', 'base_price', 'time_required', 'description')
+FLAGGED_SHOWN = 50  # a retired service names at most this many of the professionals still on it
 
 
 def create_service(
@@ -125,6 +127,19 @@ def list_services(
     return [_row(service) for service in session.scalars(query)]
 
 
+def list_overviews(session: Session, actor: Actor) -> list[ServiceOverview]:
+    """Admins see every service, retired ones too, with how many professionals offer it and how many of its
+    requests are open; a retired service names the approved professionals still on it. Four queries, however many."""
+    require_role(session, actor, Role.ADMIN)
+    return _overviews(session, list(session.scalars(select(Service).order_by(Service.category, Service.name))))
+
+
+def get_overview(session: Session, actor: Actor, *, service_id: int) -> ServiceOverview:
+    """One service as list_overviews shows it, read fresh (before retiring it, after a stale edit)."""
+    require_role(session, actor, Role.ADMIN)
+    return _overviews(session, [_get(session, service_id)])[0]
+
+
 def search_services(session: Session, *, text: Any = '', category: Any = None) -> list[ServiceRow]:
     """Active services whose name or category contains `text` (any case), optionally in one category."""
     text = validation.text(text, field='text', label='Search', max_length=80, required=False)
@@ -144,6 +159,37 @@ def list_categories(session: Session) -> list[str]:
     return list(
         session.scalars(select(Service.category).where(Service.is_active).distinct().order_by(Service.category))
     )
+
+
+def _overviews(session: Session, services: list[Service]) -> list[ServiceOverview]:
+    p, r = ProfessionalProfile, ServiceRequest
+    ids = [service.id for service in services]
+    unblocked = (User.id == p.user_id) & User.is_blocked.is_(False)
+    staff = select(p.service_id, p.approval_state, func.count()).join(User, unblocked).where(p.service_id.in_(ids))
+    counts = {(sid, state): n for sid, state, n in session.execute(staff.group_by(p.service_id, p.approval_state))}
+    open_requests = select(r.service_id, func.count()).where(r.service_id.in_(ids), r.service_status.in_(OPEN_STATUSES))
+    open_counts = {sid: n for sid, n in session.execute(open_requests.group_by(r.service_id))}
+    flagged: defaultdict[int, list[ProfessionalContact]] = defaultdict(list)
+    retired = [service.id for service in services if not service.is_active]
+    if retired:
+        still_on = (
+            select(p.service_id, User.id, User.name, User.email, User.phone)
+            .join(User, unblocked)
+            .where(p.service_id.in_(retired), p.approval_state == ApprovalState.APPROVED)
+            .order_by(User.name, User.id)
+        )
+        for sid, uid, name, email, phone in session.execute(still_on):
+            flagged[sid].append(ProfessionalContact(id=uid, name=name, email=email, phone=phone or ''))
+    return [
+        ServiceOverview(
+            service=_row(service),
+            professional_count=counts.get((service.id, ApprovalState.APPROVED), 0),
+            pending_count=counts.get((service.id, ApprovalState.PENDING), 0),
+            open_request_count=open_counts.get(service.id, 0),
+            flagged_professionals=tuple(flagged[service.id][:FLAGGED_SHOWN]),
+        )
+        for service in services
+    ]
 
 
 def _escape_like(text: str) -> str:
