@@ -66,3 +66,15 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             'Start PostgreSQL (see README) to run them on both databases.',
             red=True,
         )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_lifespan() -> Iterator[None]:
+    """FastAPI merges each included router's lifespan into the app's, and NiceGUI's per-test reset does not undo
+    that: app.py runs once per page test and includes every page router, so without this the nesting grows with
+    each test until Python's recursion limit (about a hundred page tests per worker)."""
+    from nicegui import app  # noqa: PLC0415 (only tests that load NiceGUI pay for it)
+
+    original = app.router.lifespan_context
+    yield
+    app.router.lifespan_context = original

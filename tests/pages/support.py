@@ -11,6 +11,8 @@ from nicegui.testing import User
 from services.views import Actor
 from tests.factories import PASSWORD
 
+PATIENCE = 50  # should_see retries 100 ms apart: sign-in runs bcrypt in a thread, slow on a busy machine
+
 
 def path_of(user: User) -> str:
     """The path of the page the simulated browser shows now (after any redirects)."""
@@ -20,11 +22,11 @@ def path_of(user: User) -> str:
 async def open_as(user: User, actor: Actor, page: str, marker: str, *, password: str = PASSWORD) -> None:
     """Sign in through the login page, which sends the user on to `page` (path and query); wait for `marker`."""
     await user.open(f'/login?redirect_to={quote(page, safe="")}')
-    await user.should_see(marker='login-submit')
+    await user.should_see(marker='login-submit', retries=PATIENCE)
     user.find(marker='login-email').type(actor.email)
     user.find(marker='login-password').type(password)
     user.find(marker='login-submit').click()
-    await user.should_see(marker=marker)
+    await user.should_see(marker=marker, retries=PATIENCE)
     assert path_of(user) == page.split('?', maxsplit=1)[0]
 
 

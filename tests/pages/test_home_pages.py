@@ -54,30 +54,6 @@ def retire(service_id: int) -> None:
 # --- role homes -------------------------------------------------------------------------------------------------
 
 
-async def test_admin_dashboard_lists_every_service_with_its_status(user: User) -> None:
-    make_service(name='Deep Cleaning', category='Cleaning', base_price=149900, time_required=150)
-    retire(make_service(name='Old Service', category='Repairs', base_price=10000, time_required=30).id)
-    await open_as(user, make_admin(name='Meera'), '/admin', 'admin-welcome')
-    await user.should_see('Welcome, Meera.')
-    rows = [{k: row[k] for k in ('name', 'category', 'price', 'time', 'status')} for row in table_rows(user)]
-    assert rows == [
-        {
-            'name': 'Deep Cleaning',
-            'category': 'Cleaning',
-            'price': '₹1,499.00',
-            'time': '2 h 30 min',
-            'status': 'offered',
-        },
-        {'name': 'Old Service', 'category': 'Repairs', 'price': '₹100.00', 'time': '30 min', 'status': 'retired'},
-    ]
-
-
-async def test_admin_dashboard_without_services_says_so(user: User) -> None:
-    await open_as(user, make_admin(), '/admin', 'admin-welcome')
-    await user.should_see(marker='catalog-empty')
-    await user.should_not_see(marker='catalog-table')
-
-
 async def test_customer_home_lists_only_offered_services(user: User) -> None:
     make_service(name='Plumbing', category='Repairs', base_price=49900, time_required=60)
     retire(make_service(name='Retired One').id)

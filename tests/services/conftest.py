@@ -5,6 +5,7 @@ The PostgreSQL leg uses one database per test worker, migrated once and truncate
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import psycopg
@@ -24,14 +25,18 @@ def pytest_report_header() -> str:
 
 
 @pytest.fixture(scope='session')
-def postgres_url(worker_id: str) -> str:
-    name = f'hsa_test_{worker_id}'
+def postgres_url(worker_id: str) -> Iterator[str]:
+    # the process id keeps two test runs on one machine (two checkouts, a second terminal) out of each other's data
+    name = f'hsa_test_{worker_id}_{os.getpid()}'
     with psycopg.connect(postgres.ADMIN_DSN, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
         admin.execute(f'CREATE DATABASE {name}')
     url = postgres.database_url(name)
     upgrade_to_head(url)
-    return url
+    yield url
+    dispose_engines()
+    with psycopg.connect(postgres.ADMIN_DSN, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
 
 
 @pytest.fixture(params=BACKENDS, autouse=True)

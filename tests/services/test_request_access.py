@@ -114,9 +114,13 @@ CASES = {
     'get_request': Case(
         assigned, lambda s, a, r, now: sr.get_request(s, a, request_id=r, now=now), {CUSTOMER, APPROVED, 'admin'}
     ),
+    'request_history': Case(
+        assigned, lambda s, a, r, now: sr.request_history(s, a, request_id=r, now=now), {CUSTOMER, APPROVED, 'admin'}
+    ),
+    'list_all_requests': Case(requested, lambda s, a, _r, _now: sr.list_all_requests(s, a), {'admin'}),
 }
 # A pending professional may work on jobs they already hold, so for jobs that are not theirs they get NotFound.
-NOT_THEIRS = {(PENDING, 'withdraw'), (PENDING, 'complete'), (PENDING, 'get_request')}
+NOT_THEIRS = {(PENDING, 'withdraw'), (PENDING, 'complete'), (PENDING, 'get_request'), (PENDING, 'request_history')}
 
 
 def actor_for(role: str, market: Market) -> Actor | None:
@@ -156,7 +160,7 @@ def test_role_operation_matrix(role: str, operation: str) -> None:
 
 
 def test_the_matrix_covers_every_role_and_every_operation_with_an_actor() -> None:
-    assert len(ROLES) * len(CASES) == 84
+    assert len(ROLES) * len(CASES) == 96
     assert set(CASES) == {name for name in service_requests.__all__} - {
         'auto_close_due',
         'expire_due',
