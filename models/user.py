@@ -30,7 +30,7 @@ class User(Base):
     customer_profile: Mapped[CustomerProfile | None] = relationship(back_populates='user')
     professional_profile: Mapped[ProfessionalProfile | None] = relationship(back_populates='user')
 
-    __table_args__ = (Index(None, 'role', 'name'),)
+    __table_args__ = (Index(None, 'role', 'name'), Index(None, 'created_at', 'id'))  # the latter: admin's list
 
 
 class CustomerProfile(Base):
@@ -38,7 +38,7 @@ class CustomerProfile(Base):
 
     user_id: Mapped[int] = mapped_column(ForeignKey('user.id', ondelete='CASCADE'), primary_key=True)
     address: Mapped[str] = mapped_column(String(300))
-    pincode: Mapped[str] = mapped_column(String(6))
+    pincode: Mapped[str] = mapped_column(String(6), index=True)  # the admin's users list filters by it
 
     user: Mapped[User] = relationship(back_populates='customer_profile')
 

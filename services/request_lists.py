@@ -6,15 +6,15 @@ capped (design.md §7 "Lists")."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, literal, or_, select
+from sqlalchemy import Select, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from models import Review, Service, ServiceRequest, User
 from models.enums import RequestStatus, Role
-from services import clock, slots, validation
+from services import clock, cursors, slots, validation
 from services import request_rules as rules
 from services.errors import ValidationError
 from services.views import Actor, RequestPage, RequestRow
@@ -22,12 +22,8 @@ from services.views import Actor, RequestPage, RequestRow
 R = ServiceRequest
 PAGE_SIZE, MAX_PAGE = 20, 100
 JOB_STATUSES = (RequestStatus.ASSIGNED, RequestStatus.COMPLETED, RequestStatus.CLOSED)
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-NEXT, PREVIOUS = 'n', 'p'
 ISO_DAY = re.compile(r'\d{4}-\d{2}-\d{2}', re.ASCII)
-CURSOR = re.compile(r'([np]?)(-?\d{1,20})\.(\d{1,18})', re.ASCII)
 MIN_DAY, MAX_DAY = date(2000, 1, 1), date(2200, 12, 31)  # beyond these a date filter is a typo
-COUNT_CAP = 10_000  # lists count at most this many rows and then say "10,000+" (design.md §7 "Lists")
 
 
 def list_inbox(
@@ -247,10 +243,7 @@ def _sees_customer(r: ServiceRequest, viewer: User | None) -> bool:
     return r.professional_id == viewer.id
 
 
-# --- cursor pagination ------------------------------------------------------------------------------------------------
-# A cursor is an opaque string: a direction (`n` next, `p` previous) then the (sort key in microseconds since the
-# epoch, id) of the row it starts after (`n`) or before (`p`), in the order the list is shown. A cursor without a
-# direction is a next cursor (the format before previous pages existed).
+# --- cursor pagination (services/cursors.py) ---------------------------------------------------------------------
 
 
 def _page(
@@ -263,30 +256,25 @@ def _page(
     limit: Any,
     descending: bool = False,
 ) -> RequestPage:
-    """One page ordered by (key, id) in one keyset query (no OFFSET): one row more than asked tells whether the list
-    goes on in the direction fetched. A previous page is fetched in reverse order, then flipped back."""
+    """One page ordered by (key, id) in one keyset query (no OFFSET); a previous page is fetched in reverse order."""
     size = validation.whole_number(limit, field='limit', label='Page size', minimum=1, maximum=MAX_PAGE)
-    backward, position = (False, None) if cursor is None else _decode(cursor)
-    total, capped = _count(session, criteria)
+    backward, position = (False, None) if cursor is None else cursors.decode(cursor)
+    total, capped = cursors.count_capped(session, select(literal(1)).select_from(R).where(*criteria))
     query = _rows().where(*criteria)
     reverse = descending != backward  # the order to fetch in
     if position is not None:
-        query = query.where(_after(key, *position, descending=reverse))
+        query = query.where(cursors.after(key, R.id, position, descending=reverse))
     order = (key.desc(), R.id.desc()) if reverse else (key.asc(), R.id.asc())
     found = session.execute(query.order_by(*order).limit(size + 1)).all()
-    more = len(found) > size
-    found = found[:size]
-    if backward:
-        found.reverse()
-    first, last = (found[0][0], found[-1][0]) if found else (None, None)
-    if backward:  # the list goes on after this page: at least the row the cursor came from
-        earlier, later = more, last is not None
-    else:  # a next cursor came from the row shown just before this page
-        earlier, later = position is not None and first is not None, more
-    previous_cursor = _encode(PREVIOUS, first, key) if earlier else None
-    next_cursor = _encode(NEXT, last, key) if later else None
+    rows, previous_cursor, next_cursor = cursors.window(
+        found,
+        size=size,
+        backward=backward,
+        position=position,
+        key_of=lambda item: (getattr(item[0], key.key), item[0].id),
+    )
     return RequestPage(
-        rows=tuple(_row(item, viewer) for item in found),
+        rows=tuple(_row(item, viewer) for item in rows),
         next_cursor=next_cursor,
         previous_cursor=previous_cursor,
         total=total,
@@ -294,34 +282,8 @@ def _page(
     )
 
 
-def _count(session: Session, criteria: tuple[Any, ...]) -> tuple[int, bool]:
-    """How many rows the list has, reading at most COUNT_CAP + 1 of them: (COUNT_CAP, True) when there are more."""
-    cap = COUNT_CAP
-    capped = select(literal(1)).select_from(R).where(*criteria).limit(cap + 1).subquery()
-    found = session.scalar(select(func.count()).select_from(capped)) or 0
-    return min(found, cap), found > cap
-
-
-def _after(key: Any, moment: datetime, request_id: int, *, descending: bool) -> Any:
-    if descending:
-        return or_(key < moment, and_(key == moment, R.id < request_id))
-    return or_(key > moment, and_(key == moment, R.id > request_id))
-
-
-def _encode(direction: str, request: ServiceRequest, key: Any) -> str:
-    moment = getattr(request, key.key)
-    return f'{direction}{(moment - EPOCH) // timedelta(microseconds=1)}.{request.id}'
-
-
-def _decode(cursor: Any) -> tuple[bool, tuple[datetime, int]]:
-    """(backward, (sort key, id)) of a cursor; anything else is a validation error, never a server error."""
-    match = CURSOR.fullmatch(cursor) if isinstance(cursor, str) else None
-    try:
-        if match is None:
-            raise ValueError
-        return match[1] == PREVIOUS, (EPOCH + timedelta(microseconds=int(match[2])), int(match[3]))
-    except (ValueError, OverflowError):
-        raise ValidationError('That page link is no longer valid. Start from the first page.', field='cursor') from None
+def _position(request: ServiceRequest, key: Any) -> cursors.Position:
+    return getattr(request, key.key), request.id
 
 
 def _job_statuses(statuses: Any) -> tuple[RequestStatus, ...]:

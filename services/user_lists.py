@@ -15,17 +15,14 @@ from sqlalchemy.orm import Session
 
 from models import CustomerProfile, ProfessionalPincode, ProfessionalProfile, Service, ServiceRequest, User
 from models.enums import ApprovalState, RequestStatus, Role
-from services import clock, professionals, throttle, validation
+from services import clock, cursors, professionals, throttle, validation
 from services.access import require_role
 from services.errors import NotFound, ValidationError
 from services.views import Actor, UserDetail, UserPage, UserRow
 
 PAGE_SIZE, MAX_PAGE = 20, 100
 MAX_TEXT = 100
-COUNT_CAP = 10_000  # the list counts at most this many people and then says "10,000+"
 STATUSES = ('active', 'blocked', *(state.value for state in ApprovalState))  # the last three: professionals only
-NEXT, PREVIOUS = 'n', 'p'
-CURSOR = re.compile(r'([np])([1-9][0-9]{0,18})', re.ASCII)  # a direction and the id of the row it starts from
 RATING = re.compile(r'\s*[1-5](\.[0-9])?\s*', re.ASCII)
 MIN_RATING, MAX_RATING = Decimal(1), Decimal(5)
 CP, PP = CustomerProfile, ProfessionalProfile
@@ -56,7 +53,7 @@ def list_users(
         *_pincode_filter(pincode),
     )
     size = validation.whole_number(limit, field='limit', label='Page size', minimum=1, maximum=MAX_PAGE)
-    backward, position = (False, None) if cursor in (None, '') else _decode(cursor)
+    backward, position = (False, None) if cursor in (None, '') else cursors.decode(cursor)
     return _page(session, criteria, size=size, backward=backward, position=position)
 
 
@@ -229,47 +226,25 @@ def _request_counts(session: Session, user: User) -> tuple[tuple[RequestStatus, 
     return tuple((status, counts[status]) for status in RequestStatus if counts.get(status))
 
 
-# --- cursor pagination by id, newest first ----------------------------------------------------------------------------
-# A cursor is an opaque string: `n` (next) or `p` (previous), then the id of the row the page starts after (`n`) or
-# before (`p`) in the order shown. Ids grow with sign-up time, so the primary key orders the list: no OFFSET, no sort.
+# --- cursor pagination (services/cursors.py), newest sign-up first -------------------------------------------------
 
 
-def _page(session: Session, criteria: tuple[Any, ...], *, size: int, backward: bool, position: int | None) -> UserPage:
-    """One page in one keyset query; a row more than asked tells whether the list goes on in the direction fetched.
-    A previous page is fetched oldest first, then flipped back."""
-    total, capped = _count(session, criteria)
+def _page(session: Session, criteria: tuple[Any, ...], *, size: int, backward: bool, position: Any) -> UserPage:
+    """One page in one keyset query on the (created_at, id) index; a previous page is fetched in reverse order."""
+    total, capped = cursors.count_capped(session, select(literal(1)).select_from(User).where(*criteria))
     query = _rows().where(*criteria)
     if position is not None:
-        query = query.where(User.id > position if backward else User.id < position)
-    found = session.execute(query.order_by(User.id.asc() if backward else User.id.desc()).limit(size + 1)).all()
-    more = len(found) > size
-    found = found[:size]
-    if backward:
-        found.reverse()
-        earlier, later = more, bool(found)  # the row the cursor came from comes after this page
-    else:
-        earlier, later = position is not None and bool(found), more
-    pincodes = _pincodes_of(session, [row.id for row in found if row.role is Role.PROFESSIONAL])
+        query = query.where(cursors.after(User.created_at, User.id, position, descending=not backward))
+    order = (User.created_at.asc(), User.id.asc()) if backward else (User.created_at.desc(), User.id.desc())
+    found = session.execute(query.order_by(*order).limit(size + 1)).all()
+    rows, previous_cursor, next_cursor = cursors.window(
+        found, size=size, backward=backward, position=position, key_of=lambda row: (row.created_at, row.id)
+    )
+    pincodes = _pincodes_of(session, [row.id for row in rows if row.role is Role.PROFESSIONAL])
     return UserPage(
-        rows=tuple(_row(row, pincodes) for row in found),
-        next_cursor=f'{NEXT}{found[-1].id}' if later else None,
-        previous_cursor=f'{PREVIOUS}{found[0].id}' if earlier else None,
+        rows=tuple(_row(row, pincodes) for row in rows),
+        next_cursor=next_cursor,
+        previous_cursor=previous_cursor,
         total=total,
         total_capped=capped,
     )
-
-
-def _count(session: Session, criteria: tuple[Any, ...]) -> tuple[int, bool]:
-    """How many people match, reading at most COUNT_CAP + 1 rows: (COUNT_CAP, True) when there are more."""
-    cap = COUNT_CAP
-    matching = select(literal(1)).select_from(User).where(*criteria).limit(cap + 1).subquery()
-    found = session.scalar(select(func.count()).select_from(matching)) or 0
-    return min(found, cap), found > cap
-
-
-def _decode(cursor: Any) -> tuple[bool, int]:
-    """(backward, id) of a cursor; anything else is a validation error, never a server error."""
-    match = CURSOR.fullmatch(cursor) if isinstance(cursor, str) else None
-    if match is None or not validation.is_id(int(match[2])):
-        raise ValidationError('That page link is no longer valid. Start from the first page.', field='cursor')
-    return match[1] == PREVIOUS, int(match[2])

@@ -8,7 +8,15 @@ from typing import Any
 import pytest
 
 from models.enums import RequestStatus
-from services import NotFound, PermissionDenied, ValidationError, request_lists, service_requests, session_scope
+from services import (
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+    cursors,
+    request_lists,
+    service_requests,
+    session_scope,
+)
 from services.views import Actor, RequestPage
 from tests.factories import (
     ACTOR_KINDS,
@@ -101,7 +109,7 @@ def test_dates_filter_booking_time_when_sorted_by_booking(admin: Actor) -> None:
 def test_pages_go_forwards_and_backwards_with_a_capped_count(admin: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
     market = make_market()
     booked = [book_request(market.customer, market.service.id, now=NOW, at=slot(NOW, index=i)) for i in range(5)]
-    monkeypatch.setattr(request_lists, 'COUNT_CAP', 3)
+    monkeypatch.setattr(cursors, 'COUNT_CAP', 3)
     first = everything(admin, limit=2)
     assert [row.id for row in first.rows] == booked[::-1][:2]
     assert (first.total, first.total_capped, first.total_label) == (3, True, '3+')

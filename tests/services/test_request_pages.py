@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event
 
 from models.db import get_engine
-from services import ValidationError, request_lists, service_requests, session_scope
+from services import ValidationError, cursors, service_requests, session_scope
 from services.views import RequestPage
 from tests.factories import accept_request, book_request, make_customer, slot
 from tests.services.request_support import NOW, Market, make_market
@@ -160,7 +160,7 @@ def test_the_count_stops_at_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
     market = make_market()
     for i in range(5):
         book_request(market.customer, market.service.id, now=NOW, at=at(i))
-    monkeypatch.setattr(request_lists, 'COUNT_CAP', 5)
+    monkeypatch.setattr(cursors, 'COUNT_CAP', 5)
     fetch = customer_requests(market)
     exactly = fetch(limit=2)
     assert (exactly.total, exactly.total_capped, exactly.total_label) == (5, False, '5')

@@ -13,6 +13,7 @@ from services import (
     ValidationError,
     auth,
     catalog,
+    cursors,
     reviews,
     session_scope,
     user_lists,
@@ -219,7 +220,7 @@ def test_paging_keeps_the_filters() -> None:
 
 
 def test_count_stops_at_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(user_lists, 'COUNT_CAP', 3)
+    monkeypatch.setattr(cursors, 'COUNT_CAP', 3)
     for _ in range(5):
         make_customer()
     page = listed(limit=2)
