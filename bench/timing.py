@@ -234,6 +234,7 @@ def _describe_database(db_path: Path, log: Callable[[str], None]) -> None:
     tables = ('user', 'professional_profile', 'service_request', 'review', 'audit_event')
     counts = {t: connection.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
     stats = connection.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone()[0]
+    stats = stats and connection.execute('SELECT count(*) FROM sqlite_stat1').fetchone()[0]
     connection.close()
     log(f'\nDatabase {db_path}: {size / 2**20:,.0f} MiB; planner statistics: {"yes" if stats else "NO (no ANALYZE)"}')
     log('  ' + ', '.join(f'{t} {n:,}' for t, n in counts.items()))
