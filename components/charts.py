@@ -10,7 +10,7 @@ from typing import Any
 
 from nicegui import ui
 
-PRIMARY = '#1976d2'
+from components.frame import PRIMARY
 
 
 def bar_chart(
