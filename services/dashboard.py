@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from models import ProfessionalProfile, Review, Service, ServiceRequest, User
@@ -28,7 +28,7 @@ def figures(session: Session, actor: Actor, *, now: datetime | None = None) -> D
     settings = get_settings()
     by_status, by_service = _requests_by_status_and_service(session)
     days = _local_days(now, settings.zone)
-    per_day = _booked_per_day(session, days, settings.zone)
+    per_day = _booked_per_day(session, days)
     waiting_since = now - timedelta(minutes=settings.waiting_alert_minutes)
     return DashboardFigures(
         pending_approvals=_pending_approvals(session),
@@ -47,17 +47,13 @@ def figures(session: Session, actor: Actor, *, now: datetime | None = None) -> D
 def _requests_by_status_and_service(
     session: Session,
 ) -> tuple[tuple[tuple[RequestStatus, int], ...], tuple[tuple[str, int], ...]]:
-    """One grouped scan of the (service, pincode, status, slot) index answers both charts."""
-    grouped = session.execute(
-        select(R.service_id, R.service_status, func.count()).group_by(R.service_id, R.service_status)
-    ).all()
+    """Two grouped scans, each reading an index that starts with its group key (so no sort): grouping by both at
+    once would sort a million index entries (400 ms against 2 x 50 ms on the benchmark)."""
     statuses = dict.fromkeys(RequestStatus, 0)
-    services: dict[int, int] = {}
-    for service_id, status, count in grouped:
-        statuses[status] += count
-        services[service_id] = services.get(service_id, 0) + count
-    names = dict(session.execute(select(Service.id, Service.name).where(Service.id.in_(services))).all())
-    by_service = sorted(((names[i], n) for i, n in services.items()), key=lambda pair: (-pair[1], pair[0]))
+    statuses.update(session.execute(select(R.service_status, func.count()).group_by(R.service_status)).all())
+    per_service = dict(session.execute(select(R.service_id, func.count()).group_by(R.service_id)).all())
+    names = dict(session.execute(select(Service.id, Service.name).where(Service.id.in_(per_service))).all())
+    by_service = sorted(((names[i], count) for i, count in per_service.items()), key=lambda pair: (-pair[1], pair[0]))
     return tuple(statuses.items()), tuple(by_service)
 
 
@@ -69,16 +65,19 @@ def _local_days(now: datetime, zone: object) -> list[tuple[date, datetime, datet
     return [(day, starts[i], starts[i + 1]) for i, day in enumerate(days)]
 
 
-def _booked_per_day(session: Session, days: list[tuple[date, datetime, datetime]], zone: object) -> tuple:
-    """Requests booked on each local day, from one range scan of the booking-time index."""
-    columns = [
-        func.count().filter(R.date_of_request >= start, R.date_of_request < end).label(f'd{i}')
-        for i, (_, start, end) in enumerate(days)
-    ]
-    counts = session.execute(
-        select(*columns).where(R.date_of_request >= days[0][1], R.date_of_request < days[-1][2])
-    ).one()
-    return tuple((day, counts[i] or 0) for i, (day, _, _) in enumerate(days))
+def _booked_per_day(session: Session, days: list[tuple[date, datetime, datetime]]) -> tuple[tuple[date, int], ...]:
+    """Requests booked on each local day: one range count per day on the booking-time index, sent as one statement
+    (thirty index range counts take 2 ms; one pass testing every row against thirty ranges took 95)."""
+    counts = union_all(
+        *(
+            select(literal(i).label('day'), func.count().label('booked'))
+            .select_from(R)
+            .where(R.date_of_request >= start, R.date_of_request < end)
+            for i, (_, start, end) in enumerate(days)
+        )
+    ).subquery()
+    booked = dict(session.execute(select(counts.c.day, counts.c.booked)).all())
+    return tuple((day, booked.get(i, 0)) for i, (day, _, _) in enumerate(days))
 
 
 def _pending_approvals(session: Session) -> int:

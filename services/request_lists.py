@@ -76,6 +76,7 @@ def get_request(session: Session, actor: Actor, *, request_id: Any, now: datetim
 
 SORT_KEYS = {'scheduled': R.scheduled_at, 'booked': R.date_of_request}
 MAX_PERSON_TEXT = 100
+MAX_PEOPLE_LISTED = 500  # matching more people than this, the filter stays a subquery (too many bound values)
 
 
 def list_all_requests(
@@ -105,8 +106,8 @@ def list_all_requests(
         *_service_filter(service_id),
         *([R.pincode == validation.pincode(pincode)] if pincode else []),
         *_date_filter(key, date_from, date_to),
-        *_person_filter(R.customer_id, customer, Role.CUSTOMER, field='customer'),
-        *_person_filter(R.professional_id, professional, Role.PROFESSIONAL, field='professional'),
+        *_person_filter(session, R.customer_id, customer, Role.CUSTOMER, field='customer'),
+        *_person_filter(session, R.professional_id, professional, Role.PROFESSIONAL, field='professional'),
     )
     return _page(session, user, criteria, key, cursor=cursor, limit=limit, descending=True)
 
@@ -163,17 +164,26 @@ def _local_date(value: Any, *, field: str, label: str) -> date | None:
     return parsed
 
 
-def _person_filter(column: Any, text: Any, role: Role, *, field: str) -> list[Any]:
-    """Requests of the people of `role` whose name or email contains `text` (case-insensitive)."""
+def _person_filter(session: Session, column: Any, text: Any, role: Role, *, field: str) -> list[Any]:
+    """Requests of the people of `role` whose name or email contains `text` (case-insensitive). The people are
+    looked up once, here, rather than in both the count and the page query; a whole email is one index lookup."""
     if text in (None, ''):
         return []
     label = 'Customer' if role is Role.CUSTOMER else 'Professional'
     wanted = validation.text(text, field=field, label=label, max_length=MAX_PERSON_TEXT)
+    exact = (
+        session.scalar(select(User.id).where(User.email == wanted.lower(), User.role == role))
+        if '@' in wanted
+        else None
+    )
+    if exact is not None:
+        return [column == exact]
     people = select(User.id).where(
         User.role == role,
         or_(User.name.icontains(wanted, autoescape=True), User.email.icontains(wanted, autoescape=True)),
     )
-    return [column.in_(people)]
+    found = session.scalars(people.limit(MAX_PEOPLE_LISTED + 1)).all()
+    return [column.in_(found if len(found) <= MAX_PEOPLE_LISTED else people)]
 
 
 # --- rows and privacy -------------------------------------------------------------------------------------------------
@@ -256,23 +266,23 @@ def _page(
     limit: Any,
     descending: bool = False,
 ) -> RequestPage:
-    """One page ordered by (key, id) in one keyset query (no OFFSET); a previous page is fetched in reverse order."""
+    """One page ordered by (key, id) by keyset (no OFFSET); a previous page is fetched in reverse order. The page is
+    chosen on service_request alone and only its rows are joined to names and reviews: joining first would join
+    every matching row before sorting (a filter matching 25,000 requests took 120 ms that way)."""
     size = validation.whole_number(limit, field='limit', label='Page size', minimum=1, maximum=MAX_PAGE)
     backward, position = (False, None) if cursor is None else cursors.decode(cursor)
     total, capped = cursors.count_capped(session, select(literal(1)).select_from(R).where(*criteria))
-    query = _rows().where(*criteria)
+    chosen = select(key, R.id).where(*criteria)
     reverse = descending != backward  # the order to fetch in
     if position is not None:
-        query = query.where(cursors.after(key, R.id, position, descending=reverse))
+        chosen = chosen.where(cursors.after(key, R.id, position, descending=reverse))
     order = (key.desc(), R.id.desc()) if reverse else (key.asc(), R.id.asc())
-    found = session.execute(query.order_by(*order).limit(size + 1)).all()
-    rows, previous_cursor, next_cursor = cursors.window(
-        found,
-        size=size,
-        backward=backward,
-        position=position,
-        key_of=lambda item: (getattr(item[0], key.key), item[0].id),
+    found = session.execute(chosen.order_by(*order).limit(size + 1)).all()
+    positions, previous_cursor, next_cursor = cursors.window(
+        found, size=size, backward=backward, position=position, key_of=lambda item: (item[0], item[1])
     )
+    full = {item[0].id: item for item in session.execute(_rows().where(R.id.in_([i for _, i in positions]))).all()}
+    rows = [full[request_id] for _, request_id in positions]
     return RequestPage(
         rows=tuple(_row(item, viewer) for item in rows),
         next_cursor=next_cursor,
@@ -280,10 +290,6 @@ def _page(
         total=total,
         total_capped=capped,
     )
-
-
-def _position(request: ServiceRequest, key: Any) -> cursors.Position:
-    return getattr(request, key.key), request.id
 
 
 def _job_statuses(statuses: Any) -> tuple[RequestStatus, ...]:

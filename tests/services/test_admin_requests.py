@@ -80,6 +80,8 @@ def test_each_filter_narrows_the_list(admin: Actor) -> None:
     assert ids(admin, pincode='110001') == [in_delhi]
     assert ids(admin, customer='ASHA') == [in_delhi]
     assert ids(admin, customer='asha@exa') == [in_delhi]
+    assert ids(admin, customer='Asha@Example.com') == [in_delhi]  # a whole email: one index lookup
+    assert ids(admin, professional=cleaner.email) == [in_delhi]
     assert ids(admin, professional='kavya') == [in_delhi]
     assert ids(admin, customer='nobody-like-this') == []
     week_day = slot(NOW, days=7).astimezone(request_lists.slots.get_settings().zone).date()

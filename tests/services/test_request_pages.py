@@ -128,7 +128,7 @@ def test_a_previous_page_of_another_size_ends_just_before_and_a_cursor_without_d
 # --- one query a page, and the capped count ---------------------------------------------------------------------------
 
 
-def test_a_page_is_one_keyset_query_plus_a_count_that_reads_at_most_cap_plus_one_rows() -> None:
+def test_a_page_is_one_keyset_query_its_rows_by_id_and_a_count_that_reads_at_most_cap_plus_one_rows() -> None:
     market = make_market()
     for i in range(4):
         book_request(market.customer, market.service.id, now=NOW, at=at(i))
@@ -150,10 +150,13 @@ def test_a_page_is_one_keyset_query_plus_a_count_that_reads_at_most_cap_plus_one
     finally:
         event.remove(engine, 'before_cursor_execute', seen)
     lists = [s for s in statements if 'SERVICE_REQUEST' in s]
-    count, page = [s for s in lists if 'COUNT(' in s], [s for s in lists if 'COUNT(' not in s]
-    assert len(count) == 1 and len(page) == 1, statements
+    count = [s for s in lists if 'COUNT(' in s]
+    page = [s for s in lists if 'ORDER BY' in s]
+    rows = [s for s in lists if s not in count and s not in page]
+    assert len(count) == 1 and len(page) == 1 and len(rows) == 1, statements
     assert 'LIMIT' in count[0] and 'ORDER BY' not in count[0]
-    assert 'OFFSET' not in page[0] and 'LIMIT' in page[0]
+    assert 'OFFSET' not in page[0] and 'LIMIT' in page[0] and 'JOIN' not in page[0]  # chosen on the table alone
+    assert 'SERVICE_REQUEST.ID IN' in rows[0] and 'LIMIT' not in rows[0]  # then only its rows are joined
 
 
 def test_the_count_stops_at_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
