@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from nicegui import ui
 
+from components.tables import column
+from components.words import local_time
 from models.enums import RequestStatus
 from services.views import RequestRow, format_money
 
@@ -29,12 +30,12 @@ def request_table(
     zone = ZoneInfo(timezone)
     who = ('customer', 'Customer') if show_customer else ('professional', 'Professional')
     columns = [
-        {'name': 'service', 'label': 'Service', 'field': 'service', 'align': 'left'},
-        {'name': 'when', 'label': 'When', 'field': 'when', 'align': 'left'},
-        {'name': 'where', 'label': 'Where', 'field': 'where', 'align': 'left'},
-        {'name': who[0], 'label': who[1], 'field': who[0], 'align': 'left'},
-        {'name': 'status', 'label': 'Status', 'field': 'status', 'align': 'left'},
-        {'name': 'price', 'label': 'Price', 'field': 'price', 'align': 'right'},
+        column('service', 'Service'),
+        column('when', 'When'),
+        column('where', 'Where'),
+        column(*who),
+        column('status', 'Status'),
+        column('price', 'Price', align='right'),
     ]
     table_rows = [_row(row, zone, show_customer) for row in rows]
     return ui.table(columns=columns, rows=table_rows, row_key='id').classes('w-full').mark(marker)
@@ -60,10 +61,6 @@ def _row(row: RequestRow, zone: ZoneInfo, show_customer: bool) -> dict[str, obje
     }
 
 
-def local_time(moment: datetime, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime('%a %d %b %Y, %H:%M')
-
-
 def request_list_table(
     rows: list[RequestRow] | tuple[RequestRow, ...],
     *,
@@ -77,14 +74,14 @@ def request_list_table(
         return ui.label(empty).classes('text-grey-8').mark(f'{marker}-empty')
     zone = ZoneInfo(timezone)
     columns = [
-        {'name': 'service', 'label': 'Service', 'field': 'service', 'align': 'left'},
-        {'name': 'when', 'label': 'Slot', 'field': 'when', 'align': 'left'},
-        *([{'name': 'booked', 'label': 'Booked', 'field': 'booked', 'align': 'left'}] if show_booked else []),
-        {'name': 'pincode', 'label': 'Pincode', 'field': 'pincode', 'align': 'left'},
-        {'name': 'customer', 'label': 'Customer', 'field': 'customer', 'align': 'left'},
-        {'name': 'professional', 'label': 'Professional', 'field': 'professional', 'align': 'left'},
-        {'name': 'status', 'label': 'Status', 'field': 'status', 'align': 'left'},
-        {'name': 'price', 'label': 'Price', 'field': 'price', 'align': 'right'},
+        column('service', 'Service'),
+        column('when', 'Slot'),
+        *([column('booked', 'Booked')] if show_booked else []),
+        column('pincode', 'Pincode'),
+        column('customer', 'Customer'),
+        column('professional', 'Professional'),
+        column('status', 'Status'),
+        column('price', 'Price', align='right'),
     ]
     table_rows = [
         {

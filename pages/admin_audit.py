@@ -3,30 +3,31 @@ which kind of target (or one target) and which days, all kept in the URL so a vi
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi.responses import RedirectResponse
 from nicegui import APIRouter, run, ui
 
-from components.forms import notice, show_field_error
+from components.filters import filter_values, known, refusal_notice
 from components.frame import frame
 from components.pager import pager
+from components.tables import column
+from components.words import local_time
 from models.enums import Role
 from pages.viewer import Viewer, frame_options, guarded, require_viewer, with_query
-from services import ServiceError, ValidationError, audit, session_scope
+from services import ServiceError, audit, session_scope
 from services.views import Actor, AuditPage, AuditRow, format_money
 
 router = APIRouter(prefix='/admin')
 PATH = '/admin/audit'
 COLUMNS = [
-    {'name': 'when', 'label': 'When', 'field': 'when', 'align': 'left'},
-    {'name': 'who', 'label': 'Who', 'field': 'who', 'align': 'left'},
-    {'name': 'what', 'label': 'What', 'field': 'what', 'align': 'left'},
-    {'name': 'target', 'label': 'Target', 'field': 'target', 'align': 'left'},
-    {'name': 'why', 'label': 'Why', 'field': 'why', 'align': 'left'},
-    {'name': 'details', 'label': 'Details', 'field': 'details', 'align': 'left'},
+    column('when', 'When'),
+    column('who', 'Who'),
+    column('what', 'What'),
+    column('target', 'Target'),
+    column('why', 'Why'),
+    column('details', 'Details'),
 ]
 # Vue escapes {{ }} text; the links are paths the service layer builds from ids
 LINK_CELL = r"""
@@ -66,9 +67,9 @@ async def audit_page(
     with frame('Audit log', **frame_options(viewer)):
         inputs = _filter_form(viewer, filters)
         if refusal is not None:
-            field = refusal.field if isinstance(refusal, ValidationError) else None
-            if not show_field_error(inputs, field, str(refusal)):
-                notice(str(refusal)).mark('audit-problem')
+            problem = refusal_notice(inputs, refusal)
+            if problem is not None:
+                problem.mark('audit-problem')
         if page is not None:
             _log(page, filters)
     return None
@@ -79,7 +80,7 @@ def _filter_form(viewer: Viewer, filters: dict[str, str]) -> dict[str, ui.elemen
 
     @guarded(viewer)
     def apply() -> None:
-        values = {name: (element.value or '').strip() for name, element in inputs.items()}
+        values = filter_values(inputs)
         same_kind = values['target_type'] == filters['target_type']
         ui.navigate.to(with_query(PATH, **values, target_id=filters['target_id'] if same_kind else ''))
 
@@ -89,12 +90,12 @@ def _filter_form(viewer: Viewer, filters: dict[str, str]) -> dict[str, ui.elemen
             'action': ui.select(
                 {'': 'Any action', **audit.ACTION_WORDS},
                 label='What',
-                value=_option(filters['action'], audit.ACTION_WORDS),
+                value=known(filters['action'], audit.ACTION_WORDS),
             ),
             'target_type': ui.select(
                 {'': 'Any target', **audit.TARGET_WORDS},
                 label='Target',
-                value=_option(filters['target_type'], audit.TARGET_WORDS),
+                value=known(filters['target_type'], audit.TARGET_WORDS),
             ),
             'date_from': ui.input('From day', value=filters['date_from']).props('type=date stack-label'),
             'date_to': ui.input('To day', value=filters['date_to']).props('type=date stack-label'),
@@ -105,11 +106,6 @@ def _filter_form(viewer: Viewer, filters: dict[str, str]) -> dict[str, ui.elemen
         ui.button('Apply', icon='filter_list', on_click=apply).props('no-caps').mark('audit-apply')
         ui.button('Clear', on_click=lambda: ui.navigate.to(PATH)).props('flat no-caps').mark('audit-clear')
     return inputs
-
-
-def _option(value: str, options: dict[str, str]) -> str:
-    """What a select can show: a value from the URL that is not an option shows as 'any' (its error says why)."""
-    return value if value in options else ''
 
 
 def _log(page: AuditPage, filters: dict[str, str]) -> None:
@@ -138,7 +134,7 @@ def _log(page: AuditPage, filters: dict[str, str]) -> None:
 def _row(row: AuditRow, zone: ZoneInfo) -> dict[str, Any]:
     return {
         'id': row.id,
-        'when': _local(row.occurred_at, zone),
+        'when': local_time(row.occurred_at, zone, seconds=True),
         'who': row.actor_label,
         'who_link': row.actor_link,
         'what': row.action_words,
@@ -147,10 +143,6 @@ def _row(row: AuditRow, zone: ZoneInfo) -> dict[str, Any]:
         'why': row.reason,
         'details': _details(row.details),
     }
-
-
-def _local(moment: datetime, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime('%a %d %b %Y, %H:%M:%S')
 
 
 def _details(details: dict[str, Any]) -> str:

@@ -10,16 +10,20 @@ from fastapi.responses import RedirectResponse
 from nicegui import APIRouter, run, ui
 
 from components.dialogs import ask_reason
-from components.forms import notice, show_field_error
+from components.facts import fact, fact_term, facts
+from components.filters import filter_card, known, service_options, show_refusal
+from components.forms import notice
 from components.frame import frame
 from components.pager import pager
-from components.requests import STATUS_WORDS, local_time, request_list_table
+from components.requests import STATUS_WORDS, request_list_table
+from components.words import local_time
 from models.enums import OPEN_STATUSES, RequestStatus, Role
 from pages.viewer import Viewer, frame_options, guarded, require_viewer, with_query
 from services import NotFound, ServiceError, catalog, service_requests, session_scope
 from services.views import HistoryEntry, RequestPage, RequestRow, ServiceRow, format_money
 
 router = APIRouter(prefix='/admin')
+LIST_PATH = '/admin/requests'
 SORTS = {'scheduled': 'Slot, newest first', 'booked': 'Booked, newest first'}
 FILTER_FIELDS = ('status', 'service_id', 'pincode', 'date_from', 'date_to', 'customer', 'professional', 'sort')
 
@@ -65,7 +69,8 @@ async def requests_page(
     with frame('Requests', **frame_options(viewer)):
         inputs = _filter_form(filters, services)
         if refusal is not None:
-            _show_refusal(inputs, refusal, filters)
+            first_page = with_query(LIST_PATH, **filters.query())
+            show_refusal(inputs, refusal, first_page_url=first_page, first_page_marker='first-page', noun='requests')
         elif found is not None:
             _results(found, filters, timezone)
     return None
@@ -86,58 +91,31 @@ def _load_list(
 
 
 def _filter_form(filters: Filters, services: list[ServiceRow]) -> dict[str, ui.element]:
-    status_options = {'': 'Any status'} | {status.value: STATUS_WORDS[status] for status in RequestStatus}
-    service_options = {'': 'Any service'} | {
-        str(s.id): s.name + ('' if s.is_active else ' (retired)') for s in services
-    }
-    with ui.card().classes('w-full').props('flat bordered'), ui.element('form').classes('w-full') as form:
-        with ui.element('div').classes('w-full grid grid-cols-1 sm:grid-cols-2 md:grid-cols-4 gap-x-3'):
-            inputs: dict[str, ui.element] = {
-                'status': ui.select(status_options, value=_known(filters.status, status_options), label='Status'),
-                'service_id': ui.select(
-                    service_options, value=_known(filters.service_id, service_options), label='Service'
-                ),
-                'pincode': ui.input('Pincode', value=filters.pincode).props('inputmode=numeric maxlength=6'),
-                'sort': ui.select(SORTS, value=_known(filters.sort, SORTS) or 'scheduled', label='Order'),
-                'date_from': ui.input('From (date)', value=filters.date_from).props('type=date stack-label'),
-                'date_to': ui.input('To (date)', value=filters.date_to).props('type=date stack-label'),
-                'customer': ui.input('Customer name or email', value=filters.customer).props('maxlength=100'),
-                'professional': ui.input('Professional name or email', value=filters.professional).props(
-                    'maxlength=100'
-                ),
-            }
-        for name, element in inputs.items():
-            element.classes('w-full').props('outlined dense').mark(f'filter-{name}')
-        with ui.row().classes('w-full justify-end gap-2 pt-2'):
-            ui.button('Clear', on_click=lambda: ui.navigate.to('/admin/requests')).props('flat no-caps').mark(
-                'filter-clear'
-            )
-            ui.button('Apply filters', icon='filter_alt', on_click=lambda: _apply(inputs)).props(
-                'type=submit no-caps'
-            ).mark('filter-apply')
-    form.on('submit.prevent', lambda: _apply(inputs))  # Enter in any field applies the filters
-    return inputs
+    statuses = {'': 'Any status'} | {status.value: STATUS_WORDS[status] for status in RequestStatus}
+    offered = service_options(services)
+    return filter_card(
+        lambda: {
+            'status': ui.select(statuses, value=known(filters.status, statuses), label='Status'),
+            'service_id': ui.select(offered, value=known(filters.service_id, offered), label='Service'),
+            'pincode': ui.input('Pincode', value=filters.pincode).props('inputmode=numeric maxlength=6'),
+            'sort': ui.select(SORTS, value=known(filters.sort, SORTS) or 'scheduled', label='Order'),
+            'date_from': ui.input('From (date)', value=filters.date_from).props('type=date stack-label'),
+            'date_to': ui.input('To (date)', value=filters.date_to).props('type=date stack-label'),
+            'customer': ui.input('Customer name or email', value=filters.customer).props('maxlength=100'),
+            'professional': ui.input('Professional name or email', value=filters.professional).props('maxlength=100'),
+        },
+        to_url=_filters_url,
+        clear_url=LIST_PATH,
+        marker='filter',
+        apply_text='Apply filters',
+        apply_icon='filter_alt',
+        columns=4,
+    )
 
 
-def _apply(inputs: dict[str, ui.element]) -> None:
-    values = {name: str(element.value or '').strip() for name, element in inputs.items()}
-    if values['sort'] == 'scheduled':
-        values['sort'] = ''
-    ui.navigate.to(with_query('/admin/requests', **values))
-
-
-def _known(value: str, options: dict[str, str]) -> str:
-    return value if value in options else ''
-
-
-def _show_refusal(inputs: dict[str, ui.element], refusal: ServiceError, filters: Filters) -> None:
-    if refusal.field == 'cursor':
-        notice(str(refusal))
-        ui.link('Go to the first page', with_query('/admin/requests', **filters.query())).mark('first-page')
-        return
-    if not show_field_error(inputs, refusal.field, str(refusal)):
-        notice(str(refusal))
-    ui.label('Fix the filter above to see requests.').classes('text-grey-8').mark('requests-refused')
+def _filters_url(values: dict[str, str]) -> str:
+    sort = '' if values['sort'] == 'scheduled' else values['sort']  # the default needs no place in the URL
+    return with_query(LIST_PATH, **{**values, 'sort': sort})
 
 
 def _results(found: RequestPage, filters: Filters, timezone: str) -> None:
@@ -158,7 +136,7 @@ def _results(found: RequestPage, filters: Filters, timezone: str) -> None:
 
 
 def _page_url(filters: Filters, cursor: str | None) -> str | None:
-    return with_query('/admin/requests', **filters.query(cursor=cursor)) if cursor else None
+    return with_query(LIST_PATH, **filters.query(cursor=cursor)) if cursor else None
 
 
 # --- one request --------------------------------------------------------------------------------------------------
@@ -170,7 +148,7 @@ async def request_page(request_id: str) -> RedirectResponse | None:
     if viewer.redirect:
         return viewer.redirect
     with frame('Request', **frame_options(viewer)):
-        ui.link('← All requests', '/admin/requests').mark('back-to-requests')
+        ui.link('← All requests', LIST_PATH).mark('back-to-requests')
 
         @ui.refreshable
         async def details() -> None:
@@ -229,40 +207,32 @@ def _summary(request: RequestRow, timezone: str) -> None:
         with ui.row().classes('w-full items-center gap-3'):
             ui.label(request.service_name).classes('text-xl font-semibold').props('role=heading aria-level=2')
             ui.badge(STATUS_WORDS[request.status]).props('outline').mark('request-status')
-        with ui.element('dl').classes('w-full grid grid-cols-1 sm:grid-cols-[12rem_1fr] gap-x-4 gap-y-1'):
-            _fact('Slot', f'{local_time(request.scheduled_at, zone)} to {request.ends_at.astimezone(zone):%H:%M}')
-            _fact('Booked', local_time(request.date_of_request, zone))
-            _fact('Address', f'{request.address} ({request.pincode})')
-            _fact('Price', format_money(request.price))
+        with facts(term_width='12rem'):
+            fact('Slot', f'{local_time(request.scheduled_at, zone)} to {request.ends_at.astimezone(zone):%H:%M}')
+            fact('Booked', local_time(request.date_of_request, zone))
+            fact('Address', f'{request.address} ({request.pincode})')
+            fact('Price', format_money(request.price))
             _person('Customer', request.customer_name, request.customer_phone, request.customer_id)
             if request.professional_id:
                 _person('Professional', request.professional_name, request.professional_phone, request.professional_id)
             elif request.requested_professional_id:
                 _person('Asked for', request.requested_professional_name, '', request.requested_professional_id)
             else:
-                _fact('Professional', 'nobody has accepted yet')
+                fact('Professional', 'nobody has accepted yet')
             if request.remarks:
-                _fact('Remarks', request.remarks)
+                fact('Remarks', request.remarks)
             if request.cancel_reason:
-                _fact('Cancel reason', request.cancel_reason)
+                fact('Cancel reason', request.cancel_reason)
             if request.date_of_completion:
-                _fact('Completed', local_time(request.date_of_completion, zone))
+                fact('Completed', local_time(request.date_of_completion, zone))
             if request.rating:
-                _fact(
+                fact(
                     'Review', f'{request.rating}/5' + (f' · {request.review_remarks}' if request.review_remarks else '')
                 )
 
 
-def _fact(term: str, value: str) -> None:
-    with ui.element('dt').classes('text-grey-8'):
-        ui.label(term)
-    with ui.element('dd').mark(f'fact-{term.lower().replace(" ", "-")}'):
-        ui.label(value)
-
-
 def _person(term: str, name: str, phone: str, user_id: int | None) -> None:
-    with ui.element('dt').classes('text-grey-8'):
-        ui.label(term)
+    fact_term(term)
     with ui.element('dd').classes('flex gap-2 items-center'):
         if user_id:
             ui.link(name, f'/admin/users/{user_id}')

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,11 +14,13 @@ from fastapi.responses import RedirectResponse
 from nicegui import APIRouter, run, ui
 
 from components.dialogs import ask_reason
-from components.forms import busy, notice, show_field_error
+from components.documents import document_list
+from components.filters import filter_card, known, service_options, show_refusal
+from components.forms import busy, notice
 from components.frame import frame
 from components.pager import pager
-from components.requests import STATUS_WORDS
-from models.enums import ApprovalState, DocumentKind, Role
+from components.people import professional_profile, user_summary, user_table
+from models.enums import ApprovalState, Role
 from pages.viewer import Viewer, frame_options, guarded, require_viewer, with_query
 from services import (
     NotFound,
@@ -32,7 +33,7 @@ from services import (
     user_lists,
     users,
 )
-from services.views import DocumentRow, ProfessionalView, ServiceRow, UserDetail, UserPage, UserRow
+from services.views import ServiceRow, UserDetail, UserPage, UserRow
 
 router = APIRouter(prefix='/admin')
 LIST_PATH = '/admin/users'
@@ -45,12 +46,6 @@ STATUSES = {
     'approved': 'Approved',
     'rejected': 'Rejected',
 }
-APPROVAL_WORDS = {
-    ApprovalState.PENDING: 'awaiting approval',
-    ApprovalState.APPROVED: 'approved',
-    ApprovalState.REJECTED: 'rejected',
-}
-KIND_WORDS = {DocumentKind.ID_PROOF: 'ID proof', DocumentKind.CERTIFICATE: 'Certificate'}
 _ID = re.compile(r'[1-9][0-9]{0,18}', re.ASCII)
 Act = Callable[..., Awaitable[None]]  # runs a write unit for a button, then shows the outcome
 
@@ -91,7 +86,9 @@ async def users_page(
     with frame('Users', **frame_options(viewer)):
         inputs = _filter_form(filters, services)
         if refusal is not None:
-            _show_refusal(inputs, refusal, filters)
+            show_refusal(
+                inputs, refusal, first_page_url=filters.url(), first_page_marker='users-first-page', noun='users'
+            )
         elif found is not None:
             _results(found, filters, has_cursor=bool(cursor))
     return None
@@ -109,53 +106,26 @@ def _load_list(
 
 
 def _filter_form(filters: Filters, services: list[ServiceRow]) -> dict[str, ui.element]:
-    service_options = {'': 'Any service'} | {
-        str(s.id): s.name + ('' if s.is_active else ' (retired)') for s in services
-    }
-    with ui.card().classes('w-full').props('flat bordered'), ui.element('form').classes('w-full') as form:
-        form.props('role=search aria-label="Find users"')
-        with ui.element('div').classes('w-full grid grid-cols-1 sm:grid-cols-2 md:grid-cols-3 gap-x-3'):
-            inputs: dict[str, ui.element] = {
-                'text': ui.input('Name or email', value=filters.text).props('maxlength=100 type=search'),
-                'role': ui.select(ROLES, value=_known(filters.role, ROLES), label='Role'),
-                'status': ui.select(STATUSES, value=_known(filters.status, STATUSES), label='Status'),
-                'service_id': ui.select(
-                    service_options, value=_known(filters.service_id, service_options), label='Service'
-                ),
-                'pincode': ui.input('Pincode', value=filters.pincode).props('inputmode=numeric maxlength=6'),
-                'min_rating': ui.input('Minimum rating (1 to 5)', value=filters.min_rating).props(
-                    'inputmode=decimal maxlength=3'
-                ),
-            }
-        for name, element in inputs.items():
-            element.classes('w-full').props('outlined dense').mark(f'users-filter-{name}')
-        with ui.row().classes('w-full justify-end gap-2 pt-2'):
-            ui.button('Clear', on_click=lambda: ui.navigate.to(LIST_PATH)).props('flat no-caps').mark(
-                'users-filter-clear'
-            )
-            ui.button('Search', icon='search', on_click=lambda: _apply(inputs)).props('type=submit no-caps').mark(
-                'users-filter-apply'
-            )
-    form.on('submit.prevent', lambda: _apply(inputs))  # Enter in any field searches
-    return inputs
-
-
-def _apply(inputs: dict[str, ui.element]) -> None:
-    ui.navigate.to(Filters(**{name: str(element.value or '').strip() for name, element in inputs.items()}).url())
-
-
-def _known(value: str, options: dict[str, str]) -> str:
-    return value if value in options else ''  # a select cannot show a value it does not offer; the refusal says why
-
-
-def _show_refusal(inputs: dict[str, ui.element], refusal: ServiceError, filters: Filters) -> None:
-    if refusal.field == 'cursor':
-        notice(str(refusal))
-        ui.link('Go to the first page', filters.url()).mark('users-first-page')
-        return
-    if not show_field_error(inputs, refusal.field, str(refusal)):
-        notice(str(refusal))
-    ui.label('Fix the filter above to see users.').classes('text-grey-8').mark('users-refused')
+    offered = service_options(services)
+    return filter_card(
+        lambda: {
+            'text': ui.input('Name or email', value=filters.text).props('maxlength=100 type=search'),
+            'role': ui.select(ROLES, value=known(filters.role, ROLES), label='Role'),
+            'status': ui.select(STATUSES, value=known(filters.status, STATUSES), label='Status'),
+            'service_id': ui.select(offered, value=known(filters.service_id, offered), label='Service'),
+            'pincode': ui.input('Pincode', value=filters.pincode).props('inputmode=numeric maxlength=6'),
+            'min_rating': ui.input('Minimum rating (1 to 5)', value=filters.min_rating).props(
+                'inputmode=decimal maxlength=3'
+            ),
+        },
+        to_url=lambda values: Filters(**values).url(),
+        clear_url=LIST_PATH,
+        marker='users-filter',
+        apply_text='Search',
+        apply_icon='search',
+        columns=3,
+        label='Find users',
+    )
 
 
 def _results(found: UserPage, filters: Filters, *, has_cursor: bool) -> None:
@@ -166,7 +136,7 @@ def _results(found: UserPage, filters: Filters, *, has_cursor: bool) -> None:
         if has_cursor or filtered:
             ui.link('Show everyone' if filtered else 'Go to the first page', LIST_PATH).mark('users-first-page')
         return
-    _user_table(found.rows)
+    user_table(found.rows)
     pager(
         total_label=found.total_label,
         noun='users',
@@ -174,63 +144,6 @@ def _results(found: UserPage, filters: Filters, *, has_cursor: bool) -> None:
         next_url=filters.url(found.next_cursor) if found.next_cursor else None,
         marker='users-pager',
     )
-
-
-def _user_table(rows: tuple[UserRow, ...]) -> None:
-    columns = [
-        {'name': 'name', 'label': 'Name', 'field': 'name', 'align': 'left'},
-        {'name': 'email', 'label': 'Email', 'field': 'email', 'align': 'left'},
-        {'name': 'role', 'label': 'Role', 'field': 'role', 'align': 'left'},
-        {'name': 'status', 'label': 'Status', 'field': 'status', 'align': 'left'},
-        {'name': 'service', 'label': 'Service', 'field': 'service', 'align': 'left'},
-        {'name': 'pincode', 'label': 'Pincode', 'field': 'pincode', 'align': 'left'},
-        {'name': 'rating', 'label': 'Rating', 'field': 'rating', 'align': 'left'},
-    ]
-    table = ui.table(columns=columns, rows=[_table_row(row) for row in rows], row_key='id')
-    table.classes('w-full max-w-full').props('flat bordered wrap-cells').mark('users-table')
-    # the name links to the person's page; Vue escapes {{ }}, so any name is shown as typed
-    table.add_slot(
-        'body-cell-name',
-        '<q-td :props="props"><a :href="props.row.url" class="text-primary underline">{{ props.value }}</a></q-td>',
-    )
-
-
-def _table_row(row: UserRow) -> dict[str, Any]:
-    return {
-        'id': row.id,
-        'url': f'{LIST_PATH}/{row.id}',
-        'name': row.name,
-        'email': row.email,
-        'role': row.role.value,
-        'status': _status_words(row),
-        'service': _service_words(row),
-        'pincode': row.pincode or _pincodes_words(row.pincodes),
-        'rating': _rating_words(row.rating_average, row.rating_count) if row.role is Role.PROFESSIONAL else '',
-    }
-
-
-def _status_words(row: UserRow) -> str:
-    words = ['blocked' if row.is_blocked else 'active']
-    if row.approval_state is not None:
-        words.append(APPROVAL_WORDS[row.approval_state])
-    return ' · '.join(words)
-
-
-def _service_words(row: UserRow) -> str:
-    if not row.service_name:
-        return ''
-    return row.service_name + ('' if row.service_active else ' (retired)')
-
-
-def _pincodes_words(pincodes: tuple[str, ...], shown: int = 3) -> str:
-    more = len(pincodes) - shown
-    return ', '.join(pincodes[:shown]) + (f' and {more} more' if more > 0 else '')
-
-
-def _rating_words(average: float | None, count: int) -> str:
-    if average is None:
-        return 'no reviews yet'
-    return f'{average:.1f} / 5 ({count} review{"" if count == 1 else "s"})'
 
 
 # --- one person ---------------------------------------------------------------------------------------------------
@@ -254,11 +167,11 @@ async def user_page(user_id: str) -> RedirectResponse | None:
             notice(str(refusal))
             return
         zone = ZoneInfo(timezone)
-        _summary(found, zone)
+        user_summary(found, zone)
         _actions(found, viewer, act)
         if found.professional is not None:
-            _profile(found.professional, zone)
-            _documents(found.professional.documents)
+            professional_profile(found.professional, zone)
+            document_list(found.professional.documents)
 
     async def act(button: ui.button, unit: Callable[..., str], *args: Any) -> None:
         """Run one write unit off the event loop, say how it went, then show the person as they are now."""
@@ -280,30 +193,6 @@ async def user_page(user_id: str) -> RedirectResponse | None:
 def _load_user(viewer: Viewer, user_id: int | None) -> tuple[UserDetail, str]:
     with session_scope() as session:
         return user_lists.get_user(session, viewer.actor, user_id=user_id), service_requests.policy().timezone
-
-
-def _summary(found: UserDetail, zone: ZoneInfo) -> None:
-    user = found.user
-    with ui.card().classes('w-full').props('flat bordered').mark('user-summary'):
-        with ui.row().classes('w-full items-center gap-3'):
-            ui.label(user.name).classes('text-xl font-semibold break-all').props('role=heading aria-level=2')
-            ui.badge(user.role.value).props('outline')
-            ui.badge('blocked' if user.is_blocked else 'active').props(
-                f'color={"negative" if user.is_blocked else "positive"}'
-            ).mark('user-status')
-        with _facts():
-            _fact('Email', user.email)
-            _fact('Phone', user.phone or 'not given')
-            _fact('Signed up', _local(user.created_at, zone))
-            if user.is_blocked:
-                since = f' since {_local(found.blocked_at, zone)}' if found.blocked_at else ''
-                _fact('Blocked', f'{user.blocked_reason}{since}')
-            if user.role is Role.CUSTOMER:
-                _fact('Default address', f'{found.address} ({user.pincode})')
-            if user.role is not Role.ADMIN:
-                _fact('Requests' if user.role is Role.CUSTOMER else 'Jobs', _counts_words(found))
-            if found.sign_in_locked_minutes:
-                _fact('Sign-in', f'locked for {found.sign_in_locked_minutes} more minutes after failed attempts')
 
 
 def _actions(found: UserDetail, viewer: Viewer, act: Act) -> None:
@@ -396,89 +285,3 @@ def _unlock(viewer: Viewer, email: str) -> str:
     if not cleared:
         return 'Sign-in was already unlocked (by someone else, or the wait ran out).'
     return 'Sign-in unlocked: they can try again now.'
-
-
-# --- a professional's profile and documents ----------------------------------------------------------------------
-
-
-def _profile(profile: ProfessionalView, zone: ZoneInfo) -> None:
-    with ui.card().classes('w-full').props('flat bordered').mark('user-profile'):
-        ui.label('Professional profile').classes('text-lg font-semibold').props('role=heading aria-level=2')
-        if not profile.service_active:
-            notice(
-                f'{profile.service_name} is retired: they get no new requests until they choose another service.'
-            ).mark('user-service-retired')
-        with _facts():
-            _fact('Service', profile.service_name + ('' if profile.service_active else ' (retired)'))
-            _fact('Experience', f'{profile.experience_years} year{"" if profile.experience_years == 1 else "s"}')
-            _fact('Pincodes', ', '.join(profile.pincodes))
-            _fact('Approval', APPROVAL_WORDS[profile.approval_state])
-            if profile.approval_reason:
-                _fact('Reason', profile.approval_reason)
-            if profile.submitted_at:
-                _fact('Resubmitted', _local(profile.submitted_at, zone))
-            if profile.approval_decided_at:
-                _fact('Decided', _local(profile.approval_decided_at, zone))
-            _fact('Rating', _rating_words(profile.rating_average, profile.rating_count))
-            _fact('About', profile.description or 'nothing written')
-
-
-def _documents(documents: tuple[DocumentRow, ...]) -> None:
-    ui.label('Documents').classes('text-lg font-semibold').props('role=heading aria-level=2')
-    if not documents:
-        ui.label('No documents uploaded yet.').classes('text-grey-8').mark('user-documents-empty')
-        return
-    for document in documents:
-        _document(document)
-
-
-def _document(document: DocumentRow) -> None:
-    """The file itself, shown in the page through the route that checks who may read it (images as an image, PDFs
-    in a frame), with a link to open it in a tab of its own."""
-    url = f'/documents/{document.id}'
-    kind = KIND_WORDS.get(document.kind, document.kind.value)
-    with ui.card().classes('w-full gap-2').props('flat bordered').mark(f'document-{document.id}'):
-        with ui.row().classes('w-full items-center gap-x-3 gap-y-1'):
-            ui.label(kind).classes('font-semibold')
-            ui.label(document.original_name).classes('break-all')
-            ui.label(_size_words(document.size)).classes('text-grey-8')
-            ui.space()
-            ui.link('Open in new tab', url, new_tab=True).mark(f'document-{document.id}-open')
-        if document.content_type.startswith('image/'):
-            view = ui.element('img').classes(
-                'self-start w-auto h-auto min-w-40 max-w-full max-h-[70vh] object-contain rounded border'
-            )
-            view.props['alt'] = f'{kind}: {document.original_name}'
-        else:
-            view = ui.element('iframe').classes('w-full rounded border').style('height: 70vh; min-height: 20rem')
-            view.props['title'] = f'{kind}: {document.original_name}'
-        view.props['src'] = url
-        view.mark(f'document-{document.id}-view')
-
-
-# --- small pieces -------------------------------------------------------------------------------------------------
-
-
-def _facts() -> ui.element:
-    return ui.element('dl').classes('w-full grid grid-cols-1 sm:grid-cols-[10rem_1fr] gap-x-4 gap-y-1')
-
-
-def _fact(term: str, value: str) -> None:
-    with ui.element('dt').classes('text-grey-8'):
-        ui.label(term)
-    with ui.element('dd').classes('break-words').mark(f'fact-{term.lower().replace(" ", "-")}'):
-        ui.label(value)
-
-
-def _counts_words(found: UserDetail) -> str:
-    if not found.request_counts:
-        return 'none yet'
-    return ', '.join(f'{count} {STATUS_WORDS[status]}' for status, count in found.request_counts)
-
-
-def _local(moment: datetime, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime('%d %b %Y, %H:%M')
-
-
-def _size_words(size: int) -> str:
-    return f'{size / 1024 / 1024:.1f} MB' if size >= 1024 * 1024 else f'{max(1, round(size / 1024))} KB'
