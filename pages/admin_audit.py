@@ -145,6 +145,9 @@ def _row(row: AuditRow, zone: ZoneInfo) -> dict[str, Any]:
     }
 
 
+BEFORE_AFTER = {'approval_state'}  # detail keys recorded as [before, after] at the top level
+
+
 def _details(details: dict[str, Any]) -> str:
     """The event's details in a line: 'status: requested → assigned', 'base price: ₹499.00 → ₹599.00'."""
     parts = []
@@ -155,6 +158,8 @@ def _details(details: dict[str, Any]) -> str:
             parts += [f'{_words(k)}: {_value(k, v)}' for k, v in value.items()]
         elif key == 'to' and 'from' in details:
             parts.append(f'status: {details["from"] or "new"} → {value}')
+        elif key in BEFORE_AFTER:
+            parts.append(_change(key, value))
         elif key != 'from' or 'to' not in details:
             parts.append(f'{_words(key)}: {_value(key, value)}')
     return '; '.join(parts)

@@ -65,6 +65,11 @@ async def test_admin_sees_who_did_what_to_which_target_when_and_why(user: User) 
     write('request.expire', target_type='service_request', target_id=request_id, at=NOW + timedelta(minutes=1))
     details = {'changed': {'base_price': [49900, 59900]}}
     write('service.edit', actor=admin, target_type='service', target_id=service.id, details=details, at=NOW)
+    decided = {'approval_state': ['pending', 'approved']}
+    at = NOW - timedelta(minutes=1)
+    write(
+        'professional.approve', actor=admin, target_type='professional', target_id=customer.id, details=decided, at=at
+    )
     await open_page(user, admin, PAGE, 'audit-table')
     found = [{k: row[k] for k in ('when', 'who', 'what', 'target', 'why', 'details')} for row in rows(user)]
     assert found == [
@@ -92,14 +97,23 @@ async def test_admin_sees_who_did_what_to_which_target_when_and_why(user: User) 
             'why': 'Fake bookings',
             'details': '',
         },
+        {
+            'when': 'Mon 04 Mar 2030, 08:59:00',
+            'who': 'Meera <meera@example.com>',
+            'what': 'Approved a professional',
+            'target': 'Kiran',
+            'why': '',
+            'details': 'approval state: pending → approved',
+        },
     ]
     links = [(row['who_link'], row['target_link']) for row in rows(user)]
     assert links == [
         (None, f'/admin/requests/{request_id}'),
         (f'/admin/users/{admin.id}', '/admin/services'),
         (f'/admin/users/{admin.id}', f'/admin/users/{customer.id}'),
+        (f'/admin/users/{admin.id}', f'/admin/users/{customer.id}'),
     ]
-    await user.should_see('3 events')
+    await user.should_see('4 events')
     assert not user.find(marker='audit-next').elements.pop().enabled
 
 
