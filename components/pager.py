@@ -7,16 +7,16 @@ from nicegui import ui
 
 def pager(*, total_label: str, noun: str, previous_url: str | None, next_url: str | None, marker: str) -> ui.row:
     """'1,234 requests' and two links; a missing link is shown disabled so the layout does not jump."""
-    with ui.row().classes('w-full items-center gap-2').props(f'aria-label="{noun} pages"') as row:
+    with ui.row().classes('w-full items-center gap-1 flex-nowrap').props(f'aria-label="{noun} pages"') as row:
         ui.label(f'{total_label} {noun}').classes('text-grey-8').mark(f'{marker}-count')
         ui.space()
-        _link('Previous', 'chevron_left', previous_url, f'{marker}-previous')
-        _link('Next', 'chevron_right', next_url, f'{marker}-next')
+        _link('Previous', 'icon=chevron_left', previous_url, f'{marker}-previous')
+        _link('Next', 'icon-right=chevron_right', next_url, f'{marker}-next')
     return row
 
 
 def _link(label: str, icon: str, url: str | None, marker: str) -> None:
-    button = ui.button(label, icon=icon).props('flat no-caps').mark(marker)
+    button = ui.button(label).props(f'{icon} flat dense no-caps padding="xs sm"').mark(marker)
     if url is None:
         button.disable()
     else:
