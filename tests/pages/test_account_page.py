@@ -2,49 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
-from nicegui import ui
 from nicegui.testing import User
 
 from models import User as UserRow
 from services import InvalidCredentials, auth, clock, session_scope, users
 from services.views import Actor, ProfileView
 from tests.factories import PASSWORD, block, make_admin, make_customer, make_professional
+from tests.pages.support import drawer_settled, open_as, path_of
 
 NEW_PASSWORD = 'purple elephant ladder'
 
 
-def path_of(user: User) -> str:
-    """The path of the page the simulated browser shows now (after any redirects)."""
-    return user.client.request.url.path
-
-
 async def open_account(user: User, actor: Actor, password: str = PASSWORD) -> None:
     """Sign in through the login page, which sends the user on to /account."""
-    await user.open('/login?redirect_to=%2Faccount')
-    await user.should_see(marker='login-submit')
-    user.find(marker='login-email').type(actor.email)
-    user.find(marker='login-password').type(password)
-    user.find(marker='login-submit').click()
-    await user.should_see(marker='account-save')
-    assert path_of(user) == '/account'
-
-
-async def drawer_settled(user: User) -> None:
-    """Wait until the frame's drawer has asked the (simulated) browser whether it is open.
-
-    The simulation answers that JavaScript through the User object, which re-points the global ui.navigate and
-    ui.notify at that user; if it lands while another user's click handler runs, that handler's navigation goes
-    to the wrong user. Multi-user tests therefore let each page settle before driving the next user.
-    """
-    drawer = user.find(ui.left_drawer).elements.pop()
-    for _ in range(100):
-        if drawer.value is not None:
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError('the drawer never learned whether it is open')
+    await open_as(user, actor, '/account', 'account-save', password=password)
 
 
 def profile_of(actor: Actor) -> ProfileView:

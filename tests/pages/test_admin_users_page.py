@@ -15,7 +15,6 @@ from models import AuditEvent, SignInAttempt
 from models import User as UserModel
 from models.enums import ApprovalState
 from services import InvalidCredentials, auth, catalog, session_scope, users
-from services.views import Actor
 from tests.factories import (
     JPEG_BYTES,
     OPERATOR,
@@ -31,21 +30,9 @@ from tests.factories import (
     make_service,
     sign_in,
 )
-from tests.pages.support import path_of, table_rows
+from tests.pages.support import PATIENCE, open_as, path_of, table_rows
 
 XSS = '<img src=x onerror=alert(1)>'
-PATIENCE = 50  # should_see attempts, 0.1 s apart: a page that writes and reloads may take a moment on a busy machine
-
-
-async def open_as(user: User, actor: Actor, page: str, marker: str) -> None:
-    """Sign in through the login page, which sends the user on to `page` (path and query); wait for `marker`."""
-    await user.open(f'/login?redirect_to={quote(page, safe="")}')
-    await user.should_see(marker='login-submit', retries=PATIENCE)
-    user.find(marker='login-email').type(actor.email)
-    user.find(marker='login-password').type(PASSWORD)
-    user.find(marker='login-submit').click()
-    await user.should_see(marker=marker, retries=PATIENCE)
-    assert path_of(user) == page.split('?', maxsplit=1)[0]
 
 
 async def sees(user: User, text: str | None = None, *, marker: str | None = None) -> None:

@@ -13,6 +13,7 @@ from services import InvalidCredentials, auth, session_scope
 from services.views import Actor
 from settings import get_settings
 from tests.factories import PASSWORD, block, make_admin, make_customer, make_professional, make_service
+from tests.pages.support import PATIENCE
 
 
 def path_of(user: User) -> str:
@@ -22,7 +23,7 @@ def path_of(user: User) -> str:
 
 async def sign_in(user: User, actor: Actor, password: str = PASSWORD, *, path: str = '/login') -> None:
     await user.open(path)
-    await user.should_see(marker='login-submit')
+    await user.should_see(marker='login-submit', retries=PATIENCE)
     user.find(marker='login-email').type(actor.email)
     user.find(marker='login-password').type(password)
     user.find(marker='login-submit').click()

@@ -9,7 +9,6 @@ from nicegui.testing import User
 from pages.documents import content_disposition
 from services.views import Actor
 from tests.factories import (
-    PASSWORD,
     PDF_BYTES,
     PNG_BYTES,
     add_document,
@@ -19,18 +18,14 @@ from tests.factories import (
     make_customer,
     make_professional,
 )
+from tests.pages.support import open_as
 
 MARKERS = {'admin': 'admin-welcome', 'customer': 'customer-welcome'}
 
 
 async def sign_in(user: User, actor: Actor) -> None:
-    await user.open('/login')
-    await user.should_see(marker='login-submit')
-    user.find(marker='login-email').type(actor.email)
-    user.find(marker='login-password').type(PASSWORD)
-    user.find(marker='login-submit').click()
     marker = MARKERS.get(actor.role.value, f'approval-{actor.approval_state and actor.approval_state.value}')
-    await user.should_see(marker=marker)
+    await open_as(user, actor, f'/{actor.role.value}', marker)
 
 
 async def fetch(user: User, document_id: object) -> httpx.Response:

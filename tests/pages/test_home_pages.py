@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from urllib.parse import quote
 
 import pytest
 from nicegui import ui
@@ -12,34 +11,17 @@ from sqlalchemy import select
 
 from models import AuthSession
 from services import catalog, session_scope
-from services.views import Actor
 from tests.factories import (
     OPERATOR,
-    PASSWORD,
     make_admin,
     make_customer,
     make_professional,
     make_service,
     sign_in,
 )
+from tests.pages.support import open_as, path_of
 
 XSS = '<script>alert(1)</script>'
-
-
-def path_of(user: User) -> str:
-    """The path of the page the simulated browser shows now (after any redirects)."""
-    return user.client.request.url.path
-
-
-async def open_as(user: User, actor: Actor, page: str, marker: str) -> None:
-    """Sign in through the login page, which sends the user on to `page`; wait for `marker` there."""
-    await user.open(f'/login?redirect_to={quote(page, safe="")}')
-    await user.should_see(marker='login-submit')
-    user.find(marker='login-email').type(actor.email)
-    user.find(marker='login-password').type(PASSWORD)
-    user.find(marker='login-submit').click()
-    await user.should_see(marker=marker)
-    assert path_of(user) == page
 
 
 def table_rows(user: User) -> list[dict]:
