@@ -33,8 +33,10 @@ from pages import (
     admin_users,
     auth,
     customer,
+    customer_requests,
     documents,
     professional,
+    professional_work,
 )
 from services import demo, events, jobs, logs, scheduled
 
@@ -48,7 +50,9 @@ PAGE_MODULES = (
     admin_services,
     admin_audit,
     customer,
+    customer_requests,
     professional,
+    professional_work,
     documents,
 )
 for page_module in PAGE_MODULES:

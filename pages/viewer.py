@@ -106,14 +106,21 @@ ADMIN_NAV = [
 ]
 
 
+CUSTOMER_NAV = [
+    NavItem('Find a service', '/customer', 'search'),
+    NavItem('My requests', '/customer/requests', 'assignment'),
+]
+PROFESSIONAL_NAV = [
+    NavItem('My work', '/professional', 'work'),
+    NavItem('Inbox', '/professional/inbox', 'inbox'),
+    NavItem('Jobs', '/professional/jobs', 'event'),
+    NavItem('Reviews and earnings', '/professional/reviews', 'star'),
+]
+NAV = {Role.ADMIN: ADMIN_NAV, Role.CUSTOMER: CUSTOMER_NAV, Role.PROFESSIONAL: PROFESSIONAL_NAV}
+
+
 def nav_for(actor: Actor) -> list[NavItem]:
-    if actor.role is Role.ADMIN:
-        return [*ADMIN_NAV, NavItem('Account', '/account', 'manage_accounts')]
-    home = {
-        Role.CUSTOMER: NavItem('Services', '/customer', 'home_repair_service'),
-        Role.PROFESSIONAL: NavItem('My work', '/professional', 'work'),
-    }[actor.role]
-    return [home, NavItem('Account', '/account', 'manage_accounts')]
+    return [*NAV[actor.role], NavItem('Account', '/account', 'manage_accounts')]
 
 
 def frame_options(viewer: Viewer) -> dict[str, Any]:
