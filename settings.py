@@ -66,6 +66,7 @@ class Settings:
     signin_account_failures: int
     signin_address_failures: int
     timezone: str
+    clock_shift_minutes: int
     slot_minutes: int
     day_start: str
     day_end: str
@@ -133,6 +134,8 @@ class Settings:
                 raise SettingsError(f'{key} must be at least {minimum}, not {getattr(self, key)}')
         if self.port > MAX_PORT or self.smtp_port > MAX_PORT:
             raise SettingsError(f'port numbers go up to {MAX_PORT}')
+        if self.is_production and self.clock_shift_minutes:
+            raise SettingsError('clock_shift_minutes is for trying things out: production runs on the real clock')
         if self.bcrypt_rounds not in BCRYPT_ROUNDS:
             raise SettingsError('bcrypt_rounds must be between 4 and 31')
         try:
@@ -144,8 +147,16 @@ class Settings:
 
 
 def get_settings() -> Settings:
-    """settings.toml (parsed once, cached) overlaid with HSA_* environment variables, read on every call."""
-    return Settings.from_mapping({**_file_values(), **_env_values()})
+    """settings.toml (parsed once, cached) overlaid with HSA_* environment variables, read on every call.
+
+    The environment is read every time; the Settings built from one set of values are reused (frozen), since
+    everything from the clock to every service asks for them many times per action."""
+    return _settings_for(tuple(sorted(_env_values().items())))
+
+
+@functools.lru_cache(maxsize=32)
+def _settings_for(environment: tuple[tuple[str, str], ...]) -> Settings:
+    return Settings.from_mapping({**_file_values(), **dict(environment)})
 
 
 def clock_time(value: str) -> time:
@@ -167,12 +178,17 @@ def _file_values() -> dict[str, Any]:
 
 
 def _env_values() -> dict[str, str]:
-    names = {f.name for f in dataclasses.fields(Settings)}
+    names = _setting_names()
     return {
         key[len(ENV_PREFIX) :].lower(): value
         for key, value in os.environ.items()
         if key.startswith(ENV_PREFIX) and key[len(ENV_PREFIX) :].lower() in names
     }
+
+
+@functools.cache
+def _setting_names() -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(Settings))
 
 
 def _convert(name: str, kind: str, value: Any) -> Any:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from services import clock
 from settings import Settings, SettingsError, _file_values, get_settings
 
 
@@ -109,3 +111,19 @@ def test_every_settings_field_has_a_default_in_the_file() -> None:
 def test_settings_are_frozen() -> None:
     with pytest.raises(AttributeError):
         get_settings().port = 1  # type: ignore[misc]
+
+
+def test_the_clock_runs_ahead_by_the_shift_in_development(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('HSA_ENV', 'development')
+    monkeypatch.setenv('HSA_CLOCK_SHIFT_MINUTES', str(3 * 24 * 60))
+    ahead = clock.now() - datetime.now(UTC)
+    assert timedelta(days=3) - timedelta(seconds=5) < ahead <= timedelta(days=3)
+    monkeypatch.setenv('HSA_CLOCK_SHIFT_MINUTES', '-90')
+    assert abs(clock.now() - datetime.now(UTC) + timedelta(minutes=90)) < timedelta(seconds=5)
+
+
+def test_production_runs_on_the_real_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('HSA_ENV', 'production')
+    monkeypatch.setenv('HSA_CLOCK_SHIFT_MINUTES', '60')
+    with pytest.raises(SettingsError, match='clock_shift_minutes'):
+        get_settings()
