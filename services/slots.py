@@ -34,6 +34,14 @@ def available_slots(day: date, time_required: int, *, now: datetime | None = Non
     return [start.astimezone(UTC) for start in _day_grid(day, time_required, settings) if earliest <= start <= latest]
 
 
+def bookable_days(time_required: int, *, now: datetime | None = None) -> list[date]:
+    """The local days, today to the horizon, that offer at least one slot for a job of `time_required` minutes."""
+    settings, now = get_settings(), now or clock.now()
+    today = now.astimezone(settings.zone).date()
+    days = (today + timedelta(days=n) for n in range(settings.horizon_days + 1))
+    return [day for day in days if available_slots(day, time_required, now=now)]
+
+
 def _day_grid(day: date, time_required: int, settings: Settings) -> list[datetime]:
     zone = settings.zone
     start = datetime.combine(day, clock_time(settings.day_start), zone)

@@ -348,3 +348,118 @@ class AuditPage:
     @property
     def total_label(self) -> str:
         return f'{self.total:,}+' if self.total_capped else f'{self.total:,}'
+
+
+# --- the customer's workspace: finding, booking, following up ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NearbyPincode:
+    """A pincode near the one searched where professionals of a service work."""
+
+    pincode: str
+    professional_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceMatch:
+    """A service a customer's search found, with the professionals who serve the searched pincode (best rated first)
+    and, when nobody does, the nearby pincodes where some do (closest first)."""
+
+    service: ServiceRow
+    professionals: tuple[ProfessionalCard, ...]
+    nearby: tuple[NearbyPincode, ...] = ()
+
+    @property
+    def bookable(self) -> bool:
+        return bool(self.professionals)
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceSearch:
+    """What a search found, the bookable services first. When nothing can be booked, `nothing_because` says why and
+    `nothing_kind` names the case ('no-service', 'retired', 'no-professional'); both are '' otherwise."""
+
+    text: str
+    category: str
+    pincode: str
+    categories: tuple[str, ...]  # every category on offer, for the search form
+    matches: tuple[ServiceMatch, ...]
+    nothing_because: str = ''
+    nothing_kind: str = ''
+
+
+@dataclass(frozen=True, slots=True)
+class BookingForm:
+    """What the booking form offers: the service, the address and pincode to prefill, the professionals serving that
+    pincode (one may be chosen already) and the local days that have a free slot."""
+
+    service: ServiceRow
+    address: str
+    pincode: str
+    professionals: tuple[ProfessionalCard, ...]
+    chosen_professional_id: int | None
+    days: tuple[date, ...]
+    timezone: str
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerChoices:
+    """What a customer may do with one of their requests now, and the cancel rule in words for its state."""
+
+    can_edit: bool
+    can_cancel: bool
+    cancel_rule: str  # '' when the request is no longer open
+    cancel_until: datetime | None  # an accepted request: the last moment to cancel
+    can_close: bool  # done: close it with a review
+    can_review: bool  # closed without a review, still within the review window
+    review_until: datetime | None
+    auto_close_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRequest:
+    """One of a customer's requests as its page shows it: the request, its history and what they may do now."""
+
+    request: RequestRow
+    history: tuple[HistoryEntry, ...]
+    choices: CustomerChoices
+    timezone: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRow:
+    """A review as the reviewed professional reads it: the job it was for and what the customer said."""
+
+    id: int
+    request_id: int
+    service_name: str
+    scheduled_at: datetime  # the job's slot
+    customer_name: str
+    rating: int  # 1-5
+    remarks: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewPage:
+    """One page of a professional's reviews, newest first; cursors and the capped count work as in RequestPage."""
+
+    rows: tuple[ReviewRow, ...]
+    next_cursor: str | None
+    previous_cursor: str | None = None
+    total: int = 0
+    total_capped: bool = False
+
+    @property
+    def total_label(self) -> str:
+        return f'{self.total:,}+' if self.total_capped else f'{self.total:,}'
+
+
+@dataclass(frozen=True, slots=True)
+class MonthEarnings:
+    """What a professional's completed and closed jobs of one local month earned (by the month of their slot)."""
+
+    month: date  # the first day of the local month
+    amount: int  # paise
+    jobs: int

@@ -66,3 +66,15 @@ def test_the_grid_follows_the_configured_timezone(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv('HSA_TIMEZONE', 'Europe/London')
     starts = slots.available_slots(date(2026, 11, 26), 60, now=NOW)
     assert starts[0] == datetime(2026, 11, 26, 8, tzinfo=UTC)
+
+
+def test_bookable_days_run_from_today_while_it_has_slots_to_the_horizon() -> None:
+    days = slots.bookable_days(60, now=NOW)  # 06:00 local: today's 08:00 is two hours ahead
+    assert days[0] == date(2026, 11, 25)
+    assert days[-1] == date(2027, 1, 23)  # the horizon is 06:00 on 24 January, before its first slot
+    assert len(days) == 60
+
+
+def test_bookable_days_start_tomorrow_once_today_is_full() -> None:
+    evening = local(25, 18).astimezone(UTC)
+    assert slots.bookable_days(60, now=evening)[0] == date(2026, 11, 26)
