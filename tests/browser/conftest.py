@@ -39,8 +39,32 @@ CHROMIUM_FLAGS = (
 
 @dataclass
 class Server:
+    """`python app.py` on a port of its own; `restart` stops it and starts it again with changed settings."""
+
     url: str
     env: dict[str, str]
+    port: int
+    log: Path  # the app's output (a pipe nobody reads would fill up and stall the server)
+    process: subprocess.Popen[str] | None = None
+
+    def start(self) -> None:
+        with self.log.open('a') as output:
+            self.process = subprocess.Popen(
+                [sys.executable, 'app.py'], cwd=ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT
+            )
+        _wait_for_port(self.port, self.process, self.log)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def restart(self, **settings: str) -> None:
+        """E.g. restart(HSA_CLOCK_SHIFT_MINUTES='4320'): the same data, the app's clock three days ahead."""
+        self.stop()
+        self.env = self.env | settings
+        self.start()
 
     def manage(self, *args: str, stdin: str = '') -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -62,15 +86,12 @@ def server(data_dir: Path) -> Iterator[Server]:
     env = {key: value for key, value in os.environ.items() if not key.startswith(('PYTEST_', 'NICEGUI_'))}
     env |= {'HSA_PORT': str(port), 'HSA_MIGRATE_ON_STARTUP': '1', 'HSA_BCRYPT_ROUNDS': '4'}
     (data_dir / 'hsa.db').unlink()  # start from nothing, as a fresh clone does
-    process = subprocess.Popen(
-        [sys.executable, 'app.py'], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
+    running = Server(f'http://127.0.0.1:{port}', env, port, data_dir / 'app.log')
+    running.start()
     try:
-        _wait_for_port(port, process)
-        yield Server(f'http://127.0.0.1:{port}', env)
+        yield running
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        running.stop()
 
 
 @pytest.fixture
@@ -165,11 +186,11 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait_for_port(port: int, process: subprocess.Popen[str]) -> None:
+def _wait_for_port(port: int, process: subprocess.Popen[str], log: Path) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f'app.py exited early:\n{process.stdout.read() if process.stdout else ""}')
+            raise RuntimeError(f'app.py exited early:\n{log.read_text()}')
         with socket.socket() as probe:
             if probe.connect_ex(('127.0.0.1', port)) == 0:
                 return
