@@ -29,7 +29,7 @@ def bar_options(title: str, labels: list[str], values: list[int], *, dark: bool,
     return {
         **_common(title, dark),
         'tooltip': {'trigger': 'axis'},
-        'grid': {'left': 8, 'right': 24, 'top': 48, 'bottom': 8, 'containLabel': True},
+        'grid': {'left': 8, 'right': 40, 'top': 48, 'bottom': 8, 'containLabel': True},  # room for '1,000,000'
         'xAxis': value if horizontal else category,
         'yAxis': {**category, 'inverse': True} if horizontal else value,
         'series': [{'type': 'bar', 'name': title, 'data': values, 'itemStyle': {'color': PRIMARY}}],
