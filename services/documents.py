@@ -40,6 +40,8 @@ FILE_TYPES = {
 }
 EXTENSIONS = {'application/pdf': ('.pdf',), 'image/png': ('.png',), 'image/jpeg': ('.jpg', '.jpeg')}
 STORED_NAME = re.compile(r'^[0-9a-f]{32}\.(pdf|png|jpg)$')
+TOO_BIG = 'A document can be at most 5 MB.'
+WRONG_TYPE = 'Upload a PDF, PNG or JPEG file.'
 _FILE_HOOKS = 'hsa_document_files'
 
 
@@ -116,6 +118,12 @@ def remove_document(session: Session, actor: Actor, *, document_id: int, now: da
     _unlink_when(session, _documents_dir() / document.stored_name, outcome='commit')
 
 
+def refuse_too_big(size: int) -> None:
+    """Refuse a file over 5 MB by the size its upload announces, before its bytes are read into memory."""
+    if size > MAX_DOCUMENT_BYTES:
+        raise ValidationError(TOO_BIG, field='file')
+
+
 def _refuse_too_many_documents(session: Session, professional_id: int) -> None:
     _lock_profile(session, professional_id)  # serializes one professional's uploads, so the count holds
     held = session.scalar(select(func.count()).select_from(Document).where(Document.professional_id == professional_id))
@@ -136,12 +144,11 @@ def _detected_type(data: Any) -> tuple[str, str]:
         raise ValidationError('Choose a file to upload.', field='file')
     if not data:
         raise ValidationError('The file is empty.', field='file')
-    if len(data) > MAX_DOCUMENT_BYTES:
-        raise ValidationError('A document can be at most 5 MB.', field='file')
+    refuse_too_big(len(data))
     for magic, found in FILE_TYPES.items():
         if data.startswith(magic):
             return found
-    raise ValidationError('Upload a PDF, PNG or JPEG file.', field='file')
+    raise ValidationError(WRONG_TYPE, field='file')
 
 
 def _display_name(filename: Any, *, default: str) -> str:

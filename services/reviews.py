@@ -6,21 +6,23 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models import ProfessionalProfile, Review, ServiceRequest
+from models import ProfessionalProfile, Review, Service, ServiceRequest, User
 from models.enums import RequestStatus, Role
-from services import clock, notifications, validation
+from services import clock, cursors, notifications, validation
 from services import request_rules as rules
+from services.access import require_professional
 from services.errors import Conflict, InvalidTransition, ServiceError
-from services.views import Actor
+from services.views import Actor, ReviewPage, ReviewRow
 from settings import get_settings
 
 R = ServiceRequest
 COMPLETED, CLOSED = RequestStatus.COMPLETED, RequestStatus.CLOSED
 MAX_REMARKS = 1000
+PAGE_SIZE, MAX_PAGE = 20, 100
 
 
 def close(
@@ -95,6 +97,56 @@ def auto_close_due(session: Session, *, now: datetime | None = None) -> int:
         )
         notifications.notify(session, row.customer_id, 'request.auto_closed', message, request_id=row.id, now=now)
     return len(rows)
+
+
+def list_reviews_of_me(session: Session, actor: Actor, *, cursor: Any = None, limit: Any = PAGE_SIZE) -> ReviewPage:
+    """Professionals read the reviews of their own work, newest first, with the job each one was for; other roles
+    are refused."""
+    user = require_professional(session, actor)
+    size = validation.whole_number(limit, field='limit', label='Page size', minimum=1, maximum=MAX_PAGE)
+    backward, position = (False, None) if cursor is None else cursors.decode(cursor)
+    mine = Review.professional_id == user.id
+    total, capped = cursors.count_capped(session, select(literal(1)).select_from(Review).where(mine))
+    chosen = select(Review.created_at, Review.id).where(mine)  # the (professional_id, created_at) index
+    if position is not None:
+        chosen = chosen.where(cursors.after(Review.created_at, Review.id, position, descending=not backward))
+    order = (Review.created_at.asc(), Review.id.asc()) if backward else (Review.created_at.desc(), Review.id.desc())
+    found = session.execute(chosen.order_by(*order).limit(size + 1)).all()
+    positions, previous_cursor, next_cursor = cursors.window(
+        found, size=size, backward=backward, position=position, key_of=lambda item: (item[0], item[1])
+    )
+    rows = _review_rows(session, [review_id for _, review_id in positions])
+    return ReviewPage(
+        rows=tuple(rows[review_id] for _, review_id in positions),
+        next_cursor=next_cursor,
+        previous_cursor=previous_cursor,
+        total=total,
+        total_capped=capped,
+    )
+
+
+def _review_rows(session: Session, ids: list[int]) -> dict[int, ReviewRow]:
+    """The chosen page's reviews joined to their job and customer (only once the page is chosen)."""
+    query = (
+        select(Review, R.scheduled_at, Service.name.label('service_name'), User.name.label('customer_name'))
+        .join(R, R.id == Review.request_id)
+        .join(Service, Service.id == R.service_id)
+        .join(User, User.id == Review.customer_id)
+        .where(Review.id.in_(ids))
+    )
+    return {
+        found[0].id: ReviewRow(
+            id=found[0].id,
+            request_id=found[0].request_id,
+            service_name=found.service_name,
+            scheduled_at=found.scheduled_at,
+            customer_name=found.customer_name,
+            rating=found[0].rating,
+            remarks=found[0].remarks or '',
+            created_at=found[0].created_at,
+        )
+        for found in session.execute(query)
+    }
 
 
 def _add_review(session: Session, row: Any, *, rating: int, remarks: str, now: datetime) -> None:
