@@ -22,6 +22,7 @@ from settings import get_settings
 MAX_TEXT = 80
 PROFESSIONALS_SHOWN = 5  # per service in the results; the booking form lists more
 NEARBY_SHOWN = 5
+MAX_NAMED = 3  # services named in 'nobody serves ...'; more read as a wall of names
 
 
 def find_services(
@@ -132,8 +133,9 @@ def _explained(session: Session, search: ServiceSearch, *, category_on_offer: bo
     if any(match.bookable for match in search.matches):
         return search
     if search.matches:
-        names = _and([match.service.name for match in search.matches])
-        because = f'No professional offers {names} in pincode {search.pincode} yet.'
+        names = [match.service.name for match in search.matches]
+        what = _and(names) if len(names) <= MAX_NAMED else 'these services'
+        because = f'No professional offers {what} in pincode {search.pincode} yet.'
         if any(match.nearby for match in search.matches):
             because += ' Some work in nearby pincodes (below).'
         return replace(search, nothing_because=because, nothing_kind='no-professional')

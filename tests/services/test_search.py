@@ -214,3 +214,10 @@ def test_only_customers_open_the_booking_form(kind: str) -> None:
 def test_the_booking_form_refuses_an_invalid_pincode() -> None:
     with pytest.raises(ValidationError, match='6 digits'):
         form(make_customer(), make_service().id, pincode='01234')
+
+
+def test_nobody_serving_many_services_does_not_name_them_all() -> None:
+    for name in ('Plumbing', 'Painting', 'Carpentry', 'Cleaning'):
+        make_service(name=name)
+    found = find(make_customer(pincode='560001'))
+    assert found.nothing_because == 'No professional offers these services in pincode 560001 yet.'
