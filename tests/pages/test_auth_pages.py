@@ -74,8 +74,9 @@ async def test_professional_signs_up_and_sees_pending_approval(user: User) -> No
     await user.should_see(marker='approval-pending')
     assert path_of(user) == '/professional'
     await user.should_see('awaiting approval')
-    await user.should_see('Plumbing · 7 years of experience')
-    await user.should_see('Pincodes you serve: 560001, 560034')
+    assert user.find(marker='profile-service_id').elements.pop().value == service.id
+    assert user.find(marker='profile-experience_years').elements.pop().value == 7
+    assert user.find(marker='profile-pincodes').elements.pop().value == '560001, 560034'
 
 
 async def test_sign_up_with_taken_email_is_refused_and_stays(user: User) -> None:

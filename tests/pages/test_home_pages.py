@@ -54,9 +54,10 @@ async def test_professional_home_shows_their_profile_and_pending_banner(user: Us
     )
     await open_as(user, professional, '/professional', 'approval-pending')
     await user.should_see('awaiting approval')
-    await user.should_see('Electrical · 12 years of experience')
-    await user.should_see('Pincodes you serve: 560001, 560002')
-    await user.should_see('Wiring and panels.')
+    assert user.find(marker='profile-service_id').elements.pop().value == service.id
+    assert user.find(marker='profile-experience_years').elements.pop().value == 12
+    assert user.find(marker='profile-pincodes').elements.pop().value == '560001, 560002'
+    assert user.find(marker='profile-description').elements.pop().value == 'Wiring and panels.'
 
 
 @pytest.mark.parametrize('page', ['/admin', '/customer', '/professional', '/account'])
