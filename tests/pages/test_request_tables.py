@@ -1,4 +1,4 @@
-"""The homes show the viewer's requests: the customer's bookings, the professional's inbox and jobs."""
+"""The viewer's requests: the customer's bookings on their home, the professional's inbox and jobs."""
 
 from __future__ import annotations
 
@@ -43,17 +43,24 @@ async def test_professional_inbox_hides_the_address_until_they_accept(user: User
     open_id = book_request(customer, service.id, now=now)
     taken_id = book_request(customer, service.id, now=now, at=None, remarks='second')
     accept_request(professional, taken_id, now=now)
-    await open_as(user, professional, '/professional', 'professional-inbox')
-    [open_row] = rows_of(user, 'professional-inbox')
-    [job_row] = rows_of(user, 'professional-jobs')
-    assert open_row['id'] == open_id
-    assert open_row['where'] == '560001'
-    assert open_row['customer'] == 'shown once you accept'
-    assert '7 Secret Lane' in job_row['where']
-    assert job_row['customer'] == 'Asha Rao'
+    await open_as(user, professional, '/professional/inbox', f'request-{open_id}')
+    await user.should_not_see(marker=f'request-{taken_id}')
+    with user.scope(marker=f'request-{open_id}'):
+        await user.should_see('560001')
+        await user.should_see('You see the address and phone once you accept.')
+    await user.should_not_see('7 Secret Lane')
+    await user.should_not_see('Asha Rao')
+    await user.open('/professional/jobs')
+    with user.scope(marker=f'request-{taken_id}'):
+        await user.should_see('7 Secret Lane (560001)')
+        await user.should_see('Asha Rao')
+    await user.should_not_see(marker=f'request-{open_id}')
 
 
 async def test_pending_professional_has_no_inbox_yet(user: User) -> None:
-    await open_as(user, make_professional(), '/professional', 'professional-jobs-empty')
-    await user.should_not_see(marker='professional-inbox')
-    await user.should_not_see(marker='professional-inbox-empty')
+    await open_as(user, make_professional(), '/professional', 'approval-pending')
+    await user.should_not_see(marker='work-waiting')
+    await user.open('/professional/inbox')
+    await user.should_see('Only approved professionals can take requests.')
+    await user.open('/professional/jobs')
+    await user.should_see('No upcoming jobs. Accept requests in your inbox.')
