@@ -32,6 +32,7 @@ WHAT = {
     'request.release': 'Returned to the open pool',
 }
 ROLE_WORDS = {Role.ADMIN: 'support', Role.CUSTOMER: 'the customer', Role.PROFESSIONAL: 'a professional'}
+SAID_WITH_SLOT = {'ends_at'}  # a new slot moves the end too; 'slot' says both
 FIELD_WORDS = {'scheduled_at': 'slot', 'address': 'address', 'pincode': 'pincode', 'remarks': 'remarks'}
 
 
@@ -84,7 +85,7 @@ def _what(event: AuditEvent, details: dict[str, Any]) -> str:
     what = WHAT.get(event.action, event.action)
     changed = details.get('changed')
     if event.action == 'request.edit' and isinstance(changed, dict) and changed:
-        what += ': ' + ', '.join(FIELD_WORDS.get(field, field) for field in changed)
+        what += ': ' + ', '.join(FIELD_WORDS.get(field, field) for field in changed if field not in SAID_WITH_SLOT)
     if 'rating' in details:
         what += f' ({details["rating"]}/5)'
     return what

@@ -135,3 +135,13 @@ def test_the_professional_assigned_to_it_is_no_customer_either() -> None:
     accept_request(market.pro, request_id, now=NOW)
     with pytest.raises(PermissionDenied):
         shown(market.pro, request_id)
+
+
+def test_the_history_of_a_new_slot_says_slot_once() -> None:
+    market = make_market()
+    request_id = book_request(market.customer, market.service.id, now=NOW)
+    with session_scope(write=True) as session:
+        service_requests.edit(
+            session, market.customer, request_id=request_id, scheduled_at=slot(NOW, index=3), remarks='Ring', now=NOW
+        )
+    assert [entry.what for entry in shown(market.customer, request_id).history] == ['Booked', 'Changed: slot, remarks']
