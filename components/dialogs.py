@@ -23,8 +23,11 @@ async def confirm(title: str, message: str, *, action: str, marker: str) -> bool
         dialog.delete()
 
 
-async def ask_reason(title: str, message: str, *, action: str, marker: str, label: str = 'Reason') -> str | None:
-    """The reason typed (the service layer validates it), or None when the user backed out."""
+async def ask_reason(
+    title: str, message: str, *, action: str, marker: str, label: str = 'Reason', dismiss: str = 'Cancel'
+) -> str | None:
+    """The reason typed (the service layer validates it), or None when the user backed out (`dismiss` names that
+    button: 'Cancel' reads oddly in a dialog that cancels something)."""
     with ui.dialog() as dialog, ui.card().classes('w-full max-w-md gap-3').props('role=alertdialog'):
         ui.label(title).classes('text-lg font-semibold').props('role=heading aria-level=2')
         ui.label(message)
@@ -43,7 +46,7 @@ async def ask_reason(title: str, message: str, *, action: str, marker: str, labe
             dialog.submit(reason.value)
 
         with ui.row().classes('w-full justify-end gap-2'):
-            ui.button('Cancel', on_click=lambda: dialog.submit(None)).props('flat no-caps').mark(f'{marker}-cancel')
+            ui.button(dismiss, on_click=lambda: dialog.submit(None)).props('flat no-caps').mark(f'{marker}-cancel')
             ui.button(action, on_click=submit).props('color=negative no-caps').mark(f'{marker}-confirm')
     try:
         return await dialog

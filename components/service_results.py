@@ -1,0 +1,52 @@
+"""A customer's search results: each service with its price and time, the professionals serving the pincode, and,
+where nobody does, the nearby pincodes where someone does."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from nicegui import ui
+
+from components.professionals import professional_card
+from components.words import duration
+from services.views import NearbyPincode, ServiceMatch, format_money
+
+BookUrl = Callable[[int, int | None], str]  # (service id, professional id or None) -> the booking page
+
+
+def service_result(match: ServiceMatch, *, pincode: str, book_url: BookUrl, search_url: Callable[[str], str]) -> None:
+    """One service found; marked `service-<id>`, its Book button `book-service-<id>`."""
+    service = match.service
+    with ui.card().classes('w-full gap-2').props('flat bordered').mark(f'service-{service.id}'):
+        with ui.row().classes('w-full items-start justify-between gap-2'):
+            with ui.column().classes('gap-0'):
+                ui.label(service.name).classes('text-lg font-semibold').props('role=heading aria-level=3')
+                price, takes = format_money(service.base_price), duration(service.time_required)
+                ui.label(f'{service.category} · {price} · takes {takes}').mark(f'service-{service.id}-terms')
+            if match.bookable:
+                ui.button(f'Book {service.name}', icon='event_available').props(
+                    f'href="{book_url(service.id, None)}" no-caps'
+                ).mark(f'book-service-{service.id}')
+        if service.description:
+            ui.label(service.description).classes('text-sm text-grey-8')
+        if match.bookable:
+            ui.label(f'Professionals in {pincode}, best rated first').classes('text-sm font-medium mt-1')
+            with ui.element('ul').classes('w-full grid grid-cols-1 md:grid-cols-2 gap-2 p-0 m-0'):
+                for card in match.professionals:
+                    professional_card(card, book_url=book_url(service.id, card.professional_id))
+        else:
+            ui.label(f'No professional offers {service.name} in {pincode} yet.').classes('text-sm').mark(
+                f'service-{service.id}-nobody'
+            )
+            _nearby(match.nearby, search_url)
+
+
+def _nearby(nearby: tuple[NearbyPincode, ...], search_url: Callable[[str], str]) -> None:
+    if not nearby:
+        return
+    with ui.row().classes('items-center gap-x-3 gap-y-1 text-sm').props('aria-label="Nearby pincodes"'):
+        ui.label('Nearby pincodes with professionals:')
+        for place in nearby:
+            count = place.professional_count
+            words = f'{place.pincode} ({count} professional{"" if count == 1 else "s"})'
+            ui.link(words, search_url(place.pincode)).mark(f'nearby-{place.pincode}')
