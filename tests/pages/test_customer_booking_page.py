@@ -1,0 +1,199 @@
+"""`/customer/book/{service_id}`: a day, then a free slot as a real button; address, pincode, an optional professional
+and remarks; checked in the form, then again by the service layer (a slot or service gone meanwhile says so)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+
+import pytest
+from nicegui import ui
+from nicegui.testing import User
+from sqlalchemy import select
+
+from components.words import local_time
+from models import ServiceRequest
+from services import catalog, clock, session_scope, slots
+from settings import get_settings
+from tests.factories import OPERATOR, make_approved_professional, make_customer, make_service
+from tests.pages.support import drawer_settled, open_as, path_of
+
+
+def tomorrows_slots(minutes: int = 60) -> tuple[str, list[datetime]]:
+    zone = get_settings().zone
+    day = clock.now().astimezone(zone).date() + timedelta(days=1)
+    return day.isoformat(), slots.available_slots(day, minutes)
+
+
+def label(start: datetime) -> str:
+    return local_time(start, get_settings().zone)
+
+
+def slot_button(user: User, start: datetime) -> ui.button:
+    return user.find(kind=ui.button, content=label(start)).elements.pop()
+
+
+def requests_of(customer_id: int) -> list[ServiceRequest]:
+    with session_scope() as session:
+        return list(session.scalars(select(ServiceRequest).where(ServiceRequest.customer_id == customer_id)))
+
+
+async def choose_tomorrow(user: User, index: int = 0) -> datetime:
+    """Pick tomorrow in the day select and its `index`-th slot; returns that slot's start."""
+    day, starts = tomorrows_slots()
+    user.find(marker='slot-day').elements.pop().set_value(day)
+    await user.should_see(label(starts[index]))
+    user.find(kind=ui.button, content=label(starts[index])).click()
+    await user.should_see(f'Chosen: {label(starts[index])}')
+    return starts[index]
+
+
+def error_of(user: User, marker: str) -> str | None:
+    element = user.find(marker=marker).elements.pop()
+    return element.props.get('error-message') if element.props.get('error') else None
+
+
+async def test_customer_books_a_slot_at_their_address(user: User) -> None:
+    service = make_service(name='Plumbing', base_price=49900, time_required=60)
+    make_approved_professional(service_id=service.id)
+    customer = make_customer(address='12 MG Road', pincode='560001')
+    await open_as(user, customer, f'/customer/book/{service.id}?pincode=560001', 'booking-confirm')
+    await drawer_settled(user)
+    await user.should_see('Book Plumbing')
+    await user.should_see('Price: ₹499.00 (fixed when you book)')
+    assert user.find(marker='booking-address').elements.pop().value == '12 MG Road'
+    assert user.find(marker='booking-pincode').elements.pop().value == '560001'
+
+    start = await choose_tomorrow(user, index=2)
+    assert slot_button(user, start).props['aria-pressed'] == 'true'
+    others = [b for b in user.find(marker='slot-button').elements if b.props['aria-pressed'] == 'true']
+    assert others == [slot_button(user, start)]
+    user.find(marker='booking-remarks').type('Kitchen tap drips')
+    user.find(marker='booking-confirm').click()
+
+    await user.should_see(marker='booked-notice')
+    [stored] = requests_of(customer.id)
+    assert path_of(user) == f'/customer/requests/{stored.id}'
+    await user.should_see('Booked. We will tell you when a professional accepts it.')
+    assert (stored.scheduled_at, stored.address, stored.pincode, stored.remarks, stored.price) == (
+        start,
+        '12 MG Road',
+        '560001',
+        'Kitchen tap drips',
+        49900,
+    )
+    assert stored.requested_professional_id is None
+
+
+async def test_a_professional_chosen_in_the_search_results_is_asked_first(user: User) -> None:
+    service = make_service()
+    make_approved_professional(service_id=service.id, name='Someone Else')
+    ravi = make_approved_professional(service_id=service.id, name='Ravi Kumar')
+    customer = make_customer()
+    page = f'/customer/book/{service.id}?pincode=560001&professional_id={ravi.id}'
+    await open_as(user, customer, page, 'booking-confirm')
+    await drawer_settled(user)
+    chooser = user.find(marker='booking-requested_professional_id').elements.pop()
+    assert chooser.value == str(ravi.id)
+    assert 'Ravi Kumar · New: no reviews yet · 5 years' in chooser.options.values()
+    await choose_tomorrow(user)
+    user.find(marker='booking-confirm').click()
+    await user.should_see(marker='booked-notice')
+    [stored] = requests_of(customer.id)
+    assert stored.requested_professional_id == ravi.id
+
+
+async def test_another_pincode_lists_its_own_professionals(user: User) -> None:
+    service = make_service()
+    make_approved_professional(service_id=service.id, name='Near Home', pincodes='560001')
+    make_approved_professional(service_id=service.id, name='In Delhi', pincodes='110001')
+    await open_as(user, make_customer(pincode='560001'), f'/customer/book/{service.id}', 'booking-confirm')
+    await drawer_settled(user)
+    chooser = user.find(marker='booking-requested_professional_id').elements.pop()
+    assert any('Near Home' in option for option in chooser.options.values())
+    pincode = user.find(marker='booking-pincode')
+    pincode.clear()
+    pincode.type('110001')
+    for _ in range(100):
+        if any('In Delhi' in option for option in chooser.options.values()):
+            break
+        await asyncio.sleep(0.02)
+    assert not any('Near Home' in option for option in chooser.options.values())
+    pincode.clear()
+    pincode.type('110099')
+    await user.should_see('Nobody serves this pincode yet: your request would wait, and expire if nobody accepts it')
+    assert chooser.enabled is False
+
+
+async def test_the_form_says_what_is_missing_before_asking_the_service(user: User) -> None:
+    service = make_service()
+    customer = make_customer()
+    await open_as(user, customer, f'/customer/book/{service.id}', 'booking-confirm')
+    await drawer_settled(user)
+    user.find(marker='booking-address').clear()
+    user.find(marker='booking-pincode').clear()
+    user.find(marker='booking-pincode').type('012345')
+    user.find(marker='booking-confirm').click()
+    await user.should_see('Choose a time slot first.')
+    await user.should_see('Check the form: some details are missing.')
+    assert error_of(user, 'booking-address') == 'Enter the address.'
+    assert error_of(user, 'booking-pincode') == 'A pincode is 6 digits and does not start with 0.'
+    user.find(marker='booking-pincode').clear()
+    user.find(marker='booking-pincode').type('560001')
+    assert error_of(user, 'booking-pincode') is None  # fixed: the error goes as it is fixed
+    assert requests_of(customer.id) == []
+
+
+async def test_what_only_the_service_layer_refuses_is_shown_on_its_field(user: User) -> None:
+    service = make_service()
+    customer = make_customer()
+    await open_as(user, customer, f'/customer/book/{service.id}', 'booking-confirm')
+    await drawer_settled(user)
+    await choose_tomorrow(user)
+    user.find(marker='booking-remarks').type('x' * 1001)  # a browser stops at maxlength; a crafted client does not
+    user.find(marker='booking-confirm').click()
+    await user.should_see('Remarks must be at most 1000 characters.')
+    assert error_of(user, 'booking-remarks') == 'Remarks must be at most 1000 characters.'
+    assert requests_of(customer.id) == []
+
+
+async def test_a_slot_that_became_invalid_meanwhile_is_refused_and_the_day_offered_afresh(
+    user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = make_service()
+    customer = make_customer()
+    await open_as(user, customer, f'/customer/book/{service.id}', 'booking-confirm')
+    await drawer_settled(user)
+    await choose_tomorrow(user)
+    monkeypatch.setenv('HSA_MIN_LEAD_HOURS', '72')  # the site now needs three days' notice: tomorrow is too soon
+    user.find(marker='booking-confirm').click()
+    await user.should_see(marker='slot-error')
+    await user.should_see('Book at least 72 hours ahead.')
+    await user.should_see('No slot chosen yet.')
+    await user.should_see('No free slots left on this day. Choose another day.')
+    assert requests_of(customer.id) == []
+
+
+async def test_a_service_retired_meanwhile_is_refused(user: User) -> None:
+    service = make_service()
+    customer = make_customer()
+    await open_as(user, customer, f'/customer/book/{service.id}', 'booking-confirm')
+    await drawer_settled(user)
+    await choose_tomorrow(user)
+    with session_scope(write=True) as session:
+        catalog.retire_service(session, OPERATOR, service_id=service.id)
+    user.find(marker='booking-confirm').click()
+    await user.should_see('This service can no longer be booked: it was retired a moment ago.')
+    assert requests_of(customer.id) == []
+
+
+async def test_a_retired_or_missing_service_cannot_be_opened(user: User) -> None:
+    service = make_service()
+    with session_scope(write=True) as session:
+        catalog.retire_service(session, OPERATOR, service_id=service.id)
+    await open_as(user, make_customer(), f'/customer/book/{service.id}', 'notice')
+    await user.should_see('That service is no longer offered.')
+    await user.should_not_see(marker='booking-confirm')
+    for missing in ('999999', 'abc'):
+        await user.open(f'/customer/book/{missing}')
+        await user.should_see('That service does not exist.')
