@@ -18,6 +18,15 @@ KIND_OPTIONS = {kind.value: KIND_WORDS[kind] for kind in DocumentKind}
 ACCEPT = '.pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg'
 # what QUploader says when it refuses a file before sending it (its failedPropValidation)
 BROWSER_REFUSALS = {'max-file-size': 'too big', 'accept': 'wrong type'}
+# QUploader's own header names its add button by the icon's ligature ('add_box'); this one says what it does
+HEADER = """
+<div class="row no-wrap items-center q-pa-sm q-gutter-sm">
+  <q-spinner v-if="props.isUploading" size="sm" />
+  <div class="col q-uploader__title">{title}</div>
+  <q-btn v-if="props.canAddFiles" type="a" icon="add_box" label="Choose a file" no-caps flat dense
+         @click="props.pickFiles"><q-uploader-add-trigger /></q-btn>
+</div>
+"""
 
 
 def own_documents(
@@ -59,15 +68,17 @@ def document_upload(
     with ui.element('div').classes('w-full grid grid-cols-1 sm:grid-cols-[14rem_1fr] gap-3 items-start'):
         kind = ui.select(KIND_OPTIONS, label='Kind of document').props('outlined').classes('w-full')
         kind.mark('document-kind')
+        title = f'PDF, PNG or JPEG, at most {megabytes} MB'
         upload = ui.upload(
-            label=f'Choose a file: PDF, PNG or JPEG, at most {megabytes} MB',
+            label=title,
             auto_upload=True,
             max_file_size=max_bytes,
             on_upload=on_upload,
         )
         upload.props(f'accept="{ACCEPT}" flat bordered color=primary').classes('w-full').mark('document-file')
+        upload.add_slot('header', HEADER.format(title=title))
         with upload.add_slot('list'):
-            ui.label('Press + to choose a file, or drop it here. It uploads at once.').classes('text-sm text-grey-8')
+            ui.label('Or drop the file here. It uploads at once.').classes('text-sm text-grey-8')
     upload.on(
         'rejected',
         lambda e: on_refused(next((BROWSER_REFUSALS[r] for r in e.args if r in BROWSER_REFUSALS), 'wrong type')),

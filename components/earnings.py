@@ -16,15 +16,17 @@ def earnings_panel(months: tuple[MonthEarnings, ...], *, dark: bool) -> None:
     jobs = sum(month.jobs for month in months)
     with ui.card().classes('w-full gap-2').props('flat bordered').mark('earnings'):
         ui.label('Earnings by month').classes('text-lg font-semibold').props('role=heading aria-level=2')
+        if not jobs:
+            ui.label('Nothing earned yet: completed jobs show here.').classes('text-grey-8').mark('earnings-empty')
+            return
         ui.label(
             f'{format_money(total)} from {jobs} job{"" if jobs == 1 else "s"} in the last {len(months)} months '
             '(completed and closed jobs, by the month of their slot).'
         ).mark('earnings-total')
-        if not jobs:
-            ui.label('Nothing earned yet: completed jobs show here.').classes('text-grey-8').mark('earnings-empty')
-            return
         labels = [month.month.strftime('%b %Y') for month in months]
-        bar_chart('Earned (₹)', labels, [month.amount // 100 for month in months], dark=dark, marker='earnings-chart')
+        bar_chart(
+            'Earned (₹)', _short(months), [month.amount // 100 for month in months], dark=dark, marker='earnings-chart'
+        )
         rows = [
             {'month': label, 'amount': format_money(month.amount), 'jobs': month.jobs}
             for label, month in zip(labels, months, strict=True)
@@ -38,3 +40,8 @@ def earnings_panel(months: tuple[MonthEarnings, ...], *, dark: bool) -> None:
             ui.table(columns=columns, rows=rows, row_key='month').props('flat dense').classes('w-full').mark(
                 'earnings-table'
             )
+
+
+def _short(months: tuple[MonthEarnings, ...]) -> list[str]:
+    """'Mar 2025', 'Apr', ... 'Jan 2026', ...: the year only where the axis starts or a year begins (fits a phone)."""
+    return [m.month.strftime('%b %Y' if i == 0 or m.month.month == 1 else '%b') for i, m in enumerate(months)]

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from nicegui import ui
 
-from components.facts import fact, fact_term, facts
+from components.facts import fact, fact_term
 from components.requests import STATUS_WORDS
 from components.words import local_time
 from models.enums import RequestStatus
@@ -27,7 +27,7 @@ def slot_words(row: RequestRow, zone: ZoneInfo) -> str:
 def inbox_card(row: RequestRow, *, zone: ZoneInfo, asked_for_me: bool, on_accept: Action, on_decline: Action) -> None:
     """An open request (or one addressed to me): no address or phone before accepting."""
     with _card(row, zone, badge='Asked for you' if asked_for_me else ''):
-        with facts(term_width='7rem'):
+        with _facts():
             fact('Slot', slot_words(row, zone))
             fact('Pincode', row.pincode)
             fact('Remarks', row.remarks or 'none')
@@ -49,7 +49,7 @@ def job_card(
 ) -> None:
     """A job I accepted: the customer's address and phone, and Complete / Withdraw while they apply."""
     with _card(row, zone, badge=STATUS_WORDS[row.status]):
-        with facts(term_width='7rem'):
+        with _facts():
             fact('Slot', slot_words(row, zone))
             fact('Address', f'{row.address} ({row.pincode})')
             fact('Customer', row.customer_name)
@@ -66,7 +66,7 @@ def job_card(
 def request_card(row: RequestRow, *, zone: ZoneInfo) -> None:
     """A request I can only look at (not my job, no longer open to me): what, when, where and how it ended."""
     with _card(row, zone, badge=STATUS_WORDS[row.status]):
-        with facts(term_width='7rem'):
+        with _facts():
             fact('Slot', slot_words(row, zone))
             fact('Pincode', row.pincode)
             fact('Remarks', row.remarks or 'none')
@@ -110,6 +110,11 @@ def _card(row: RequestRow, zone: ZoneInfo, *, badge: str) -> Iterator[None]:
             ui.space()
             ui.label(format_money(row.price)).classes('font-medium').mark(f'request-{row.id}-price')
         yield
+
+
+def _facts() -> ui.element:
+    """Terms beside their values even at phone width (a card's terms are short), so a card stays short."""
+    return ui.element('dl').classes('w-full grid grid-cols-[5.5rem_1fr] sm:grid-cols-[7rem_1fr] gap-x-3 gap-y-1')
 
 
 def _button(row: RequestRow, label: str, icon: str, action: Action, zone: ZoneInfo, *, primary: bool) -> None:

@@ -95,7 +95,7 @@ async def jobs_page(show: str = 'upcoming', cursor: str = '') -> RedirectRespons
             for name, label in TABS.items():
                 ui.tab(name, label).mark(f'jobs-tab-{name}')
         tabs.on_value_change(lambda e: ui.navigate.to(with_query(JOBS, show=e.value)))
-        ui.label(_rules(hours)).classes('text-grey-8').mark('jobs-rules')
+        ui.label(_rules(show, hours)).classes('text-grey-8').mark('jobs-rules')
         await jobs()
     return None
 
@@ -113,7 +113,13 @@ def _job(row: RequestRow, zone: ZoneInfo, hours: int, work: WorkActions) -> None
     )
 
 
-def _rules(hours: int) -> str:
+def _rules(show: str, hours: int) -> str:
+    if show == 'past':
+        days = service_requests.policy().auto_close_days
+        return (
+            'Jobs you marked done, the latest first. Each closes when the customer rates it, or by itself after '
+            f'{days} days.'
+        )
     return (
         f'Mark a job done once its slot has started. You can withdraw from a job until {hours} hours before its '
         'slot, with a reason: the customer is told and the request goes back to other professionals.'
