@@ -141,14 +141,20 @@ class Actions:
         with ui.card().classes('w-full gap-3').props('flat bordered').mark('edit-card'):
             _heading('Change this request')
             ui.label('You can change the slot, address and remarks until a professional accepts.').classes('text-sm')
-            opener = ui.button('Change request', icon='edit').props('outline no-caps').mark('edit-open')
+            opener = ui.button('Change request', icon='edit').props('outline no-caps aria-expanded=false')
+            opener.mark('edit-open')
             form = ui.column().classes('w-full gap-3')
             form.set_visibility(False)
             with form:
-                self._edit_form(form, opener)
-            opener.on_click(lambda: (form.set_visibility(True), opener.set_visibility(False)))
+                self._edit_form()
 
-    def _edit_form(self, form: ui.column, opener: ui.button) -> None:
+        def toggle() -> None:  # the button stays (and keeps the focus); Tab goes on into the form
+            form.set_visibility(not form.visible)
+            opener.props(f'aria-expanded={"true" if form.visible else "false"}')
+
+        opener.on_click(toggle)
+
+    def _edit_form(self) -> None:
         request = self.request
         picker = SlotPicker(
             days=tuple(slots.bookable_days(request.time_required)),
