@@ -36,6 +36,7 @@ class SlotPicker:
         first = chosen.astimezone(self.zone).date() if chosen else None
         first = first if first in days else (days[0] if days else None)
         if first is None:
+            self.day = None
             ui.label('No free slots in the coming weeks.').classes('text-grey-8').mark(f'{marker}-none')
             return
         self.day = (
@@ -72,7 +73,8 @@ class SlotPicker:
     def refuse(self, message: str) -> None:
         """Show why the chosen slot cannot be booked and offer the day's slots afresh (the chosen one may be gone)."""
         self.error, self.value = message, None
-        self.show.refresh()
+        if self.day is not None:  # with no day on offer, the picker already says there is nothing to choose
+            self.show.refresh()
 
     def _button(self, start: datetime) -> ui.button:
         button = ui.button(local_time(start, self.zone), on_click=partial(self._choose, start))

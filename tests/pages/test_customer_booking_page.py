@@ -197,3 +197,16 @@ async def test_a_retired_or_missing_service_cannot_be_opened(user: User) -> None
     for missing in ('999999', 'abc'):
         await user.open(f'/customer/book/{missing}')
         await user.should_see('That service does not exist.')
+
+
+async def test_no_free_slot_at_all_is_said_and_nothing_is_booked(user: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('HSA_MIN_LEAD_HOURS', '48')
+    monkeypatch.setenv('HSA_HORIZON_DAYS', '1')  # nothing is both two days ahead and at most one day ahead
+    service = make_service()
+    customer = make_customer()
+    await open_as(user, customer, f'/customer/book/{service.id}', 'slot-none')
+    await drawer_settled(user)
+    await user.should_see('No free slots in the coming weeks.')
+    user.find(marker='booking-confirm').click()
+    await user.should_see('Check the form: some details are missing.')
+    assert requests_of(customer.id) == []
