@@ -145,7 +145,7 @@ async def request_page(request_id: str) -> RedirectResponse | None:
             return
         if row.professional_id == viewer.actor.id:
             _job(row, zone, hours, work)
-        elif row.status is RequestStatus.REQUESTED:
+        elif row.status is RequestStatus.REQUESTED and row.scheduled_at > clock.now():  # past its start: expiring
             mine = row.requested_professional_id == viewer.actor.id
             inbox_card(row, zone=zone, asked_for_me=mine, on_accept=work.accept, on_decline=work.decline)
         else:
