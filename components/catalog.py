@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from components.words import duration
 from services.views import ServiceRow, format_money
 
 
@@ -24,16 +25,9 @@ def service_table(services: list[ServiceRow], *, show_status: bool = False) -> u
             'name': s.name,
             'category': s.category,
             'price': format_money(s.base_price),
-            'time': _duration(s.time_required),
+            'time': duration(s.time_required),
             'status': 'offered' if s.is_active else 'retired',
         }
         for s in services
     ]
     return ui.table(columns=columns, rows=rows, row_key='id').classes('w-full').mark('catalog-table')
-
-
-def _duration(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f'{rest} min'
-    return f'{hours} h' + (f' {rest} min' if rest else '')

@@ -8,7 +8,8 @@ from nicegui import ui
 def pager(*, total_label: str, noun: str, previous_url: str | None, next_url: str | None, marker: str) -> ui.row:
     """'1,234 requests' and two links; a missing link is shown disabled so the layout does not jump."""
     with ui.row().classes('w-full items-center gap-1 flex-nowrap').props(f'aria-label="{noun} pages"') as row:
-        ui.label(f'{total_label} {noun}').classes('text-grey-8').mark(f'{marker}-count')
+        counted = noun.removesuffix('s') if total_label == '1' else noun  # '1 request', '2 requests'
+        ui.label(f'{total_label} {counted}').classes('text-grey-8').mark(f'{marker}-count')
         ui.space()
         _link('Previous', 'icon=chevron_left', previous_url, f'{marker}-previous')
         _link('Next', 'icon-right=chevron_right', next_url, f'{marker}-next')

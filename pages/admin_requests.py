@@ -14,6 +14,7 @@ from components.facts import fact, fact_term, facts
 from components.filters import filter_card, known, service_options, show_refusal
 from components.forms import notice
 from components.frame import frame
+from components.history import history_timeline
 from components.pager import pager
 from components.requests import STATUS_WORDS, request_list_table
 from components.words import local_time
@@ -162,7 +163,7 @@ async def request_page(request_id: str) -> RedirectResponse | None:
                 ui.button('Cancel this request', icon='cancel', on_click=lambda: cancel(request)).props(
                     'color=negative outline no-caps'
                 ).mark('request-cancel')
-            _history(history, timezone)
+            history_timeline(history, ZoneInfo(timezone))
 
         @guarded(viewer)
         async def cancel(request: RequestRow) -> None:
@@ -240,31 +241,3 @@ def _person(term: str, name: str, phone: str, user_id: int | None) -> None:
             ui.label(name)
         if phone:
             ui.link(phone, f'tel:{phone}').classes('text-grey-8')
-
-
-def _history(history: tuple[HistoryEntry, ...], timezone: str) -> None:
-    zone = ZoneInfo(timezone)
-    ui.label('History').classes('text-lg font-semibold').props('role=heading aria-level=2')
-    if not history:
-        ui.label('No recorded changes.').classes('text-grey-8').mark('history-empty')
-        return
-    with ui.element('ol').classes('w-full border-l-2 border-primary pl-4 gap-3 flex flex-col').mark('request-history'):
-        for entry in history:
-            with ui.element('li').classes('flex gap-3 items-start').mark('history-entry'):
-                ui.icon(_icon(entry)).classes('text-primary text-xl')
-                with ui.column().classes('gap-0'):
-                    ui.label(entry.what).classes('font-medium')
-                    ui.label(f'{local_time(entry.occurred_at, zone)} · {entry.who}').classes('text-sm text-grey-8')
-                    if entry.reason:
-                        ui.label(f'Reason: {entry.reason}').classes('text-sm')
-
-
-def _icon(entry: HistoryEntry) -> str:
-    return {
-        RequestStatus.REQUESTED: 'schedule',
-        RequestStatus.ASSIGNED: 'engineering',
-        RequestStatus.COMPLETED: 'task_alt',
-        RequestStatus.CLOSED: 'star',
-        RequestStatus.CANCELLED: 'cancel',
-        RequestStatus.EXPIRED: 'timer_off',
-    }.get(entry.status_after, 'edit')
