@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import multiprocessing
 import os
 import secrets
 import sys
 import uuid
 
+import desktop
 from settings import SettingsError, get_settings
 
 # NiceGUI reads its storage folder when it is imported: point it into data_dir first.
@@ -20,7 +22,7 @@ from settings import SettingsError, get_settings
 with contextlib.suppress(SettingsError):
     os.environ.setdefault('NICEGUI_STORAGE_PATH', str(get_settings().data_path / 'nicegui'))
 
-from nicegui import app, ui
+from nicegui import app, native, ui
 
 from models.db import dispose_engines, set_publisher
 from models.migrate import upgrade_to_head
@@ -83,7 +85,9 @@ def seed_demo_data() -> None:
         return
     logins = demo.seed()
     if logins is not None:
-        print(demo.describe(logins, base_url=f'http://{get_settings().host}:{get_settings().port}'), flush=True)
+        settings = get_settings()
+        base_url = getattr(app.state, 'base_url', f'http://{settings.host}:{settings.port}')  # serve() sets it
+        print(demo.describe(logins, base_url=base_url), flush=True)
 
 
 def stop() -> None:
@@ -131,16 +135,32 @@ app.on_exception(log_unexpected)
 
 
 def serve() -> None:
-    """Start the server on the configured host and port; a setting it cannot run with ends it with a message."""
+    """Serve on the configured host and port, or in a desktop window when asked for and possible.
+
+    A setting it cannot run with ends it with a message. The window is decided here, before `ui.run`,
+    because NiceGUI's own failure paths exit or leave a server with no window (desktop.py).
+    """
+    if multiprocessing.current_process().name != 'MainProcess':
+        return  # the desktop window's process re-imports this file as __mp_main__: nothing to serve there
     try:
         settings, secret = get_settings(), storage_secret()
     except SettingsError as error:
         sys.exit(f'error: {error}')
+    host, port = settings.host, settings.port
+    launch = desktop.choose(wanted=settings.native, environ=os.environ, browser_url=f'http://{host}:{port}')
+    if launch.reason:
+        print(launch.reason, flush=True)
+    if launch.native:
+        os.environ.update(desktop.window_environment(os.environ))  # read by the window's process
+        host, port = '127.0.0.1', native.find_open_port()  # never another machine's browser; a free port
+    app.state.base_url = f'http://{host}:{port}'
     ui.run(
         title='Household Services',
         favicon='🏠',
-        host=settings.host,
-        port=settings.port,
+        host=host,
+        port=port,
+        native=launch.native,
+        window_size=(1200, 800) if launch.native else None,
         reload=False,
         show=False,
         storage_secret=secret,
