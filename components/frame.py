@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from nicegui import ui
 
+from components.notifications import notification_bell
+
 # NiceGUI's own primary (#5898d4) gives white header text a 3:1 contrast; this blue gives 5.7:1 (WCAG AA)
 PRIMARY = '#1565c0'
 
@@ -28,6 +30,7 @@ def frame(
     on_sign_out: Callable[[], object],
     dark: bool = False,
     on_dark_change: Callable[[bool], object] | None = None,
+    unread: int | None = None,
 ) -> Iterator[ui.column]:
     """Header and navigation around the page's content; yields the content column."""
     ui.colors(primary=PRIMARY)
@@ -44,6 +47,8 @@ def frame(
         )
         ui.label('Household Services').classes('text-lg font-bold max-sm:hidden')
         ui.space()
+        if unread is not None:  # None: a page without the viewer's notifications
+            notification_bell(unread)
         ui.label(user_name).classes('text-sm truncate max-w-[40vw]').mark('frame-user-name')
         ui.button(icon='dark_mode', on_click=toggle_dark).props(
             'flat round color=white aria-label="Toggle dark mode"'

@@ -19,7 +19,7 @@ from nicegui import app, run, ui
 
 from components.frame import NavItem
 from models.enums import Role
-from services import auth, session_scope, users
+from services import ServiceError, auth, notifications, session_scope, users
 from services.views import Actor
 
 TOKEN_KEY = 'session_token'
@@ -138,7 +138,17 @@ def frame_options(viewer: Viewer) -> dict[str, Any]:
         'on_sign_out': lambda: ui.navigate.to('/logout'),
         'dark': actor.prefers_dark,
         'on_dark_change': save_dark,
+        'unread': _count_unread(actor),
     }
+
+
+def _count_unread(actor: Actor) -> int:
+    # one indexed count per page build, (user_id, read_at): cheap enough for the event loop
+    try:
+        with session_scope() as session:
+            return notifications.count_unread(session, actor)
+    except ServiceError:  # blocked a moment after the page resolved its viewer: their next click signs them out
+        return 0
 
 
 def _save_dark(actor: Actor, dark: bool) -> None:
