@@ -27,6 +27,14 @@ class SignInOutcome(StrEnum):
     THROTTLED = 'throttled'
 
 
+class NotificationChannel(StrEnum):
+    """Where a user's messages go besides the app: email always works; Google Chat and SMS once set up."""
+
+    EMAIL = 'email'
+    GOOGLE_CHAT = 'google_chat'
+    SMS = 'sms'
+
+
 class RequestStatus(StrEnum):
     """Where a service request stands (design.md §3)."""
 

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, enum_column
-from models.enums import ApprovalState, Role
+from models.enums import ApprovalState, NotificationChannel, Role
 
 
 class User(Base):
@@ -24,6 +24,12 @@ class User(Base):
     blocked_reason: Mapped[str | None] = mapped_column(String(500))
     blocked_at: Mapped[datetime | None]
     prefers_dark: Mapped[bool] = mapped_column(default=False)
+    notification_channel: Mapped[NotificationChannel] = mapped_column(
+        enum_column(NotificationChannel, 'notification_channel'),
+        default=NotificationChannel.EMAIL,
+        server_default=NotificationChannel.EMAIL.value,
+    )
+    chat_webhook_url: Mapped[str | None] = mapped_column(String(500))  # kept when another channel is chosen
     created_at: Mapped[datetime]
     password_changed_at: Mapped[datetime]
 

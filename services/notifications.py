@@ -8,10 +8,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from models import Notification
-from services import clock
+from models.enums import NotificationChannel
+from services import clock, validation
 from services.access import require_signed_in
-from services.errors import NotFound
-from services.views import Actor, NotificationRow
+from services.errors import NotFound, ValidationError
+from services.views import Actor, ChannelPreference, NotificationRow
 
 MAX_MESSAGE = 500
 PAGE_SIZE = 50
@@ -51,6 +52,7 @@ def list_notifications(
 
 
 def count_unread(session: Session, actor: Actor) -> int:
+    """How many of the viewer's notifications are unread (the frame's bell)."""
     user = require_signed_in(session, actor)
     return session.scalar(
         select(func.count())
@@ -72,9 +74,31 @@ def mark_read(session: Session, actor: Actor, *, notification_id: int, now: date
 
 
 def mark_all_read(session: Session, actor: Actor, *, now: datetime | None = None) -> int:
+    """Mark every unread notification of the viewer read; returns how many."""
     user = require_signed_in(session, actor)
     return session.execute(
         update(Notification)
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .values(read_at=now or clock.now())
     ).rowcount
+
+
+def get_channel(session: Session, actor: Actor) -> ChannelPreference:
+    """The viewer's channel for messages outside the app, with what the other channels would use."""
+    user = require_signed_in(session, actor)
+    return ChannelPreference(user.notification_channel, user.chat_webhook_url or '', user.phone or '')
+
+
+def set_channel(session: Session, actor: Actor, *, channel: object, webhook_url: object = None) -> None:
+    """Email is always possible; Google Chat needs a webhook URL on https://chat.googleapis.com/ (kept for later
+    when another channel is chosen); SMS goes to the profile phone, so it needs one."""
+    user = require_signed_in(session, actor)
+    try:
+        chosen = NotificationChannel(channel)
+    except ValueError:
+        raise ValidationError('Choose email, Google Chat or SMS.', field='channel') from None
+    if chosen is NotificationChannel.GOOGLE_CHAT:
+        user.chat_webhook_url = validation.chat_webhook_url(webhook_url)
+    if chosen is NotificationChannel.SMS and not user.phone:
+        raise ValidationError('SMS goes to your profile phone: add one to your profile first.', field='channel')
+    user.notification_channel = chosen

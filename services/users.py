@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from models import CustomerProfile, ProfessionalPincode, ProfessionalProfile, Service, User
 from models.db import session_scope
-from models.enums import ApprovalState, Role, SignInOutcome
+from models.enums import ApprovalState, NotificationChannel, Role, SignInOutcome
 from services import audit, auth, clock, passwords, service_requests, throttle, validation
 from services.access import require_role, require_signed_in
 from services.errors import Conflict, NotFound, PermissionDenied, ServiceError, Throttled, ValidationError
@@ -186,6 +186,10 @@ def update_profile(
             address, field='address', label='Address', max_length=300, multiline=True
         )
         user.customer_profile.pincode = validation.pincode(pincode)
+    if user.notification_channel is NotificationChannel.SMS and not fields['phone']:
+        raise ValidationError(
+            'Your notifications go to this number by SMS: choose another channel first.', field='phone'
+        )
     user.name, user.phone = fields['name'], fields['phone']
 
 

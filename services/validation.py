@@ -6,6 +6,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlsplit
 
 from services.errors import ValidationError
 
@@ -14,6 +15,8 @@ PHONE_RE = re.compile(r'^\+[1-9][0-9]{7,14}$')
 PINCODE_RE = re.compile(r'^[1-9][0-9]{5}$')
 MAX_PINCODES = 50
 MAX_EMAIL = 254  # RFC 5321's path limit
+CHAT_WEBHOOK_PREFIX = 'https://chat.googleapis.com/'
+MAX_WEBHOOK_URL = 500
 MAX_PRICE = 10_000_000_00  # ₹1 crore in paise: a typo guard, not a business limit
 
 
@@ -112,3 +115,19 @@ def _rupees_to_paise(value: str, *, field: str, label: str) -> int:
     if not exact:
         raise ValidationError(f'{label} can have at most two decimals.', field=field)
     return int(rupees * 100)
+
+
+def chat_webhook_url(value: Any) -> str:
+    """A Google Chat incoming-webhook URL: https on chat.googleapis.com only (we post to it), no spaces."""
+    value = text(value, field='webhook_url', label='Webhook URL', max_length=MAX_WEBHOOK_URL)
+    parts = urlsplit(value) if not re.search(r'[\s\\]', value) else None
+    if (
+        not value.startswith(CHAT_WEBHOOK_PREFIX)
+        or parts is None
+        or parts.netloc != 'chat.googleapis.com'
+        or len(parts.path) < 2  # noqa: PLR2004 (more than the bare '/')
+    ):
+        raise ValidationError(
+            f'Paste the webhook URL Google Chat gave you: it starts with {CHAT_WEBHOOK_PREFIX}', field='webhook_url'
+        )
+    return value

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from models.enums import ApprovalState, DocumentKind, RequestStatus, Role
+from models.enums import ApprovalState, DocumentKind, NotificationChannel, RequestStatus, Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +82,27 @@ class NotificationRow:
     request_id: int | None
     created_at: datetime
     is_read: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelPreference:
+    """Where a user's messages go besides the app, and what the other choices need."""
+
+    channel: NotificationChannel
+    webhook_url: str  # '' until one is set; kept when another channel is chosen
+    phone: str  # the profile phone SMS goes to; '' = SMS is not possible yet
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRow:
+    """One of the viewer's live sign-ins, as the account page lists it."""
+
+    id: int
+    user_agent: str  # as the browser sent it (display text only)
+    client_ip: str
+    created_at: datetime
+    last_seen_at: datetime
+    is_current: bool  # the session this page was opened with
 
 
 @dataclass(frozen=True, slots=True)
