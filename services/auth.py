@@ -134,7 +134,7 @@ def sign_out(session: Session, token: object, *, now: datetime | None = None) ->
     if isinstance(token, str) and token:
         session.execute(
             update(AuthSession)
-            .where(AuthSession.token_hash == _hash_token(token), AuthSession.revoked_at.is_(None))
+            .where(AuthSession.token_hash == hash_token(token), AuthSession.revoked_at.is_(None))
             .values(revoked_at=now or clock.now(), revoked_reason='signed out')
         )
 
@@ -203,7 +203,7 @@ def revoke_sessions(session: Session, *, user_id: int, reason: str, now: datetim
     """End every live session of a user (but the one holding `keep_token`); returns how many."""
     query = update(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
     if keep_token:
-        query = query.where(AuthSession.token_hash != _hash_token(keep_token))
+        query = query.where(AuthSession.token_hash != hash_token(keep_token))
     return session.execute(query.values(revoked_at=now, revoked_reason=reason)).rowcount
 
 
@@ -234,7 +234,7 @@ def _live_session(session: Session, token: str, *, now: datetime) -> tuple[AuthS
         select(AuthSession, User)
         .join(User, User.id == AuthSession.user_id)
         .where(
-            AuthSession.token_hash == _hash_token(token),
+            AuthSession.token_hash == hash_token(token),
             AuthSession.revoked_at.is_(None),
             AuthSession.expires_at > now,
             AuthSession.last_seen_at > now - idle,
@@ -251,7 +251,7 @@ def open_session(session: Session, user: User, *, client_ip: str, user_agent: st
     session.add(
         AuthSession(
             user_id=user.id,
-            token_hash=_hash_token(token),
+            token_hash=hash_token(token),
             created_at=now,
             last_seen_at=now,
             expires_at=now + lifetime,
@@ -290,7 +290,8 @@ def _same_hash(stored: str, seen: str | None) -> bool:
     return seen is not None and hmac.compare_digest(stored.encode(), seen.encode())
 
 
-def _hash_token(token: str) -> str:
+def hash_token(token: str) -> str:
+    """What the database keeps of a raw session token."""
     return hashlib.sha256(token.encode('utf-8')).hexdigest()
 
 
