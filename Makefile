@@ -1,11 +1,13 @@
 # make run   installs what the app needs and serves it on the embedded defaults (SQLite, no Redis).
 # make test  installs what the tests need, lints, and runs the whole suite.
+# make native installs the optional desktop window (pywebview on Qt, its system libraries); then
+#             `HSA_NATIVE=1 make run` opens the app in a window (scripts/native-screenshot.sh: under Xvfb).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
 .DEFAULT_GOAL := run
-.PHONY: run test lint format
+.PHONY: run test lint format native
 
 $(BIN)/python:
 	bash scripts/system-packages.sh run
@@ -20,6 +22,10 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/python
 	$(BIN)/python -m pip install -q -r requirements-test.txt
 	touch $@ $(VENV)/.installed-run
 
+$(VENV)/.installed-native: requirements.txt requirements-native.txt | $(BIN)/python
+	$(BIN)/python -m pip install -q -r requirements-native.txt
+	touch $@ $(VENV)/.installed-run
+
 run: $(VENV)/.installed-run
 	HSA_ENV=development HSA_DEMO_DATA=1 $(BIN)/python app.py
 
@@ -30,6 +36,10 @@ lint: $(VENV)/.installed-test
 test: lint
 	bash scripts/start-services.sh
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
+
+native: $(VENV)/.installed-native
+	bash scripts/system-packages.sh native
+	@echo 'Desktop window installed. Open it with: HSA_NATIVE=1 make run   (needs a display: DISPLAY or WAYLAND_DISPLAY)'
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format .

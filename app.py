@@ -98,6 +98,12 @@ def stop() -> None:
     dispose_engines()
 
 
+def close_window() -> None:
+    """The server stops (a signal, not the window's close button): take the desktop window down with it."""
+    for child in multiprocessing.active_children():
+        child.terminate()
+
+
 def log_unexpected(error: Exception) -> None:
     log.error('unexpected error: %r', error, exc_info=error)
 
@@ -153,6 +159,7 @@ def serve() -> None:
     if launch.native:
         os.environ.update(desktop.window_environment(os.environ))  # read by the window's process
         host, port = '127.0.0.1', native.find_open_port()  # never another machine's browser; a free port
+        app.on_shutdown(close_window)
     app.state.base_url = f'http://{host}:{port}'
     ui.run(
         title='Household Services',

@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
 # Check the Debian packages a make target needs: present -> fine; missing and root -> apt-get
 # install them; missing and not root -> stop and print the command to run.
-# Usage: scripts/system-packages.sh run|test
+# Usage: scripts/system-packages.sh run|test|native|screenshot
+#   native      the desktop window (pywebview on Qt): Xvfb and the X/Qt libraries Qt's xcb plug-in and
+#               QtWebEngine load (nicegui-notes.md §5, verified on Debian 12)
+#   screenshot  native, plus ImageMagick's `import` and xwininfo for scripts/native-screenshot.sh
 set -euo pipefail
 
-target=${1:?usage: system-packages.sh run|test}
+target=${1:?usage: system-packages.sh run|test|native|screenshot}
 python=${PYTHON:-python3}
 missing=()
 
 have_python_venv() { "$python" -c 'import venv, ensurepip' >/dev/null 2>&1; }
+have_deb() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
+NATIVE_PACKAGES=(
+  xvfb libxcb-cursor0 libnss3 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
+  libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libegl1 libgl1 libxcomposite1 libxdamage1
+  libxrandr2 libxtst6 libxkbfile1 libasound2
+)
 
 if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
   echo "error: $python is not Python 3.11 or newer (found: $("$python" --version 2>&1 || echo none))." >&2
@@ -24,7 +33,13 @@ case "$target" in
     [ -x /usr/bin/chromium ] || missing+=(chromium)
     [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
     ;;
-  *) echo "error: unknown target '$target' (run or test)" >&2; exit 2 ;;
+  native|screenshot)
+    for package in "${NATIVE_PACKAGES[@]}"; do have_deb "$package" || missing+=("$package"); done
+    if [ "$target" = screenshot ]; then
+      for package in imagemagick x11-utils; do have_deb "$package" || missing+=("$package"); done
+    fi
+    ;;
+  *) echo "error: unknown target '$target' (run, test, native or screenshot)" >&2; exit 2 ;;
 esac
 
 if [ ${#missing[@]} -eq 0 ]; then
