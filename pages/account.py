@@ -1,4 +1,4 @@
-"""`/account`: every signed-in user's profile and password."""
+"""`/account`: every signed-in user's profile, password, notification channel and active sessions."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from components.frame import frame
 from components.profile import approval_banner
 from models.enums import Role
 from pages import notifications as notifications_pages
+from pages.account_sections import channel_card, sessions_card
 from pages.viewer import Viewer, frame_options, guarded, require_viewer
-from services import ServiceError, ValidationError, auth, session_scope, users
+from services import ServiceError, ValidationError, auth, notifications, session_scope, users
 from services.views import Actor, ProfileView
 
 router = APIRouter()
@@ -29,10 +30,13 @@ async def account_page(request: Request) -> RedirectResponse | None:
         return viewer.redirect
     with session_scope() as session:
         profile = users.get_profile(session, viewer.actor)
+        channel = notifications.get_channel(session, viewer.actor)
     with frame('Account', **frame_options(viewer)):
         approval_banner(profile.approval_state, profile.approval_reason)
         _profile_card(viewer, profile)
         _password_card(viewer, request.client.host if request.client else '')
+        channel_card(viewer, channel)
+        sessions_card(viewer)
     return None
 
 

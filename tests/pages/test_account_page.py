@@ -6,9 +6,10 @@ import pytest
 from nicegui.testing import User
 
 from models import User as UserRow
-from services import InvalidCredentials, auth, clock, session_scope, users
-from services.views import Actor, ProfileView
-from tests.factories import PASSWORD, block, make_admin, make_customer, make_professional
+from models.enums import NotificationChannel
+from services import InvalidCredentials, auth, clock, notifications, session_scope, sessions, users
+from services.views import Actor, ChannelPreference, ProfileView
+from tests.factories import PASSWORD, block, make_admin, make_customer, make_professional, sign_in
 from tests.pages.support import drawer_settled, open_as, path_of
 
 NEW_PASSWORD = 'purple elephant ladder'
@@ -212,3 +213,146 @@ async def test_after_the_session_ended_signing_in_again_comes_back_to_the_page(u
     user.find(marker='login-submit').click()
     await user.should_see(marker='account-save')
     assert path_of(user) == '/account'
+
+
+# --- each profile field's refusal, shown on that field ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ('marker', 'value', 'message'),
+    [
+        ('account-name', '', 'Name is required.'),
+        ('account-name', 'x' * 101, 'Name must be at most 100 characters.'),
+        ('account-phone', '98765', 'Enter the phone number with its country code, like +919876543210.'),
+        ('account-address', '', 'Address is required.'),
+        ('account-address', 'y' * 301, 'Address must be at most 300 characters.'),
+        ('account-pincode', '012345', 'A pincode is 6 digits and does not start with 0.'),
+    ],
+)
+async def test_profile_field_refuses_bad_input_on_itself(user: User, marker: str, value: str, message: str) -> None:
+    customer = make_customer(name='Kept Name')
+    await open_account(user, customer)
+    set_field(user, marker, value)
+    user.find(marker='account-save').click()
+    await user.should_see(message)
+    assert field_error(user, marker) == message
+    assert profile_of(customer).name == 'Kept Name'
+
+
+# --- notification channel -----------------------------------------------------------------------------------------
+
+WEBHOOK = 'https://chat.googleapis.com/v1/spaces/AAAA/messages?key=k&token=t'
+
+
+def channel_of(actor: Actor) -> ChannelPreference:
+    with session_scope() as session:
+        return notifications.get_channel(session, actor)
+
+
+def choose_channel(user: User, channel: str) -> None:
+    user.find(marker='account-channel').elements.pop().value = channel
+
+
+async def test_email_is_the_starting_channel_and_the_webhook_field_waits(user: User) -> None:
+    customer = make_customer()
+    await open_account(user, customer)
+    await user.should_see(f'Email to {customer.email}')
+    assert user.find(marker='account-channel').elements.pop().value == 'email'
+    await user.should_not_see(marker='account-webhook_url')
+
+
+async def test_google_chat_with_a_webhook_is_saved(user: User) -> None:
+    customer = make_customer()
+    await open_account(user, customer)
+    choose_channel(user, 'google_chat')
+    await user.should_see(marker='account-webhook_url')
+    set_field(user, 'account-webhook_url', WEBHOOK)
+    user.find(marker='account-save-channel').click()
+    await user.should_see('Notification channel saved.')
+    assert channel_of(customer) == ChannelPreference(NotificationChannel.GOOGLE_CHAT, WEBHOOK, '')
+    await user.open('/account')
+    await user.should_see(marker='account-webhook_url')
+    assert user.find(marker='account-webhook_url').elements.pop().value == WEBHOOK
+
+
+@pytest.mark.parametrize(
+    ('url', 'message'),
+    [
+        ('', 'Webhook URL is required.'),
+        ('http://chat.googleapis.com/v1/spaces/A', 'it starts with https://chat.googleapis.com/'),
+        ('https://chat.example.com/v1/spaces/A', 'it starts with https://chat.googleapis.com/'),
+        ('https://chat.googleapis.com/' + 'a' * 480, 'at most 500 characters'),
+    ],
+)
+async def test_a_bad_webhook_is_refused_on_its_field(user: User, url: str, message: str) -> None:
+    customer = make_customer()
+    await open_account(user, customer)
+    choose_channel(user, 'google_chat')
+    set_field(user, 'account-webhook_url', url)
+    user.find(marker='account-save-channel').click()
+    await user.should_see(message)
+    assert message in (field_error(user, 'account-webhook_url') or '')
+    await user.should_not_see('Notification channel saved.')
+    assert channel_of(customer).channel is NotificationChannel.EMAIL
+
+
+async def test_sms_without_a_profile_phone_is_refused(user: User) -> None:
+    customer = make_customer(phone='')
+    await open_account(user, customer)
+    await user.should_see('SMS (add a phone to your profile first)')
+    choose_channel(user, 'sms')
+    user.find(marker='account-save-channel').click()
+    await user.should_see('SMS goes to your profile phone: add one to your profile first.')
+    assert channel_of(customer).channel is NotificationChannel.EMAIL
+
+
+async def test_sms_to_the_profile_phone_is_saved(user: User) -> None:
+    professional = make_professional(phone='+919811122233')
+    await open_account(user, professional)
+    await user.should_see('SMS to +919811122233')
+    choose_channel(user, 'sms')
+    user.find(marker='account-save-channel').click()
+    await user.should_see('Notification channel saved.')
+    assert channel_of(professional).channel is NotificationChannel.SMS
+
+
+# --- active sessions ----------------------------------------------------------------------------------------------
+
+
+async def test_this_device_is_listed_and_alone_needs_no_sign_out(user: User) -> None:
+    customer = make_customer()
+    await open_account(user, customer)
+    await user.should_see(marker='session-this-device')
+    await user.should_see(marker='sessions-only-here')
+    await user.should_not_see(marker='account-sign-out-everywhere')
+
+
+async def test_sign_out_everywhere_else_ends_the_other_session_and_keeps_this_one(create_user) -> None:
+    customer = make_customer()
+    here, elsewhere = create_user(), create_user()
+    await open_account(elsewhere, customer)
+    await drawer_settled(elsewhere)
+    await open_account(here, customer)
+    await drawer_settled(here)
+    await here.should_see(marker='account-sign-out-everywhere')
+    here.find(marker='account-sign-out-everywhere').click()
+    await here.should_see(marker='sessions-only-here')
+    await elsewhere.open('/customer')
+    await elsewhere.should_see(marker='login-submit')
+    assert path_of(elsewhere) == '/login'
+    await here.open('/customer')
+    await here.should_see(marker='customer-welcome')
+
+
+async def test_signing_out_one_other_device(user: User) -> None:
+    customer = make_customer()
+    other = sign_in(customer, client_ip='10.9.9.9', user_agent='Mozilla/5.0 (Linux; Android 14) Chrome/120.0')
+    await open_account(user, customer)
+    await user.should_see('Chrome on Android')
+    await user.should_see('From 10.9.9.9')
+    with session_scope() as session:
+        other_id = next(r.id for r in sessions.list_sessions(session, customer, token=other.token) if r.is_current)
+    user.find(marker=f'session-{other_id}-sign-out').click()
+    await user.should_see('Signed out that device.')
+    await user.should_see(marker='sessions-only-here')
+    assert auth.authenticate(other.token) is None
