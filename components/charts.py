@@ -10,7 +10,7 @@ from typing import Any
 
 from nicegui import ui
 
-from components.frame import PRIMARY
+from components.theme import PRIMARY
 
 
 def bar_chart(

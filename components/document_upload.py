@@ -18,13 +18,15 @@ KIND_OPTIONS = {kind.value: KIND_WORDS[kind] for kind in DocumentKind}
 ACCEPT = '.pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg'
 # what QUploader says when it refuses a file before sending it (its failedPropValidation)
 BROWSER_REFUSALS = {'max-file-size': 'too big', 'accept': 'wrong type'}
-# QUploader's own header names its add button by the icon's ligature ('add_box'); this one says what it does
+# QUploader's own header names its add button by the icon's ligature ('add_box'); this one says what it does.
+# Its file input stays out of the button (an input inside a button is a nested control with no label to a screen
+# reader) and out of sight: the button opens it with pickFiles.
 HEADER = """
 <div class="row no-wrap items-center q-pa-sm q-gutter-sm">
   <q-spinner v-if="props.isUploading" size="sm" />
   <div class="col q-uploader__title">{title}</div>
-  <q-btn v-if="props.canAddFiles" type="a" icon="add_box" label="Choose a file" no-caps flat dense
-         @click="props.pickFiles"><q-uploader-add-trigger /></q-btn>
+  <q-btn v-if="props.canAddFiles" icon="add_box" label="Choose a file" no-caps flat dense @click="props.pickFiles" />
+  <div v-if="props.canAddFiles" class="hidden"><q-uploader-add-trigger /></div>
 </div>
 """
 
@@ -75,7 +77,10 @@ def document_upload(
             max_file_size=max_bytes,
             on_upload=on_upload,
         )
-        upload.props(f'accept="{ACCEPT}" flat bordered color=primary').classes('w-full').mark('document-file')
+        upload.props(f'accept="{ACCEPT}" flat bordered color=primary').classes('w-full document-upload')
+        upload.mark('document-file')
+        # the list holds one line of help, never files (each uploads at once): a scrolling box would need a tab stop
+        ui.add_css('.document-upload .q-uploader__list { overflow: visible; }')
         upload.add_slot('header', HEADER.format(title=title))
         with upload.add_slot('list'):
             ui.label('Or drop the file here. It uploads at once.').classes('text-sm text-grey-8')

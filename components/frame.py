@@ -9,9 +9,7 @@ from dataclasses import dataclass
 from nicegui import ui
 
 from components.notifications import notification_bell
-
-# NiceGUI's own primary (#5898d4) gives white header text a 3:1 contrast; this blue gives 5.7:1 (WCAG AA)
-PRIMARY = '#1565c0'
+from components.theme import theme
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +31,7 @@ def frame(
     unread: int | None = None,
 ) -> Iterator[ui.column]:
     """Header and navigation around the page's content; yields the content column."""
-    ui.colors(primary=PRIMARY)
+    theme()
     dark_mode = ui.dark_mode(value=dark)
 
     async def toggle_dark() -> None:
@@ -71,7 +69,7 @@ def frame(
 @contextmanager
 def public_frame(title: str) -> Iterator[ui.column]:
     """The narrow centred card used by sign-in and sign-up (no navigation: nobody is signed in)."""
-    ui.colors(primary=PRIMARY)
+    theme()
     with ui.column().classes('w-full items-center p-4'):
         ui.label('Household Services').classes('text-3xl font-bold text-primary mt-6')
         ui.label('Trusted professionals for every job at home').classes('text-grey-7 mb-4')

@@ -64,7 +64,7 @@ def _counters(found: DashboardFigures, timezone: str) -> None:
 
 
 def _counter(label: str, value: int, target: str, marker: str, *, alert: bool) -> None:
-    colour = 'bg-orange-1 text-orange-10' if alert else 'bg-blue-1 text-blue-10'
+    colour = 'bg-orange-1 text-deep-orange-10' if alert else 'bg-blue-1 text-blue-10'  # both 5:1 or more
     with ui.link(target=target).classes(f'no-underline rounded-lg p-4 {colour} focus:outline focus:outline-2'):
         ui.label(f'{value:,}').classes('text-3xl font-bold').mark(f'counter-{marker}')
         ui.label(label).classes('text-sm')
