@@ -36,6 +36,14 @@ def bar_options(title: str, labels: list[str], values: list[int], *, dark: bool,
     }
 
 
+def recolour(chart: ui.echart, *, dark: bool) -> None:
+    """Give a drawn chart the text colours of the other mode (ECharts draws text on a canvas: CSS cannot)."""
+    common = _common(chart.options['title']['text'], dark)
+    chart.options['title'] = common['title']
+    chart.options['textStyle'] = common['textStyle']
+    chart.update()
+
+
 def day_labels(days: list[date]) -> list[str]:
     return [day.strftime('%d %b') for day in days]
 

@@ -12,9 +12,10 @@ POSITIVE = '#2e7d32'  # NiceGUI's green (#21ba45) gives white text 2.4:1 (notifi
 LANGUAGE = 'en'
 LOADING_BAR_LABEL = 'Loading'
 
-# NiceGUI puts Quasar's !important colour classes in the last cascade layer, where an unlayered !important loses:
-# the dark-mode ones go into that layer too and win by being more specific. NiceGUI's links are Tailwind blue-500
-# (3.7:1 on white): they take the primary colour instead.
+# NiceGUI puts Quasar's !important classes (colours, `no-outline` on every button) in the last cascade layer, where
+# an unlayered !important loses: ours go into that layer too and win by being more specific. Fields keep Quasar's
+# own focus look (the coloured label and bar). NiceGUI's links are Tailwind blue-500 (3.7:1 on white): they take
+# the primary colour instead.
 CSS = f"""
 @layer nicegui {{
   .nicegui-link {{ color: {PRIMARY}; }}
@@ -24,12 +25,16 @@ CSS = f"""
   .body--dark .text-primary {{ color: {PRIMARY_ON_DARK} !important; }}
   .body--dark .text-negative {{ color: #ff8a80 !important; }}
   .body--dark .text-grey-7, .body--dark .text-grey-8 {{ color: #bdbdbd !important; }}
+  .q-btn:focus-visible, .q-tab:focus-visible, .q-item:focus-visible {{ outline: 2px solid {PRIMARY} !important; }}
+  .body--dark .q-btn:focus-visible, .body--dark .q-tab:focus-visible, .body--dark .q-item:focus-visible {{
+    outline-color: {PRIMARY_ON_DARK} !important;
+  }}
+  .q-header .q-btn:focus-visible {{ outline-color: white !important; }}
 }}
 @layer overrides {{
   :focus-visible {{ outline: 2px solid {PRIMARY}; outline-offset: 2px; }}
   .body--dark :focus-visible {{ outline-color: {PRIMARY_ON_DARK}; }}
   .q-header :focus-visible {{ outline-color: white; }}
-  .q-field__native:focus-visible {{ outline: none; }}
 }}
 """
 # NiceGUI writes <html lang> only when ui.run(language=...) is given; Quasar leaves it alone either way

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from fastapi.responses import RedirectResponse
 from nicegui import APIRouter, run, ui
 
-from components.charts import bar_chart, day_labels
+from components.charts import bar_chart, day_labels, recolour
 from components.frame import frame
 from components.requests import STATUS_WORDS, request_list_table
 from models.enums import Role
@@ -27,10 +27,18 @@ async def dashboard_page() -> RedirectResponse | None:
     if viewer.redirect:
         return viewer.redirect
     found, timezone = await run.io_bound(_figures, viewer)
-    with frame('Dashboard', **frame_options(viewer)):
+    options = frame_options(viewer)
+    save_dark = options['on_dark_change']
+
+    async def on_dark_change(dark: bool) -> None:
+        for chart in charts:
+            recolour(chart, dark=dark)
+        await save_dark(dark)
+
+    with frame('Dashboard', **(options | {'on_dark_change': on_dark_change})):
         ui.label(f'Welcome, {viewer.actor.name}.').classes('text-grey-8').mark('admin-welcome')
         _counters(found, timezone)
-        _charts(found, dark=viewer.actor.prefers_dark)
+        charts = _charts(found, dark=viewer.actor.prefers_dark)
         _longest_waiting(found, timezone)
     return None
 
@@ -70,43 +78,45 @@ def _counter(label: str, value: int, target: str, marker: str, *, alert: bool) -
         ui.label(label).classes('text-sm')
 
 
-def _charts(found: DashboardFigures, *, dark: bool) -> None:
+def _charts(found: DashboardFigures, *, dark: bool) -> list[ui.echart]:
     statuses = [STATUS_WORDS[status] for status, _ in found.by_status]
     top = list(found.by_service[:SERVICES_CHARTED])
     rest = sum(count for _, count in found.by_service[SERVICES_CHARTED:])
     if rest:
         top.append(('Other services', rest))
     with ui.element('div').classes('w-full grid grid-cols-1 md:grid-cols-2 gap-4'):
-        bar_chart(
-            'Requests by status',
-            statuses,
-            [count for _, count in found.by_status],
-            dark=dark,
-            horizontal=True,
-            marker='chart-status',
-        )
-        bar_chart(
-            'Requests by service',
-            [name for name, _ in top],
-            [count for _, count in top],
-            dark=dark,
-            horizontal=True,
-            marker='chart-service',
-        )
-        bar_chart(
-            'Bookings per day (last 30 days)',
-            day_labels([day for day, _ in found.per_day]),
-            [count for _, count in found.per_day],
-            dark=dark,
-            marker='chart-days',
-        )
-        bar_chart(
-            'Ratings',
-            [f'{stars} ★' for stars, _ in found.ratings],
-            [count for _, count in found.ratings],
-            dark=dark,
-            marker='chart-ratings',
-        )
+        return [
+            bar_chart(
+                'Requests by status',
+                statuses,
+                [count for _, count in found.by_status],
+                dark=dark,
+                horizontal=True,
+                marker='chart-status',
+            ),
+            bar_chart(
+                'Requests by service',
+                [name for name, _ in top],
+                [count for _, count in top],
+                dark=dark,
+                horizontal=True,
+                marker='chart-service',
+            ),
+            bar_chart(
+                'Bookings per day (last 30 days)',
+                day_labels([day for day, _ in found.per_day]),
+                [count for _, count in found.per_day],
+                dark=dark,
+                marker='chart-days',
+            ),
+            bar_chart(
+                'Ratings',
+                [f'{stars} ★' for stars, _ in found.ratings],
+                [count for _, count in found.ratings],
+                dark=dark,
+                marker='chart-ratings',
+            ),
+        ]
 
 
 def _longest_waiting(found: DashboardFigures, timezone: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from nicegui import ui
@@ -78,6 +79,18 @@ async def test_the_counters_link_to_the_lists_behind_them(user: User) -> None:
     today = clock.now().astimezone(get_settings().zone).date().isoformat()
     assert {'/admin/users?status=pending', '/admin/requests?status=requested'} <= links
     assert f'/admin/requests?sort=booked&date_from={today}&date_to={today}' in links
+
+
+async def test_dark_toggle_recolours_the_charts_text(user: User) -> None:
+    await open_as(user, make_admin(), '/admin', 'admin-welcome')
+    chart = user.find(marker='chart-status').elements.pop()
+    assert chart.options['textStyle']['color'] == '#212121'
+    user.find(marker='frame-dark-toggle').click()
+    for _ in range(50):
+        if chart.options['textStyle']['color'] != '#212121':
+            break
+        await asyncio.sleep(0.02)
+    assert chart.options['textStyle']['color'] == chart.options['title']['textStyle']['color'] == '#e0e0e0'
 
 
 async def test_non_admins_are_sent_to_their_own_home(user: User) -> None:
