@@ -70,3 +70,10 @@ def _item(row: NotificationRow, *, zone: ZoneInfo, href: str | None, on_read: Ca
                     button.mark(f'notification-{row.id}-read')
             if href:
                 ui.link('Open the request', href).classes('text-primary').mark(f'notification-{row.id}-link')
+
+
+def focus(key: str) -> None:
+    """Put the keyboard focus on the element with `data-focus=key` (and tabindex=-1): after a refresh the button
+    that was pressed is gone, and the focus would fall back to the top of the page."""
+    # by attribute, a moment later: the refreshed content (with new element ids) is drawn after this handler ends
+    ui.run_javascript(f'setTimeout(() => document.querySelector(\'[data-focus="{key}"]\')?.focus(), 100)')

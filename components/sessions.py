@@ -42,8 +42,8 @@ def session_list(rows: list[SessionRow], *, zone: ZoneInfo, on_sign_out: Callabl
 def _item(row: SessionRow, *, zone: ZoneInfo, on_sign_out: Callable[[int], object]) -> None:
     device = device_words(row.user_agent)
     with ui.element('li').classes('w-full list-none').mark(f'session-{row.id}'):
-        with ui.row().classes('w-full items-center justify-between gap-2 p-2 rounded border border-grey-4'):
-            with ui.column().classes('gap-0 min-w-0'):
+        with ui.card().props('flat bordered').classes('w-full p-3'), ui.row().classes('w-full items-center gap-2'):
+            with ui.column().classes('gap-0 min-w-0 grow'):
                 with ui.row().classes('items-center gap-2'):
                     label = ui.label(device).classes('font-medium')
                     label.props['title'] = row.user_agent  # the whole user agent on hover; a value, never parsed

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from nicegui import run, ui
 
 from components.forms import busy, clear_field_errors, show_field_error
+from components.notifications import focus
 from components.sessions import session_list
 from models.enums import NotificationChannel
 from pages.viewer import Viewer, guarded
@@ -79,15 +80,19 @@ def sessions_card(viewer: Viewer) -> None:
     async def sign_out_one(session_id: int) -> None:
         await _run(_sign_out_one, viewer.actor, session_id, done='Signed out that device.')
         listing.refresh()
+        focus('sessions-heading')
 
     @guarded(viewer)
     async def sign_out_others(button: ui.button) -> None:
         with busy(button):
             await _run(_sign_out_others, viewer.actor, viewer.token, done='Signed out everywhere else.')
         listing.refresh()
+        focus('sessions-heading')
 
     with ui.card().classes('w-full max-w-xl gap-3'):
-        ui.label('Where you are signed in').classes('text-lg font-semibold').props('role=heading aria-level=2')
+        ui.label('Where you are signed in').classes('text-lg font-semibold').props(
+            'role=heading aria-level=2 tabindex=-1 data-focus=sessions-heading'
+        ).mark('sessions-heading')
         listing()
 
 

@@ -11,7 +11,7 @@ from nicegui import APIRouter, run, ui
 
 from components.forms import busy
 from components.frame import frame
-from components.notifications import notification_list, show_unread
+from components.notifications import focus, notification_list, show_unread
 from models.enums import Role
 from pages.viewer import Viewer, frame_options, guarded, require_viewer, with_query
 from services import ServiceError, notifications, service_requests, session_scope
@@ -52,12 +52,14 @@ async def notifications_page(before: str = '') -> RedirectResponse | None:
     async def mark_read(notification_id: int) -> None:
         await _act(_mark_read_unit, viewer, notification_id)
         listing.refresh()
+        focus('notifications-unread')
 
     @guarded(viewer)
     async def mark_all_read(button: ui.button) -> None:
         with busy(button):
             await _act(_mark_all_read_unit, viewer)
         listing.refresh()
+        focus('notifications-unread')
 
     with frame('Notifications', **frame_options(viewer)):
         listing()
@@ -67,7 +69,9 @@ async def notifications_page(before: str = '') -> RedirectResponse | None:
 def _toolbar(unread: int, *, on_all_read: Callable[[ui.button], Awaitable[None]]) -> None:
     with ui.row().classes('w-full items-center justify-between gap-2'):
         words = f'{unread} unread' if unread else 'Everything is read.'
-        ui.label(words).classes('text-grey-8').props('role=status').mark('notifications-unread')
+        ui.label(words).classes('text-grey-8').props('role=status tabindex=-1 data-focus=notifications-unread').mark(
+            'notifications-unread'
+        )
         if unread:
             button = ui.button('Mark all read', icon='done_all', on_click=lambda: on_all_read(button))
             button.props('outline no-caps').mark('notifications-mark-all-read')
