@@ -37,6 +37,7 @@ from pages import (
     customer,
     customer_requests,
     documents,
+    notifications,
     professional,
     professional_work,
 )
@@ -55,6 +56,7 @@ PAGE_MODULES = (
     customer_requests,
     professional,
     professional_work,
+    notifications,
     documents,
 )
 for page_module in PAGE_MODULES:

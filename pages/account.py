@@ -12,15 +12,12 @@ from components.forms import busy, clear_field_errors, show_field_error
 from components.frame import frame
 from components.profile import approval_banner
 from models.enums import Role
-from pages import notifications as notifications_pages
 from pages.account_sections import channel_card, sessions_card
 from pages.viewer import Viewer, frame_options, guarded, require_viewer
 from services import ServiceError, ValidationError, auth, notifications, session_scope, users
 from services.views import Actor, ProfileView
 
 router = APIRouter()
-# NOTE: /notifications is served through this router, so that app.py's list of page modules needs no change
-router.include_router(notifications_pages.router)
 
 
 @router.page('/account', title='Account · Household Services')
