@@ -10,6 +10,18 @@ from typing import Any
 from models.enums import ApprovalState, DocumentKind, NotificationChannel, RequestStatus, Role
 
 
+class CountedPage:
+    """What every long list's page shares: a count that stops at a cap, shown as '42' or '10,000+'."""
+
+    __slots__ = ()
+    total: int
+    total_capped: bool
+
+    @property
+    def total_label(self) -> str:
+        return f'{self.total:,}+' if self.total_capped else f'{self.total:,}'
+
+
 @dataclass(frozen=True, slots=True)
 class Actor:
     """Who is acting. `id=None` is the operator at the command line (manage.py), trusted as an admin."""
@@ -194,7 +206,7 @@ class UserRow:
 
 
 @dataclass(frozen=True, slots=True)
-class UserPage:
+class UserPage(CountedPage):
     """One page of the admin's users list, cursor-paginated like RequestPage (previous / next, capped count)."""
 
     rows: tuple[UserRow, ...]
@@ -202,10 +214,6 @@ class UserPage:
     previous_cursor: str | None = None
     total: int = 0
     total_capped: bool = False
-
-    @property
-    def total_label(self) -> str:
-        return f'{self.total:,}+' if self.total_capped else f'{self.total:,}'
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,7 +264,7 @@ class RequestRow:
 
 
 @dataclass(frozen=True, slots=True)
-class RequestPage:
+class RequestPage(CountedPage):
     """One page of a request list; pass `next_cursor` back for the next page (None: this was the last) and
     `previous_cursor` for the page before (None: this was the first). `total` counts the whole list but stops at
     a cap (`total_capped`: there are more); `total_label` shows it, e.g. '42' or '10,000+'."""
@@ -266,10 +274,6 @@ class RequestPage:
     previous_cursor: str | None = None
     total: int = 0
     total_capped: bool = False
-
-    @property
-    def total_label(self) -> str:
-        return f'{self.total:,}+' if self.total_capped else f'{self.total:,}'
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,7 +359,7 @@ class AuditRow:
 
 
 @dataclass(frozen=True, slots=True)
-class AuditPage:
+class AuditPage(CountedPage):
     """One page of the audit log, newest first; cursors and the capped count work as in RequestPage."""
 
     rows: tuple[AuditRow, ...]
@@ -365,10 +369,6 @@ class AuditPage:
     total_capped: bool = False
     target_label: str = ''  # the target the log is filtered on, if any
     timezone: str = 'Asia/Kolkata'  # show times in this zone
-
-    @property
-    def total_label(self) -> str:
-        return f'{self.total:,}+' if self.total_capped else f'{self.total:,}'
 
 
 # --- the customer's workspace: finding, booking, following up ---------------------------------------------------------
@@ -463,7 +463,7 @@ class ReviewRow:
 
 
 @dataclass(frozen=True, slots=True)
-class ReviewPage:
+class ReviewPage(CountedPage):
     """One page of a professional's reviews, newest first; cursors and the capped count work as in RequestPage."""
 
     rows: tuple[ReviewRow, ...]
@@ -471,10 +471,6 @@ class ReviewPage:
     previous_cursor: str | None = None
     total: int = 0
     total_capped: bool = False
-
-    @property
-    def total_label(self) -> str:
-        return f'{self.total:,}+' if self.total_capped else f'{self.total:,}'
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.conftest import Page, Server
-from tests.browser.test_admin_workspace import demo_password
+from tests.browser.steps import demo_password
 
 pytestmark = pytest.mark.browser
 

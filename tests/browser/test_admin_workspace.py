@@ -2,51 +2,22 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.conftest import Page, Server
+from tests.browser.steps import (
+    add_service,
+    click_link,
+    confirm_dialog,
+    demo_password,
+    fill_dialog,
+    wait_for_document_image,
+)
 
 pytestmark = pytest.mark.browser
-
-
-def demo_password(seeded: str, role: str) -> tuple[str, str]:
-    """(email, password) of a demo role from what `manage.py seed-demo` printed."""
-    found = re.search(rf'^\s*{role}\s+(\S+)\s+password\s+(\S+)', seeded, re.MULTILINE)
-    assert found, seeded
-    return found[1], found[2]
-
-
-def click_link(page: Page, text: str) -> None:
-    """Click a link by its text, again if the page re-rendered under the click (Vue replaces table rows)."""
-    link = (By.XPATH, f"//a[normalize-space()='{text}' or .//*[normalize-space()='{text}']]")
-    for _ in range(3):
-        try:
-            WebDriverWait(page.driver, 30).until(expected_conditions.element_to_be_clickable(link)).click()
-            return
-        except StaleElementReferenceException:
-            continue
-    raise AssertionError(f'the link {text!r} kept changing under the click')
-
-
-def confirm_dialog(page: Page, action: str) -> None:
-    """Press the dialog's own `action` button (the page behind it may have a button of the same name)."""
-    button = f"//div[contains(@class,'q-dialog')]//button[.//*[normalize-space()='{action}']]"
-    WebDriverWait(page.driver, 30).until(expected_conditions.element_to_be_clickable((By.XPATH, button))).click()
-
-
-def fill_dialog(page: Page, label: str, text: str) -> None:
-    field = (
-        f"//div[contains(@class,'q-dialog')]//label[.//div[normalize-space()='{label}']]"
-        '//*[self::input or self::textarea]'
-    )
-    WebDriverWait(page.driver, 30).until(expected_conditions.visibility_of_element_located((By.XPATH, field)))
-    page.driver.find_element(By.XPATH, field).send_keys(text)
 
 
 def table_texts(page: Page) -> list[str]:
@@ -58,7 +29,7 @@ def test_admin_vets_a_professional_adds_a_service_blocks_a_customer_and_finds_a_
 ) -> None:
     sign_in_as_demo_admin(server, page)
     approve_the_pending_professional_after_seeing_their_document(page)
-    add_a_service(page)
+    add_service(page, 'Window Cleaning', 'Cleaning', '349', '90')
     block_a_customer(page)
     find_requests_by_filters_and_cancel_one(page)
     page.open('/admin/audit')
@@ -86,23 +57,10 @@ def approve_the_pending_professional_after_seeing_their_document(page: Page) -> 
     page.wait_for_path('/admin/users?status=pending')
     click_link(page, 'Deepak Verma')
     page.wait_for_text('Professional profile')
-    image = page.driver.find_element(By.CSS_SELECTOR, 'img[src^="/documents/"]')
-    loaded = 'return arguments[0].complete && arguments[0].naturalWidth'
-    WebDriverWait(page.driver, 30).until(lambda driver: driver.execute_script(loaded, image))
+    wait_for_document_image(page)
     page.screenshot('admin-professional-with-document')
     page.click('Approve')
     page.wait_for_text('Approved: they can take requests now')
-
-
-def add_a_service(page: Page) -> None:
-    page.open('/admin/services')
-    page.click('Add service')
-    fill_dialog(page, 'Name', 'Window Cleaning')
-    fill_dialog(page, 'Category', 'Cleaning')
-    fill_dialog(page, 'Base price (rupees)', '349')
-    fill_dialog(page, 'Time required (minutes)', '90')
-    confirm_dialog(page, 'Save')
-    page.wait_for_text('Window Cleaning added.')
 
 
 def block_a_customer(page: Page) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import Page, Server
+from tests.browser.steps import MEERA, sign_up_meera, sign_up_ravi
 
 pytestmark = pytest.mark.browser
 
@@ -26,40 +27,20 @@ def test_operator_admin_professional_and_customer_first_run(server: Server, page
     page.wait_for_path('/login')
 
     server.manage('add-service', '--name', 'Plumbing', '--category', 'Repairs', '--price', '499', '--minutes', '60')
-    page.open('/register')
-    page.click('I offer a service')
-    page.wait_for_label('Service you offer')  # the professional form is in place before we type into it
-    page.fill('Full name', 'Ravi Kumar')
-    page.fill('Email', 'ravi@example.com')
-    page.fill('Phone', '+91 98765 43210')
-    page.fill('Password', 'fixes every leak')
-    page.choose('Service you offer', 'Plumbing')
-    page.fill('Experience (years)', '7')
-    page.fill('About your work', 'Leaks, taps and geysers.')
-    page.fill('Pincodes you serve', '560001 560034')
-    page.click('Create professional account')
-    page.wait_for_path('/professional')
-    page.wait_for_text('Your profile is awaiting approval')
+    sign_up_ravi(page)
     page.screenshot('foundation-professional-pending')
     page.open('/logout')
 
-    page.open('/register')
-    page.fill('Full name', 'Meera Customer')
-    page.fill('Email', 'meera@example.com')
-    page.fill('Password', 'my home my rules')
-    page.fill('Address', '12 MG Road, Bengaluru')
-    page.fill('Pincode', '560001')
-    page.click('Create customer account')
-    page.wait_for_path('/customer')
+    sign_up_meera(page)
     page.wait_for_text('Hello, Meera Customer.')
     page.screenshot('foundation-customer-home')
 
-    server.manage('block', '--email', 'meera@example.com', '--reason', 'Fake bookings')
+    server.manage('block', '--email', MEERA[0], '--reason', 'Fake bookings')
     page.press('Toggle dark mode')  # the blocked customer's next click
     page.wait_for_path('/login?redirect_to=%2Fcustomer&ended=1')
     page.wait_for_text('Your session ended')
-    page.fill('Email', 'meera@example.com')
-    page.fill('Password', 'my home my rules')
+    page.fill('Email', MEERA[0])
+    page.fill('Password', MEERA[1])
     page.click('Sign in')
     page.wait_for_text('This account is blocked')
     page.screenshot('foundation-blocked-customer')

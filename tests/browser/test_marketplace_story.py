@@ -12,14 +12,21 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.conftest import Page, Server
-from tests.browser.test_admin_workspace import click_link, confirm_dialog, fill_dialog
+from tests.browser.steps import (
+    MEERA,
+    RAVI,
+    add_service,
+    click_link,
+    press,
+    sign_up_meera,
+    sign_up_ravi,
+    wait_for_document_image,
+)
 from tests.factories import PNG_BYTES
 
 pytestmark = pytest.mark.browser
 
 ADMIN = ('admin@example.com', 'a long admin passphrase')
-PRO = ('ravi@example.com', 'fixes every leak')
-CUSTOMER = ('meera@example.com', 'my home my rules')
 THREE_DAYS = str(3 * 24 * 60)  # minutes: every slot offered a moment ago has started and ended by then
 SLOT_LABEL = r'^\s*[A-Z][a-z]{2} \d{2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}\s*$'  # 'Tue 03 Dec 2026, 10:00'
 
@@ -31,14 +38,6 @@ def sign_in(page: Page, who: tuple[str, str], home: str) -> None:
     page.fill('Password', who[1])
     page.click('Sign in')
     page.wait_for_path(home)
-
-
-def press(page: Page, label: str) -> None:
-    """A button (or a link styled as one) by its visible words, once it can be clicked."""
-    words = f"[.//*[normalize-space()='{label}'] or normalize-space()='{label}']"
-    button = f'//button{words} | //a[contains(@class, "q-btn")]{words}'
-
-    WebDriverWait(page.driver, 30).until(expected_conditions.element_to_be_clickable((By.XPATH, button))).click()
 
 
 def test_a_service_is_booked_done_and_reviewed_from_an_empty_database(
@@ -58,32 +57,12 @@ def test_a_service_is_booked_done_and_reviewed_from_an_empty_database(
 
 def admin_adds_plumbing(page: Page) -> None:
     sign_in(page, ADMIN, '/admin')
-    page.open('/admin/services')
-    press(page, 'Add service')
-    fill_dialog(page, 'Name', 'Plumbing')
-    fill_dialog(page, 'Category', 'Repairs')
-    fill_dialog(page, 'Base price (rupees)', '499')
-    fill_dialog(page, 'Time required (minutes)', '60')
-    confirm_dialog(page, 'Save')
-    page.wait_for_text('Plumbing added.')
+    add_service(page, 'Plumbing', 'Repairs', '499', '60')
 
 
 def professional_signs_up_with_an_id(page: Page, tmp_path: Path) -> None:
     page.open('/logout')
-    page.open('/register')
-    page.click('I offer a service')
-    page.wait_for_label('Service you offer')
-    page.fill('Full name', 'Ravi Kumar')
-    page.fill('Email', PRO[0])
-    page.fill('Phone', '+91 98765 43210')
-    page.fill('Password', PRO[1])
-    page.choose('Service you offer', 'Plumbing')
-    page.fill('Experience (years)', '7')
-    page.fill('About your work', 'Leaks, taps and geysers.')
-    page.fill('Pincodes you serve', '560001 560034')
-    page.click('Create professional account')
-    page.wait_for_path('/professional')
-    page.wait_for_text('Your profile is awaiting approval')
+    sign_up_ravi(page)
     page.choose('Kind of document', 'ID proof')
     card = tmp_path / 'aadhaar.png'
     card.write_bytes(PNG_BYTES)
@@ -96,24 +75,14 @@ def admin_approves_the_professional(page: Page) -> None:
     sign_in(page, ADMIN, '/admin')
     click_link(page, 'Pending approvals')
     click_link(page, 'Ravi Kumar')
-    image = page.driver.find_element(By.CSS_SELECTOR, 'img[src^="/documents/"]')
-    WebDriverWait(page.driver, 30).until(
-        lambda driver: driver.execute_script('return arguments[0].naturalWidth', image)
-    )
+    wait_for_document_image(page)
     press(page, 'Approve')
     page.wait_for_text('Approved: they can take requests now')
 
 
 def customer_signs_up_searches_and_books(page: Page) -> None:
     page.open('/logout')
-    page.open('/register')
-    page.fill('Full name', 'Meera Customer')
-    page.fill('Email', CUSTOMER[0])
-    page.fill('Password', CUSTOMER[1])
-    page.fill('Address', '12 MG Road, Bengaluru')
-    page.fill('Pincode', '560001')
-    page.click('Create customer account')
-    page.wait_for_path('/customer')
+    sign_up_meera(page)
     page.fill('What do you need?', 'plumb')
     press(page, 'Search')
     page.wait_for_text('Ravi Kumar')  # the professional serving 560001, with rating and experience
@@ -133,7 +102,7 @@ def customer_signs_up_searches_and_books(page: Page) -> None:
 
 
 def professional_accepts(page: Page) -> None:
-    sign_in(page, PRO, '/professional')
+    sign_in(page, RAVI, '/professional')
     page.open('/professional/inbox')
     page.wait_for_text('The kitchen tap drips.')
     page.screenshot('story-professional-inbox')
@@ -142,7 +111,7 @@ def professional_accepts(page: Page) -> None:
 
 
 def professional_completes(page: Page) -> None:
-    sign_in(page, PRO, '/professional')
+    sign_in(page, RAVI, '/professional')
     page.open('/professional/jobs')
     page.wait_for_text('12 MG Road, Bengaluru')  # the address, now that the job is theirs
     press(page, 'Complete')
@@ -151,7 +120,7 @@ def professional_completes(page: Page) -> None:
 
 
 def customer_closes_with_a_review(page: Page) -> None:
-    sign_in(page, CUSTOMER, '/customer')
+    sign_in(page, MEERA, '/customer')
     page.open('/customer/requests')
     request_link = (By.CSS_SELECTOR, 'a[href^="/customer/requests/"]')
     WebDriverWait(page.driver, 30).until(expected_conditions.element_to_be_clickable(request_link)).click()
