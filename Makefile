@@ -1,5 +1,6 @@
 # make run   installs what the app needs and serves it on the embedded defaults (SQLite, no Redis).
 # make test  installs what the tests need, lints, and runs the whole suite.
+# make fuzz  runs the property tests with many random examples (make test draws the same few every run).
 # make native installs the optional desktop window (pywebview on Qt, its system libraries); then
 #             `HSA_NATIVE=1 make run` opens the app in a window (scripts/native-screenshot.sh: under Xvfb).
 PYTHON ?= python3
@@ -7,7 +8,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 
 .DEFAULT_GOAL := run
-.PHONY: run test lint format native
+.PHONY: run test fuzz lint format native
 
 $(BIN)/python:
 	bash scripts/system-packages.sh run
@@ -36,6 +37,11 @@ lint: $(VENV)/.installed-test
 test: lint
 	bash scripts/start-services.sh
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
+
+# The property tests with many random examples (make test draws a fixed, smaller set): add what it finds as @example.
+fuzz: $(VENV)/.installed-test
+	bash scripts/start-services.sh
+	$(BIN)/python -m pytest -n 2 -p no:cacheprovider -m fuzz --hypothesis-profile=fuzz
 
 native: $(VENV)/.installed-native
 	bash scripts/system-packages.sh native

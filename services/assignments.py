@@ -35,7 +35,7 @@ def accept(
     `updated_at` they were shown refuses a request the customer edited since."""
     user = rules.require_approved(session, actor, 'accept', request_id=request_id)
     now = now or clock.now()
-    if not rules.is_id(request_id):
+    if not rules.is_request_id(request_id):
         raise InvalidTransition(NOT_OPEN)
     rules.lock_user(session, user.id)  # PostgreSQL: one accept at a time per professional (the overlap check)
     row = rules.claim(
@@ -62,7 +62,7 @@ def decline(session: Session, actor: Actor, *, request_id: Any, now: datetime | 
     addressed to them becomes open to every professional who takes it, and the customer is told."""
     user = rules.require_approved(session, actor, 'decline', request_id=request_id)
     now = now or clock.now()
-    if not rules.is_id(request_id):
+    if not rules.is_request_id(request_id):
         raise InvalidTransition(NOT_OPEN)
     rules.lock_user(session, user.id)
     addressed = rules.claim(
@@ -88,7 +88,7 @@ def withdraw(session: Session, actor: Actor, *, request_id: Any, reason: Any, no
     now = now or clock.now()
     rules.lock_user(session, user.id)
     row = None
-    if rules.is_id(request_id):
+    if rules.is_request_id(request_id):
         row = rules.claim(
             session,
             request_id,
@@ -123,7 +123,7 @@ def complete(session: Session, actor: Actor, *, request_id: Any, now: datetime |
     user = rules.require(session, actor, 'complete', Role.PROFESSIONAL, request_id=request_id)
     now = now or clock.now()
     row = None
-    if rules.is_id(request_id):
+    if rules.is_request_id(request_id):
         row = rules.claim(
             session,
             request_id,

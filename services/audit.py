@@ -162,7 +162,7 @@ def _criteria(actor_text: Any, action: Any, target_type: Any, target_id: Any, da
     if target_id not in (None, ''):
         if isinstance(target_id, str) and re.fullmatch(r'\d{1,19}', target_id, re.ASCII):
             target_id = int(target_id)
-        if not validation.is_id(target_id):
+        if not validation.is_id(target_id, E.target_id):
             raise ValidationError('That target does not exist.', field='target_id')
         if target_type in (None, ''):
             raise ValidationError('Choose a kind of target first.', field='target_type')

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import CustomerProfile, Service, ServiceRequest
+from models import CustomerProfile, Service, ServiceRequest, User
 from models.enums import RequestStatus, Role
 from services import clock, notifications, slots, validation
 from services import request_rules as rules
@@ -109,7 +109,7 @@ def edit(
 
 def _bookable_service(session: Session, service_id: Any) -> Service:
     service = None
-    if rules.is_id(service_id):
+    if validation.is_id(service_id, Service.id):
         query = select(Service).where(Service.id == service_id, Service.is_active.is_(True))
         service = session.scalars(query.with_for_update(read=True)).one_or_none()  # a retirement waits for us
     if service is None:
@@ -144,7 +144,7 @@ def _addressee(session: Session, professional_id: Any, *, service_id: int, pinco
     """The professional a booking is addressed to: approved, unblocked, of that service, serving that pincode."""
     if professional_id is None:
         return None
-    if rules.is_id(professional_id):
+    if validation.is_id(professional_id, User.id):
         rules.lock_user(session, professional_id, shared=True)  # a block waits for us, then opens the request
         if session.scalar(select(rules.qualified(professional_id, service_id=service_id, pincode=pincode))):
             return professional_id
@@ -156,7 +156,7 @@ def _addressee(session: Session, professional_id: Any, *, service_id: int, pinco
 
 def _own_request(session: Session, actor: Actor, action: str, request_id: Any) -> ServiceRequest:
     request = None
-    if rules.is_id(request_id):
+    if rules.is_request_id(request_id):
         request = session.scalars(select(R).where(R.id == request_id, R.customer_id == actor.id)).one_or_none()
     if request is None:
         raise rules.not_found(actor, action, request_id)

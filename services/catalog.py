@@ -260,7 +260,7 @@ def _flush_or_conflict(session: Session, name: str) -> None:
 
 
 def _get(session: Session, service_id: int) -> Service:
-    service = session.get(Service, service_id) if validation.is_id(service_id) else None
+    service = session.get(Service, service_id) if validation.is_id(service_id, Service.id) else None
     if service is None:
         raise NotFound('That service does not exist.')
     return service

@@ -15,11 +15,13 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from services import validation
 from services.errors import ValidationError
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 NEXT, PREVIOUS = 'n', 'p'
 CURSOR = re.compile(r'([np]?)(-?\d{1,20})\.(\d{1,18})', re.ASCII)
+STALE = 'That page link is no longer valid. Start from the first page.'
 COUNT_CAP = 10_000  # lists count at most this many rows and then say "10,000+"
 Position = tuple[datetime, int]
 T = TypeVar('T')
@@ -37,12 +39,14 @@ def decode(cursor: Any) -> tuple[bool, Position]:
             raise ValueError
         return match[1] == PREVIOUS, (EPOCH + timedelta(microseconds=int(match[2])), int(match[3]))
     except (ValueError, OverflowError):
-        raise ValidationError('That page link is no longer valid. Start from the first page.', field='cursor') from None
+        raise ValidationError(STALE, field='cursor') from None
 
 
 def after(key: Any, id_column: Any, position: Position, *, descending: bool) -> Any:
     """The rows that come after `position` in (key, id) order, ascending or descending."""
     moment, row_id = position
+    if not validation.is_id(row_id, id_column):
+        raise ValidationError(STALE, field='cursor')
     if descending:
         return or_(key < moment, and_(key == moment, id_column < row_id))
     return or_(key > moment, and_(key == moment, id_column > row_id))

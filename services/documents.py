@@ -78,7 +78,10 @@ def add_document(
 def list_documents(session: Session, actor: Actor, *, professional_id: int) -> list[DocumentRow]:
     """The owner and admins list a professional's documents; for anyone else they do not exist."""
     require_owner_or_admin(session, actor, professional_id)
-    if not validation.is_id(professional_id) or session.get(ProfessionalProfile, professional_id) is None:
+    if (
+        not validation.is_id(professional_id, ProfessionalProfile.user_id)
+        or session.get(ProfessionalProfile, professional_id) is None
+    ):
         raise NotFound('That professional does not exist.')
     return document_rows_of(session, [professional_id]).get(professional_id, [])
 
@@ -86,7 +89,7 @@ def list_documents(session: Session, actor: Actor, *, professional_id: int) -> l
 def open_document(session: Session, actor: Actor, *, document_id: int) -> DocumentFile:
     """The owner and admins may read a document; for anyone else it does not exist."""
     user = require_role(session, actor, *Role)
-    document = session.get(Document, document_id) if validation.is_id(document_id) else None
+    document = session.get(Document, document_id) if validation.is_id(document_id, Document.id) else None
     if document is None or not may_see_professional(user, document.professional_id):
         raise NotFound('That document does not exist.')
     path = _documents_dir() / document.stored_name
@@ -99,7 +102,7 @@ def remove_document(session: Session, actor: Actor, *, document_id: int, now: da
     """A professional removes their own document unless approved: an approved profile keeps its evidence."""
     user = require_professional(session, actor)
     now = now or clock.now()
-    document = session.get(Document, document_id) if validation.is_id(document_id) else None
+    document = session.get(Document, document_id) if validation.is_id(document_id, Document.id) else None
     if document is None or document.professional_id != user.id:
         raise NotFound('That document does not exist.')
     p = ProfessionalProfile

@@ -64,11 +64,14 @@ def count_unread(session: Session, actor: Actor) -> int:
 def mark_read(session: Session, actor: Actor, *, notification_id: int, now: datetime | None = None) -> None:
     """Mark one of the viewer's notifications read; someone else's does not exist for them."""
     user = require_signed_in(session, actor)
-    found = session.execute(
-        update(Notification)
-        .where(Notification.id == notification_id, Notification.user_id == user.id)
-        .values(read_at=func.coalesce(Notification.read_at, now or clock.now()))
-    ).rowcount
+    found = (
+        validation.is_id(notification_id, Notification.id)
+        and session.execute(
+            update(Notification)
+            .where(Notification.id == notification_id, Notification.user_id == user.id)
+            .values(read_at=func.coalesce(Notification.read_at, now or clock.now()))
+        ).rowcount
+    )
     if found != 1:
         raise NotFound('That notification does not exist.')
 

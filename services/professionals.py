@@ -91,7 +91,7 @@ def list_pending(session: Session, actor: Actor, *, limit: int = MAX_LIST) -> li
 def list_for_service(session: Session, *, service_id: int, pincode: Any, limit: int = 20) -> list[ProfessionalCard]:
     """Anyone sees the approved, unblocked professionals of an active service who serve a pincode, best rated first."""
     code = validation.pincode(pincode)
-    if not validation.is_id(service_id):
+    if not validation.is_id(service_id, Service.id):
         return []
     p, u = ProfessionalProfile, User
     average = case((p.rating_count > 0, cast(p.rating_sum, Float) / p.rating_count), else_=None)
@@ -193,7 +193,7 @@ def _locked_profile(session: Session, user_id: int) -> ProfessionalProfile:
 
 
 def _require_active_service(session: Session, service_id: Any) -> None:
-    service = session.get(Service, service_id) if validation.is_id(service_id) else None
+    service = session.get(Service, service_id) if validation.is_id(service_id, Service.id) else None
     if service is None or not service.is_active:
         raise ValidationError('Choose a service from the list.', field='service_id')
 
@@ -245,7 +245,7 @@ def _transition(
 ) -> None:
     """One conditional UPDATE holding the state rule, so that of two racing decisions exactly one wins."""
     p = ProfessionalProfile
-    if not validation.is_id(professional_id):
+    if not validation.is_id(professional_id, ProfessionalProfile.user_id):
         raise NotFound('That professional does not exist.')
     before = session.scalar(select(p.approval_state).where(p.user_id == professional_id).with_for_update())
     if before is None:
@@ -270,7 +270,7 @@ def _transition(
 
 def _views(session: Session, ids: list[int]) -> list[ProfessionalView]:
     """Whole profiles in the order of `ids`, in four queries however many there are."""
-    ids = [i for i in ids if validation.is_id(i)]
+    ids = [i for i in ids if validation.is_id(i, User.id)]
     if not ids:
         return []
     rows = session.execute(
@@ -348,4 +348,4 @@ def _average(rating_sum: int, rating_count: int) -> float | None:
 
 
 def _clamped(limit: Any) -> int:
-    return max(1, min(limit, MAX_LIST)) if validation.is_id(limit) else MAX_LIST
+    return min(limit, MAX_LIST) if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0 else MAX_LIST

@@ -66,7 +66,7 @@ def get_request(session: Session, actor: Actor, *, request_id: Any, now: datetim
     request; for anyone else it does not exist."""
     user = rules.require(session, actor, 'get_request', *Role, request_id=request_id)
     found = None
-    if rules.is_id(request_id):
+    if rules.is_request_id(request_id):
         query = _rows().where(R.id == request_id, rules.visible_to(user, now or clock.now()))
         found = session.execute(query).one_or_none()
     if found is None:
@@ -131,7 +131,7 @@ def _service_filter(service_id: Any) -> list[Any]:
         return []
     if isinstance(service_id, str) and service_id.isdigit():
         service_id = int(service_id)
-    if not validation.is_id(service_id):
+    if not validation.is_id(service_id, R.service_id):
         raise ValidationError('Choose a service from the list.', field='service_id')
     return [R.service_id == service_id]
 

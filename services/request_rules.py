@@ -42,7 +42,9 @@ EVENTS = {
 }
 
 
-is_id = validation.is_id  # the request modules' short name for the one id rule
+def is_request_id(value: Any) -> bool:
+    """`validation.is_id` for the id of a service request."""
+    return validation.is_id(value, R.id)
 
 
 # --- who acts ---------------------------------------------------------------------------------------------------------
@@ -154,7 +156,7 @@ def visible_to(user: User | None, now: datetime) -> ColumnElement[bool]:
 
 def status_where(session: Session, request_id: Any, *criteria: ColumnElement[bool]) -> RequestStatus | None:
     """The request's status if it meets the criteria (to explain a refusal), else None."""
-    if not is_id(request_id):
+    if not is_request_id(request_id):
         return None
     return session.scalar(select(R.service_status).where(R.id == request_id, *criteria))
 

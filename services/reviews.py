@@ -34,7 +34,7 @@ def close(
     rating, remarks = _rating(rating), _remarks(remarks)
     now = now or clock.now()
     row = None
-    if rules.is_id(request_id):
+    if rules.is_request_id(request_id):
         row = rules.claim(
             session,
             request_id,
@@ -59,7 +59,7 @@ def review(
     rating, remarks = _rating(rating), _remarks(remarks)
     now = now or clock.now()
     row = None
-    if rules.is_id(request_id):
+    if rules.is_request_id(request_id):
         row = rules.claim(  # touches the closed request only to hold its row while the review goes in
             session,
             request_id,
@@ -201,7 +201,7 @@ def _why_no_review(session: Session, actor: Actor, request_id: Any) -> ServiceEr
 
 
 def _own_status(session: Session, actor: Actor, request_id: Any) -> RequestStatus | None:
-    if not rules.is_id(request_id):
+    if not rules.is_request_id(request_id):
         return None
     return session.scalar(select(R.service_status).where(R.id == request_id, R.customer_id == actor.id))
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from models import ServiceRequest, User
 from models.enums import RequestStatus, Role
-from services import assignments, clock, notifications
+from services import assignments, clock, notifications, validation
 from services import request_rules as rules
 from services.assignments import accept, complete, decline, withdraw
 from services.bookings import book, edit
@@ -72,7 +72,7 @@ def cancel(session: Session, actor: Actor, *, request_id: Any, reason: Any, now:
         and_(R.service_status == ASSIGNED, R.scheduled_at > now + rules.cancel_cutoff()),
     )
     row = None
-    if rules.is_id(request_id):
+    if rules.is_request_id(request_id):
         row = rules.claim(session, request_id, R.customer_id == actor.id, still_cancellable, **_cancelled(reason, now))
     if row is None:
         raise _why_not_cancellable(session, actor, request_id)
@@ -85,10 +85,10 @@ def admin_cancel(session: Session, actor: Actor, *, request_id: Any, reason: Any
     reason = rules.reason(reason)
     now = now or clock.now()
     row = None
-    if rules.is_id(request_id):
+    if rules.is_request_id(request_id):
         row = rules.claim(session, request_id, R.service_status.in_((REQUESTED, ASSIGNED)), **_cancelled(reason, now))
     if row is None:
-        if rules.is_id(request_id) and rules.holds(session, R.id == request_id):
+        if rules.is_request_id(request_id) and rules.holds(session, R.id == request_id):
             raise InvalidTransition('Only requested or assigned requests can be cancelled.')
         raise rules.not_found(actor, 'admin_cancel', request_id)
     _announce_cancel(session, actor, 'admin_cancel', row, reason=reason, now=now)
@@ -121,7 +121,7 @@ def release_for_blocked_user(session: Session, user_id: int, *, now: datetime | 
     addressed to them open to all, their customers told; a customer's open requests are cancelled, their
     professionals told. Does nothing for a user who is not blocked. Returns how many requests changed."""
     now = now or clock.now()
-    user = session.get(User, user_id) if rules.is_id(user_id) else None
+    user = session.get(User, user_id) if validation.is_id(user_id, User.id) else None
     if user is None or not user.is_blocked:
         return 0
     if user.role is Role.PROFESSIONAL:

@@ -46,7 +46,7 @@ def sign_out_session(session: Session, actor: Actor, *, session_id: object, now:
     user = require_signed_in(session, actor)
     now = now or clock.now()
     ended = (
-        validation.is_id(session_id)
+        validation.is_id(session_id, AuthSession.id)
         and session.execute(
             update(AuthSession)
             .where(AuthSession.id == session_id, AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))

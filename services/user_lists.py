@@ -61,7 +61,7 @@ def get_user(session: Session, actor: Actor, *, user_id: Any, now: datetime | No
     """Admins see one person in full: a customer's default address, their requests by status, a professional's
     profile and documents, and how long their sign-in stays throttled. Unknown ids do not exist."""
     require_role(session, actor, Role.ADMIN)
-    user = session.get(User, user_id) if validation.is_id(user_id) else None
+    user = session.get(User, user_id) if validation.is_id(user_id, User.id) else None
     if user is None:
         raise NotFound('That user does not exist.')
     found = session.execute(_rows().where(User.id == user.id)).one()
@@ -132,7 +132,7 @@ def _service_id(session: Session, value: Any) -> int:
     """A service of the catalogue, retired ones included (their professionals are the ones to look at)."""
     if isinstance(value, str) and value.isascii() and value.isdigit():
         value = int(value)
-    if not validation.is_id(value) or session.get(Service, value) is None:
+    if not validation.is_id(value, Service.id) or session.get(Service, value) is None:
         raise ValidationError('Choose a service from the list.', field='service_id')
     return value
 

@@ -89,7 +89,7 @@ def sign_up_professional(
     about = validation.text(description, field='description', label='Description', max_length=2000, multiline=True)
     served = validation.pincodes(pincodes)
     password_hash = passwords.hash_new(password)
-    service = session.get(Service, service_id) if validation.is_id(service_id) else None
+    service = session.get(Service, service_id) if validation.is_id(service_id, Service.id) else None
     if service is None or not service.is_active:
         raise ValidationError('Choose a service from the list.', field='service_id')
     user = _insert_user(session, Role.PROFESSIONAL, fields, password_hash, now=now)
@@ -244,7 +244,7 @@ def _insert_user(session: Session, role: Role, fields: dict[str, Any], password_
 def _get_user(session: Session, user_id: int) -> User:
     """The user's current row, locked until the unit ends (FOR UPDATE on PostgreSQL; SQLite's write units are
     serialized already), so that of two admins blocking or unblocking at once, the second sees the first's change."""
-    if not validation.is_id(user_id):
+    if not validation.is_id(user_id, User.id):
         raise NotFound('That user does not exist.')
     query = select(User).where(User.id == user_id).with_for_update().execution_options(populate_existing=True)
     user = session.scalars(query).one_or_none()

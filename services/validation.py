@@ -8,6 +8,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy import BigInteger, Integer, SmallInteger
+
 from services.errors import ValidationError
 
 EMAIL_RE = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s.]+$')
@@ -96,12 +98,24 @@ def paise(value: Any, *, field: str = 'base_price', label: str = 'Base price') -
     return whole_number(value, field=field, label=label, minimum=0, maximum=MAX_PRICE)
 
 
-MAX_ID = 2**63  # what a BIGINT column holds; larger ints crash the database driver
+# The largest value of each integer column type on every engine we run on: PostgreSQL's INTEGER is 32-bit (SQLite's
+# is 64-bit), and a larger value sent to PostgreSQL is a DataError, not "no such row". Most specific type first.
+INTEGER_MAXIMA = ((BigInteger, 2**63 - 1), (SmallInteger, 2**15 - 1), (Integer, 2**31 - 1))
 
 
-def is_id(value: Any) -> bool:
-    """A database id as callers pass it: a positive int a BIGINT can hold, and not a bool (True is 1)."""
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < MAX_ID
+def is_id(value: Any, column: Any) -> bool:
+    """A value that can be an id of `column` (the column it will be compared with) on every engine: a positive int
+    within the column's integer type, and not a bool (True is 1). Checked before any query, so junk is a refusal."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= largest_value_of(column)
+
+
+def largest_value_of(column: Any) -> int:
+    """The largest value an integer column holds on every engine (an ORM attribute or a Core column)."""
+    column_type = column.type
+    for integer_type, maximum in INTEGER_MAXIMA:
+        if isinstance(column_type, integer_type):
+            return maximum
+    raise TypeError(f'{column} is not an integer column')
 
 
 def _rupees_to_paise(value: str, *, field: str, label: str) -> int:

@@ -10,10 +10,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from models.db import dispose_engines
 from models.migrate import upgrade_to_head
 from tests import postgres
+
+# `make test` and CI draw the same examples every run (derandomized, no example database), so a landing never
+# depends on the luck of a draw; `make fuzz` draws many more at random (tests/fuzzing.py) and whatever it finds
+# becomes an explicit @example in its test.
+settings.register_profile('ci', derandomize=True, database=None, deadline=None, print_blob=True)
+settings.register_profile('fuzz', derandomize=False, deadline=None, print_blob=True)
+settings.load_profile('ci')  # --hypothesis-profile=fuzz (make fuzz) replaces it
 
 TEST_ENV = {
     'HSA_ENV': 'development',

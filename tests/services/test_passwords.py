@@ -9,6 +9,7 @@ import models
 from models import User
 from services import InvalidCredentials, ValidationError, auth, passwords, session_scope, users
 from tests.factories import OPERATOR, PASSWORD, make_customer, sign_in
+from tests.fuzzing import examples
 
 ASCII_72 = 'correct horse battery staple ' * 2 + 'x' * 14
 EURO_25 = '€' * 25  # 25 characters, 75 bytes
@@ -149,7 +150,8 @@ def test_only_the_exact_password_signs_in(wrong: str) -> None:
         sign_in(actor, wrong)
 
 
-@settings(deadline=None, max_examples=20, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.fuzz
+@settings(max_examples=examples(20), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(min_size=8, max_size=24))
 def test_any_accepted_password_verifies_only_exactly(password: str) -> None:
     try:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -29,6 +30,7 @@ from services import ServiceError, service_requests, session_scope, slots
 from services.views import Actor
 from settings import get_settings
 from tests.factories import OPERATOR, block, make_approved_professional, make_customer, make_service
+from tests.fuzzing import examples
 from tests.services.request_support import NOW
 
 R = ServiceRequest
@@ -249,11 +251,12 @@ class Lifecycle(RuleBasedStateMachine):
                 self.closed[request_id] = self._snapshot(request_id)
 
 
+@pytest.mark.fuzz
 def test_request_lifecycle_keeps_its_invariants(backend: str) -> None:
     run_state_machine_as_test(
         Lifecycle,
         settings=settings(
-            max_examples=16,
+            max_examples=examples(16),
             stateful_step_count=40,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
