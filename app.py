@@ -41,7 +41,7 @@ from pages import (
     professional,
     professional_work,
 )
-from services import demo, events, jobs, logs, scheduled
+from services import demo, runtime
 
 log = logging.getLogger('hsa')
 PAGE_MODULES = (
@@ -66,7 +66,7 @@ for page_module in PAGE_MODULES:
 def start() -> None:
     """Bring the database to the newest schema, then start delivering events and running jobs."""
     settings = get_settings()
-    logs.configure()
+    runtime.configure_logging()
     if settings.migrate_on_startup:
         upgrade_to_head()
         log.info('database ready at %s', _redacted(settings.effective_database_url))
@@ -74,10 +74,10 @@ def start() -> None:
         seed_demo_data()
     runner = None
     if settings.embedded_jobs and not settings.redis_url:
-        runner = jobs.EmbeddedRunner(scheduled.JOBS, scheduled.DUTIES, every_seconds=settings.duty_interval_seconds)
+        runner = runtime.EmbeddedRunner(runtime.JOBS, runtime.DUTIES, every_seconds=settings.duty_interval_seconds)
         runner.start()
     app.state.runner = runner
-    app.state.bus = events.Bus(run_job=runner.submit if runner else None)
+    app.state.bus = runtime.Bus(run_job=runner.submit if runner else None)
     set_publisher(app.state.bus.deliver)
 
 

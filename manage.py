@@ -18,9 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from models.db import dispose_engines
 from models.migrate import upgrade_to_head
-from services import ServiceError, catalog, demo, session_scope, users
-from services import auth as auth_service
-from services.views import Actor, format_money
+from services import Actor, ServiceError, catalog, demo, format_money, identity, people, session_scope
 from settings import SettingsError, get_settings
 
 OPERATOR = Actor.operator()
@@ -33,34 +31,34 @@ class CommandError(Exception):
 def create_admin(args: argparse.Namespace) -> str:
     password = read_password(confirm=True)
     with session_scope(write=True) as session:
-        admin = users.create_admin(session, OPERATOR, name=args.name, email=args.email, password=password)
+        admin = people.create_admin(session, OPERATOR, name=args.name, email=args.email, password=password)
     return f'Admin {admin.email} created. Sign in at /login.'
 
 
 def reset_password(args: argparse.Namespace) -> str:
     password = read_password(confirm=True)
     with session_scope(write=True) as session:
-        auth_service.reset_password(session, OPERATOR, email=args.email, new_password=password)
+        identity.reset_password(session, OPERATOR, email=args.email, new_password=password)
     return f'Password of {args.email.lower()} reset; their sessions were ended.'
 
 
 def block(args: argparse.Namespace) -> str:
     with session_scope(write=True) as session:
-        user_id = users.get_user_id(session, OPERATOR, email=args.email)
-        users.block_user(session, OPERATOR, user_id=user_id, reason=args.reason)
+        user_id = people.get_user_id(session, OPERATOR, email=args.email)
+        people.block_user(session, OPERATOR, user_id=user_id, reason=args.reason)
     return f'{args.email.lower()} is blocked; their sessions were ended.'
 
 
 def unlock(args: argparse.Namespace) -> str:
     with session_scope(write=True) as session:
-        cleared = auth_service.unlock_sign_in(session, OPERATOR, email=args.email)
+        cleared = identity.unlock_sign_in(session, OPERATOR, email=args.email)
     return f'Sign-in for {args.email.lower()} unlocked ({cleared} recent failures cleared).'
 
 
 def unblock(args: argparse.Namespace) -> str:
     with session_scope(write=True) as session:
-        user_id = users.get_user_id(session, OPERATOR, email=args.email)
-        users.unblock_user(session, OPERATOR, user_id=user_id, reason=args.reason)
+        user_id = people.get_user_id(session, OPERATOR, email=args.email)
+        people.unblock_user(session, OPERATOR, user_id=user_id, reason=args.reason)
     return f'{args.email.lower()} is unblocked.'
 
 

@@ -25,15 +25,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bench import bulk_load, checks, people
+from bench import bulk_load, checks, population
 from bench.marketplace import Marketplace
 from bench.seed_data import HISTORY_DAYS, SERVICES
 from bench.time_grid import check_stamp_format, micros
 from models.db import dispose_engines, session_scope
 from models.enums import ApprovalState
 from models.migrate import upgrade_to_head
-from services import catalog, passwords, users
-from services.views import Actor
+from services import Actor, catalog, identity, people
 from settings import Settings, get_settings
 
 ADMIN_EMAIL = 'admin@bench.example.com'
@@ -76,14 +75,14 @@ def seed(
     upgrade_to_head()
     admin_password, user_password = secrets.token_urlsafe(12), secrets.token_urlsafe(9)
     admin, service_rows = _create_admin_and_catalogue(admin_password, admin_created)
-    user_hash = passwords.hash_new(user_password)  # one bcrypt hash (the configured rounds) shared by seeded users
+    user_hash = identity.hash_new(user_password)  # one bcrypt hash (the configured rounds) shared by seeded users
     dispose_engines()
 
     market = Marketplace(rnd, settings, micros(now_dt), service_rows)
     market.admin_id, market.admin_label = admin.id, f'{admin.name} <{admin.email}>'
     log(f'generating {customers:,} customers and {professionals:,} professionals')
-    everyone = people.sign_up(market, customers, professionals, micros(admin_created))
-    people.number(everyone, admin.id + 1)
+    everyone = population.sign_up(market, customers, professionals, micros(admin_created))
+    population.number(everyone, admin.id + 1)
 
     connection = sqlite3.connect(settings.data_path / 'hsa.db', isolation_level=None)
     counts = bulk_load.Counts()
@@ -116,7 +115,7 @@ def _create_admin_and_catalogue(
 ) -> tuple[Actor, list[tuple[int, int, int]]]:
     """The admin and the services through the real service layer; returns the admin and (id, minutes, price) rows."""
     with session_scope(write=True) as session:
-        admin = users.create_admin(
+        admin = people.create_admin(
             session,
             Actor.operator(),
             name='Bench Admin',

@@ -24,8 +24,7 @@ from sqlalchemy import event, select
 from models import User
 from models.db import get_engine, session_scope
 from models.enums import Role
-from services import auth, clock, dashboard, request_lists
-from services.views import Actor
+from services import Actor, clock, dashboard, identity, requests
 from settings import get_settings
 
 SKIPPED = ('BEGIN', 'COMMIT', 'ROLLBACK')
@@ -63,7 +62,7 @@ def run(db_path: Path, *, runs: int, deep_page: int, slow_ms: float = 50.0, log:
         admin = session.scalar(select(User).where(User.role == Role.ADMIN).order_by(User.id).limit(1))
         if admin is None:
             raise SystemExit('no admin in this database: seed it with this script first')
-        actor = auth.actor_for(admin)
+        actor = identity.actor_for(admin)
     raw = sqlite3.connect(db_path, isolation_level=None)
     raw.execute('PRAGMA busy_timeout=10000')
     service_id, pincode, service_name = _busiest(raw)
@@ -79,32 +78,32 @@ def run(db_path: Path, *, runs: int, deep_page: int, slow_ms: float = 50.0, log:
     cursor = _walk(actor, deep_page, log)
     measurements = [
         Measurement('dashboard figures', lambda s: dashboard.figures(s, actor, now=now)),
-        Measurement('requests: first page', lambda s: request_lists.list_all_requests(s, actor, sort='scheduled')),
+        Measurement('requests: first page', lambda s: requests.list_all_requests(s, actor, sort='scheduled')),
         Measurement(
             f'requests: page {deep_page} by cursor',
-            lambda s: request_lists.list_all_requests(s, actor, sort='scheduled', cursor=cursor),
+            lambda s: requests.list_all_requests(s, actor, sort='scheduled', cursor=cursor),
         ),
         Measurement(
             'filter: requested + service + pincode',
-            lambda s: request_lists.list_all_requests(
+            lambda s: requests.list_all_requests(
                 s, actor, status='requested', service_id=service_id, pincode=pincode, sort='scheduled'
             ),
         ),
         Measurement(
             'filter: closed + service + pincode',
-            lambda s: request_lists.list_all_requests(
+            lambda s: requests.list_all_requests(
                 s, actor, status='closed', service_id=service_id, pincode=pincode, sort='scheduled'
             ),
         ),
         Measurement(
             'filter: booked in 30 days, by booking',
-            lambda s: request_lists.list_all_requests(
+            lambda s: requests.list_all_requests(
                 s, actor, date_from=today - timedelta(days=200), date_to=today - timedelta(days=171), sort='booked'
             ),
         ),
         Measurement(
             'filter: booked on one day + status',
-            lambda s: request_lists.list_all_requests(
+            lambda s: requests.list_all_requests(
                 s,
                 actor,
                 status='cancelled',
@@ -115,15 +114,15 @@ def run(db_path: Path, *, runs: int, deep_page: int, slow_ms: float = 50.0, log:
         ),
         Measurement(
             "filter: customer name 'sharma'",
-            lambda s: request_lists.list_all_requests(s, actor, customer='sharma', sort='scheduled'),
+            lambda s: requests.list_all_requests(s, actor, customer='sharma', sort='scheduled'),
         ),
         Measurement(
             'filter: one customer by email',
-            lambda s: request_lists.list_all_requests(s, actor, customer=email, sort='scheduled'),
+            lambda s: requests.list_all_requests(s, actor, customer=email, sort='scheduled'),
         ),
         Measurement(
             "filter: professional name 'iyer'",
-            lambda s: request_lists.list_all_requests(s, actor, professional='iyer', sort='scheduled'),
+            lambda s: requests.list_all_requests(s, actor, professional='iyer', sort='scheduled'),
         ),
     ]
     recorder = Recorder()
@@ -170,7 +169,7 @@ def _walk(actor: Actor, deep_page: int, log: Callable[[str], None]) -> str:
     cursor = None
     for _ in range(deep_page - 1):
         with session_scope() as session:
-            page = request_lists.list_all_requests(session, actor, sort='scheduled', cursor=cursor)
+            page = requests.list_all_requests(session, actor, sort='scheduled', cursor=cursor)
         if page.next_cursor is None:
             raise SystemExit(f'the list ends before page {deep_page}')
         cursor = page.next_cursor

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 from nicegui import ui
 
 from components.words import day_label, duration, local_time
-from services.views import ServiceRow, format_money
+from services import format_money
+from services.catalog import ServiceRow
 
 SlotsOf = Callable[[date], list[datetime]]  # the free slot starts (aware) of a local day
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from nicegui import ui
 
 from components.words import duration
-from services.views import ServiceRow, format_money
+from services import format_money
+from services.catalog import ServiceRow
 
 
 def service_table(services: list[ServiceRow], *, show_status: bool = False) -> ui.table | ui.label:

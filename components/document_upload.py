@@ -12,7 +12,7 @@ from nicegui import events, ui
 from components.documents import KIND_WORDS
 from components.words import local_time
 from models.enums import DocumentKind
-from services.views import DocumentRow
+from services.people import DocumentRow
 
 KIND_OPTIONS = {kind.value: KIND_WORDS[kind] for kind in DocumentKind}
 ACCEPT = '.pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg'

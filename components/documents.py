@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from models.enums import DocumentKind
-from services.views import DocumentRow
+from services.people import DocumentRow
 
 KIND_WORDS = {DocumentKind.ID_PROOF: 'ID proof', DocumentKind.CERTIFICATE: 'Certificate'}
 

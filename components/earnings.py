@@ -7,7 +7,8 @@ from nicegui import ui
 
 from components.charts import bar_chart
 from components.tables import column
-from services.views import MonthEarnings, format_money
+from services import format_money
+from services.requests import MonthEarnings
 
 
 def earnings_panel(months: tuple[MonthEarnings, ...], *, dark: bool) -> None:

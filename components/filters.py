@@ -8,7 +8,7 @@ from collections.abc import Callable
 from nicegui import ui
 
 from components.forms import notice, show_field_error
-from services.views import ServiceRow
+from services.catalog import ServiceRow
 
 Inputs = dict[str, ui.element]  # the filter inputs, each named as its value is named in the URL
 

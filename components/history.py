@@ -8,7 +8,7 @@ from nicegui import ui
 
 from components.words import local_time
 from models.enums import RequestStatus
-from services.views import HistoryEntry
+from services.requests import HistoryEntry
 
 ICONS = {
     RequestStatus.REQUESTED: 'schedule',

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from nicegui import ElementFilter, ui
 
 from components.words import local_time
-from services.views import NotificationRow
+from services.messaging import NotificationRow
 
 BELL_MARKER = 'frame-notifications'
 

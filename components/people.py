@@ -13,7 +13,7 @@ from components.requests import STATUS_WORDS
 from components.tables import column
 from components.words import local_time
 from models.enums import ApprovalState, Role
-from services.views import ProfessionalView, UserDetail, UserRow
+from services.people import ProfessionalView, UserDetail, UserRow
 
 APPROVAL_WORDS = {
     ApprovalState.PENDING: 'awaiting approval',

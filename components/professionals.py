@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from services.views import ProfessionalCard, ReviewSnippet
+from services.people import ProfessionalCard, ReviewSnippet
 
 
 def rating_words(average: float | None, count: int) -> str:

@@ -9,7 +9,8 @@ from typing import Any
 from nicegui import ui
 
 from components.forms import notice
-from services.views import ProfessionalView, ServiceRow
+from services.catalog import ServiceRow
+from services.people import ProfessionalView
 
 SERVICE_CHANGE_WARNING = (
     'Changing your service sends your profile back for approval: you cannot take requests until an admin '

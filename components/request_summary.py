@@ -10,7 +10,8 @@ from components.facts import fact, fact_term, facts
 from components.requests import STATUS_WORDS
 from components.words import local_time
 from models.enums import RequestStatus
-from services.views import RequestRow, format_money
+from services import format_money
+from services.requests import RequestRow
 
 STATUS_COLOURS = {
     RequestStatus.REQUESTED: 'deep-orange-10',  # white text on it: 5.6:1 (orange-9 gives 3:1)

@@ -9,7 +9,8 @@ from nicegui import ui
 from components.tables import column
 from components.words import local_time
 from models.enums import RequestStatus
-from services.views import RequestRow, format_money
+from services import format_money
+from services.requests import RequestRow
 
 STATUS_WORDS = {
     RequestStatus.REQUESTED: 'waiting for a professional',

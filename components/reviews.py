@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from nicegui import ui
 
 from components.words import local_time
-from services.views import ReviewRow
+from services.requests import ReviewRow
 
 
 def rating_summary(average: float | None, count: int) -> None:

@@ -9,7 +9,8 @@ from nicegui import ui
 
 from components.professionals import professional_card
 from components.words import duration
-from services.views import NearbyPincode, ServiceMatch, format_money
+from services import format_money
+from services.catalog import NearbyPincode, ServiceMatch
 
 BookUrl = Callable[[int, int | None], str]  # (service id, professional id or None) -> the booking page
 

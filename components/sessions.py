@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from nicegui import ui
 
 from components.words import local_time
-from services.views import SessionRow
+from services.identity import SessionRow
 
 BROWSERS = (('Edg/', 'Edge'), ('OPR/', 'Opera'), ('Firefox/', 'Firefox'), ('Chrome/', 'Chrome'), ('Safari/', 'Safari'))
 SYSTEMS = (

@@ -14,7 +14,8 @@ from components.facts import fact, fact_term
 from components.requests import STATUS_WORDS
 from components.words import local_time
 from models.enums import RequestStatus
-from services.views import RequestRow, format_money
+from services import format_money
+from services.requests import RequestRow
 
 Action = Callable[[RequestRow, ui.button], Any]  # called with the request and the button that was pressed
 

@@ -14,8 +14,8 @@ from components.profile import approval_banner
 from models.enums import Role
 from pages.account_sections import channel_card, sessions_card
 from pages.viewer import Viewer, frame_options, guarded, require_viewer
-from services import ServiceError, ValidationError, auth, notifications, session_scope, users
-from services.views import Actor, ProfileView
+from services import Actor, ServiceError, ValidationError, identity, messaging, people, session_scope
+from services.people import ProfileView
 
 router = APIRouter()
 
@@ -26,8 +26,8 @@ async def account_page(request: Request) -> RedirectResponse | None:
     if viewer.redirect:
         return viewer.redirect
     with session_scope() as session:
-        profile = users.get_profile(session, viewer.actor)
-        channel = notifications.get_channel(session, viewer.actor)
+        profile = people.get_profile(session, viewer.actor)
+        channel = messaging.get_channel(session, viewer.actor)
     with frame('Account', **frame_options(viewer)):
         approval_banner(profile.approval_state, profile.approval_reason)
         _profile_card(viewer, profile)
@@ -104,10 +104,10 @@ async def _submit(form: dict[str, ui.element], unit: Any, actor: Actor, values: 
 
 def _save_profile(actor: Actor, values: dict[str, Any]) -> str:
     with session_scope(write=True) as session:
-        users.update_profile(session, actor, **values)
+        people.update_profile(session, actor, **values)
     return 'Profile saved.'
 
 
 def _change_password(actor: Actor, values: dict[str, Any], *, token: str, client_ip: str) -> str:
-    auth.change_password(actor, token=token, client_ip=client_ip, **values)
+    identity.change_password(actor, token=token, client_ip=client_ip, **values)
     return 'Password changed. Your other sessions were signed out.'

@@ -13,8 +13,8 @@ from components.notifications import focus
 from components.sessions import session_list
 from models.enums import NotificationChannel
 from pages.viewer import Viewer, guarded
-from services import ServiceError, ValidationError, notifications, service_requests, session_scope, sessions
-from services.views import Actor, ChannelPreference
+from services import Actor, ServiceError, ValidationError, identity, messaging, requests, session_scope
+from services.messaging import ChannelPreference
 
 
 def channel_card(viewer: Viewer, preference: ChannelPreference) -> None:
@@ -60,12 +60,12 @@ def _channel_words(viewer: Viewer, preference: ChannelPreference) -> dict[str, s
 
 def sessions_card(viewer: Viewer) -> None:
     """Where this account is signed in; sign out one device, or everywhere but here."""
-    zone = ZoneInfo(service_requests.policy().timezone)
+    zone = ZoneInfo(requests.policy().timezone)
 
     @ui.refreshable
     def listing() -> None:
         with session_scope() as session:
-            rows = sessions.list_sessions(session, viewer.actor, token=viewer.token)
+            rows = identity.list_sessions(session, viewer.actor, token=viewer.token)
         session_list(rows, zone=zone, on_sign_out=sign_out_one)
         others = len([row for row in rows if not row.is_current])
         if others:
@@ -107,14 +107,14 @@ async def _run(unit: Callable[..., Any], *args: Any, done: str) -> None:
 
 def _save_channel(actor: Actor, values: dict[str, Any]) -> None:
     with session_scope(write=True) as session:
-        notifications.set_channel(session, actor, **values)
+        messaging.set_channel(session, actor, **values)
 
 
 def _sign_out_one(actor: Actor, session_id: int) -> None:
     with session_scope(write=True) as session:
-        sessions.sign_out_session(session, actor, session_id=session_id)
+        identity.sign_out_session(session, actor, session_id=session_id)
 
 
 def _sign_out_others(actor: Actor, token: str) -> None:
     with session_scope(write=True) as session:
-        sessions.sign_out_everywhere_else(session, actor, token=token)
+        identity.sign_out_everywhere_else(session, actor, token=token)

@@ -14,8 +14,8 @@ from components.frame import frame
 from components.requests import STATUS_WORDS, request_list_table
 from models.enums import Role
 from pages.viewer import Viewer, frame_options, require_viewer, with_query
-from services import dashboard, service_requests, session_scope
-from services.views import DashboardFigures
+from services import dashboard, requests, session_scope
+from services.dashboard import DashboardFigures
 
 router = APIRouter(prefix='/admin')
 SERVICES_CHARTED = 10  # the busiest; the rest are added up as 'Other services'
@@ -45,7 +45,7 @@ async def dashboard_page() -> RedirectResponse | None:
 
 def _figures(viewer: Viewer) -> tuple[DashboardFigures, str]:
     with session_scope() as session:
-        return dashboard.figures(session, viewer.actor), service_requests.policy().timezone
+        return dashboard.figures(session, viewer.actor), requests.policy().timezone
 
 
 def _counters(found: DashboardFigures, timezone: str) -> None:

@@ -16,8 +16,8 @@ from components.tables import column
 from components.words import local_time
 from models.enums import Role
 from pages.viewer import Viewer, frame_options, guarded, require_viewer, with_query
-from services import ServiceError, audit, session_scope
-from services.views import Actor, AuditPage, AuditRow, format_money
+from services import Actor, ServiceError, audit, format_money, session_scope
+from services.audit import AuditPage, AuditRow
 
 router = APIRouter(prefix='/admin')
 PATH = '/admin/audit'

@@ -20,8 +20,9 @@ from components.requests import STATUS_WORDS, request_list_table
 from components.words import local_time
 from models.enums import OPEN_STATUSES, RequestStatus, Role
 from pages.viewer import Viewer, frame_options, guarded, require_viewer, with_query
-from services import NotFound, ServiceError, catalog, service_requests, session_scope
-from services.views import HistoryEntry, RequestPage, RequestRow, ServiceRow, format_money
+from services import NotFound, ServiceError, catalog, format_money, requests, session_scope
+from services.catalog import ServiceRow
+from services.requests import HistoryEntry, RequestPage, RequestRow
 
 router = APIRouter(prefix='/admin')
 LIST_PATH = '/admin/requests'
@@ -82,10 +83,10 @@ def _load_list(
 ) -> tuple[list[ServiceRow], RequestPage | None, ServiceError | None, str]:
     with session_scope() as session:
         services = catalog.list_services(session, viewer.actor, include_retired=True)
-        timezone = service_requests.policy().timezone
+        timezone = requests.policy().timezone
         try:
             fields = {name: getattr(filters, name) for name in FILTER_FIELDS}
-            found = service_requests.list_all_requests(session, viewer.actor, cursor=cursor, **fields)
+            found = requests.list_all_requests(session, viewer.actor, cursor=cursor, **fields)
         except ServiceError as refusal:
             return services, None, refusal, timezone
         return services, found, None, timezone
@@ -192,14 +193,14 @@ async def request_page(request_id: str) -> RedirectResponse | None:
 def _load_request(viewer: Viewer, request_id: str) -> tuple[RequestRow, tuple[HistoryEntry, ...], str]:
     wanted = int(request_id) if request_id.isdigit() else request_id
     with session_scope() as session:
-        request = service_requests.get_request(session, viewer.actor, request_id=wanted)
-        history = service_requests.request_history(session, viewer.actor, request_id=request.id)
-        return request, history, service_requests.policy().timezone
+        request = requests.get_request(session, viewer.actor, request_id=wanted)
+        history = requests.request_history(session, viewer.actor, request_id=request.id)
+        return request, history, requests.policy().timezone
 
 
 def _admin_cancel(viewer: Viewer, request_id: int, reason: str) -> None:
     with session_scope(write=True) as session:
-        service_requests.admin_cancel(session, viewer.actor, request_id=request_id, reason=reason)
+        requests.admin_cancel(session, viewer.actor, request_id=request_id, reason=reason)
 
 
 def _summary(request: RequestRow, timezone: str) -> None:

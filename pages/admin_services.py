@@ -13,8 +13,8 @@ from components.forms import busy, clear_field_errors, show_field_error
 from components.frame import frame
 from models.enums import Role
 from pages.viewer import Viewer, frame_options, guarded, require_viewer
-from services import Conflict, ServiceError, ValidationError, catalog, session_scope
-from services.views import Actor, ServiceOverview, ServiceRow, format_money
+from services import Actor, Conflict, ServiceError, ValidationError, catalog, format_money, session_scope
+from services.catalog import ServiceOverview, ServiceRow
 
 router = APIRouter(prefix='/admin')
 HEADINGS = ('Service', 'Category', 'Base price', 'Time required', 'Status', 'Professionals', 'Actions')
@@ -243,7 +243,7 @@ def _flagged_card(entry: ServiceOverview) -> None:
 def _retire_message(entry: ServiceOverview) -> str:
     n, m = entry.open_request_count, entry.professional_count
     carry = 'carries' if n == 1 else 'carry'
-    requests = f'Its {_count(n, "open request")} {carry} on as booked.' if n else 'It has no open requests.'
+    open_requests = f'Its {_count(n, "open request")} {carry} on as booked.' if n else 'It has no open requests.'
     professionals = (
         f'Its {_count(m, "approved professional")} will get no new requests and will be flagged on this page so you '
         'can contact or reassign them.'
@@ -251,7 +251,7 @@ def _retire_message(entry: ServiceOverview) -> str:
         else 'No approved professional offers it.'
     )
     return (
-        f'Customers will no longer find or book {entry.service.name}. {requests} {professionals} '
+        f'Customers will no longer find or book {entry.service.name}. {open_requests} {professionals} '
         'You can reinstate the service later.'
     )
 

@@ -22,18 +22,9 @@ from components.pager import pager
 from components.people import professional_profile, user_summary, user_table
 from models.enums import ApprovalState, Role
 from pages.viewer import Viewer, frame_options, guarded, require_viewer, with_query
-from services import (
-    NotFound,
-    ServiceError,
-    auth,
-    catalog,
-    professionals,
-    service_requests,
-    session_scope,
-    user_lists,
-    users,
-)
-from services.views import ServiceRow, UserDetail, UserPage, UserRow
+from services import NotFound, ServiceError, catalog, identity, people, requests, session_scope
+from services.catalog import ServiceRow
+from services.people import UserDetail, UserPage, UserRow
 
 router = APIRouter(prefix='/admin')
 LIST_PATH = '/admin/users'
@@ -100,7 +91,7 @@ def _load_list(
     with session_scope() as session:
         services = catalog.list_services(session, viewer.actor, include_retired=True)
         try:
-            return services, user_lists.list_users(session, viewer.actor, cursor=cursor, **asdict(filters)), None
+            return services, people.list_users(session, viewer.actor, cursor=cursor, **asdict(filters)), None
         except ServiceError as refusal:
             return services, None, refusal
 
@@ -192,7 +183,7 @@ async def user_page(user_id: str) -> RedirectResponse | None:
 
 def _load_user(viewer: Viewer, user_id: int | None) -> tuple[UserDetail, str]:
     with session_scope() as session:
-        return user_lists.get_user(session, viewer.actor, user_id=user_id), service_requests.policy().timezone
+        return people.get_user(session, viewer.actor, user_id=user_id), requests.policy().timezone
 
 
 def _actions(found: UserDetail, viewer: Viewer, act: Act) -> None:
@@ -257,31 +248,31 @@ async def _ask_then(act: Act, button: ui.button, key: str, user: UserRow) -> Non
 
 def _approve(viewer: Viewer, user_id: int) -> str:
     with session_scope(write=True) as session:
-        professionals.approve(session, viewer.actor, professional_id=user_id)
+        people.approve(session, viewer.actor, professional_id=user_id)
     return 'Approved: they can take requests now, and they were told.'
 
 
 def _reject(viewer: Viewer, user_id: int, reason: str) -> str:
     with session_scope(write=True) as session:
-        professionals.reject(session, viewer.actor, professional_id=user_id, reason=reason)
+        people.reject(session, viewer.actor, professional_id=user_id, reason=reason)
     return 'Rejected: they were told why and can resubmit.'
 
 
 def _block(viewer: Viewer, user_id: int, reason: str) -> str:
     with session_scope(write=True) as session:
-        users.block_user(session, viewer.actor, user_id=user_id, reason=reason)
+        people.block_user(session, viewer.actor, user_id=user_id, reason=reason)
     return 'Blocked: their sessions ended.'
 
 
 def _unblock(viewer: Viewer, user_id: int, reason: str) -> str:
     with session_scope(write=True) as session:
-        users.unblock_user(session, viewer.actor, user_id=user_id, reason=reason)
+        people.unblock_user(session, viewer.actor, user_id=user_id, reason=reason)
     return 'Unblocked: they can sign in again.'
 
 
 def _unlock(viewer: Viewer, email: str) -> str:
     with session_scope(write=True) as session:
-        cleared = auth.unlock_sign_in(session, viewer.actor, email=email)
+        cleared = identity.unlock_sign_in(session, viewer.actor, email=email)
     if not cleared:
         return 'Sign-in was already unlocked (by someone else, or the wait ran out).'
     return 'Sign-in unlocked: they can try again now.'

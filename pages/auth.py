@@ -12,8 +12,9 @@ from components.forms import busy, clear_field_errors, notice, show_field_error
 from components.frame import public_frame
 from models.enums import Role
 from pages.viewer import TOKEN_KEY, home_path, require_viewer, safe_redirect
-from services import ServiceError, ValidationError, auth, catalog, session_scope, users
-from services.views import ServiceRow, SignedIn
+from services import ServiceError, ValidationError, catalog, identity, people, session_scope
+from services.catalog import ServiceRow
+from services.identity import SignedIn
 
 router = APIRouter()
 
@@ -37,7 +38,7 @@ async def login_page(request: Request, redirect_to: str = '/', ended: str = '') 
         with busy(button):
             try:
                 signed_in = await run.io_bound(
-                    auth.sign_in, email.value, password.value, client_ip=client_ip, user_agent=user_agent
+                    identity.sign_in, email.value, password.value, client_ip=client_ip, user_agent=user_agent
                 )
             except ServiceError as error:
                 password.value = ''
@@ -156,12 +157,12 @@ def _person_inputs(kind: str) -> dict[str, ui.element]:
 
 
 def _sign_up_and_in(kind: str, values: dict[str, Any], client_ip: str, user_agent: str) -> SignedIn:
-    return users.register(Role(kind), values, client_ip=client_ip, user_agent=user_agent)
+    return people.register(Role(kind), values, client_ip=client_ip, user_agent=user_agent)
 
 
 def _sign_out(token: str) -> None:
     with session_scope(write=True) as session:
-        auth.sign_out(session, token)
+        identity.sign_out(session, token)
 
 
 def _remember(storage: Any, signed_in: SignedIn) -> None:

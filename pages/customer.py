@@ -17,8 +17,9 @@ from components.professionals import rating_words
 from components.service_results import service_result
 from models.enums import Role
 from pages.viewer import Viewer, frame_options, guarded, require_viewer, with_query
-from services import ServiceError, catalog, professionals, search, service_requests, session_scope, slots
-from services.views import BookingForm, ProfessionalCard, ServiceSearch, format_money
+from services import ServiceError, catalog, format_money, people, requests, session_scope
+from services.catalog import BookingForm, ServiceSearch
+from services.people import ProfessionalCard
 
 router = APIRouter(prefix='/customer')
 HOME = '/customer'
@@ -49,7 +50,7 @@ def _search(viewer: Viewer, wanted: dict[str, str]) -> tuple[list[str], ServiceS
     with session_scope() as session:
         categories = catalog.list_categories(session)
         try:
-            return categories, search.find_services(session, viewer.actor, **wanted), None
+            return categories, catalog.find_services(session, viewer.actor, **wanted), None
         except ServiceError as refusal:
             return categories, None, refusal
 
@@ -125,7 +126,7 @@ def _load_form(
 ) -> tuple[BookingForm | None, ServiceError | None]:
     with session_scope() as session:
         try:
-            booking = search.booking_form(
+            booking = catalog.booking_form(
                 session,
                 viewer.actor,
                 service_id=_number(service_id),
@@ -143,7 +144,7 @@ def _booking_form(viewer: Viewer, booking: BookingForm) -> None:
         _heading('When')
         picker = SlotPicker(
             days=booking.days,
-            slots_of=lambda day: slots.available_slots(day, service.time_required),
+            slots_of=lambda day: requests.available_slots(day, service.time_required),
             timezone=booking.timezone,
             minutes=service.time_required,
         )
@@ -264,12 +265,12 @@ def _number(value: object) -> object:
 
 def _professionals(service_id: int, pincode: str) -> list[ProfessionalCard]:
     with session_scope() as session:
-        return professionals.list_for_service(session, service_id=service_id, pincode=pincode)
+        return people.list_for_service(session, service_id=service_id, pincode=pincode)
 
 
 def _book(viewer: Viewer, fields: dict[str, object]) -> int:
     with session_scope(write=True) as session:
-        return service_requests.book(session, viewer.actor, **fields)
+        return requests.book(session, viewer.actor, **fields)
 
 
 def _refused(refusal: ServiceError, picker: SlotPicker, inputs: dict[str, ui.element]) -> None:

@@ -5,7 +5,6 @@ cancel under the rule shown beside the button, close a finished job with a revie
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,9 +21,10 @@ from components.pager import pager
 from components.request_summary import rating_choice, request_card, request_facts, status_badge
 from components.words import local_time
 from models.enums import Role
+from pages import customer_units as units
 from pages.viewer import Viewer, frame_options, guarded, require_viewer, with_query
-from services import NotFound, ServiceError, customer_requests, service_requests, session_scope, slots
-from services.views import CustomerRequest, RequestPage, RequestRow
+from services import NotFound, ServiceError, requests
+from services.requests import CustomerRequest, RequestPage, RequestRow
 
 router = APIRouter(prefix='/customer')
 LIST_PATH = '/customer/requests'
@@ -35,22 +35,13 @@ async def requests_page(cursor: str = '') -> RedirectResponse | None:
     viewer = await require_viewer(Role.CUSTOMER)
     if viewer.redirect:
         return viewer.redirect
-    found, refusal, timezone = await run.io_bound(_load_list, viewer, cursor or None)
+    found, refusal, timezone = await run.io_bound(units.load_list, viewer, cursor or None)
     with frame('My requests', **frame_options(viewer)):
         if refusal is not None:
             show_refusal({}, refusal, first_page_url=LIST_PATH, first_page_marker='first-page', noun='requests')
         elif found is not None:
             _list(found, ZoneInfo(timezone), has_cursor=bool(cursor))
     return None
-
-
-def _load_list(viewer: Viewer, cursor: str | None) -> tuple[RequestPage | None, ServiceError | None, str]:
-    timezone = service_requests.policy().timezone
-    with session_scope() as session:
-        try:
-            return service_requests.list_customer_requests(session, viewer.actor, cursor=cursor), None, timezone
-        except ServiceError as refusal:
-            return None, refusal, timezone
 
 
 def _list(found: RequestPage, zone: ZoneInfo, *, has_cursor: bool) -> None:
@@ -87,7 +78,7 @@ async def request_page(request_id: str, booked: str = '') -> RedirectResponse | 
         async def details() -> None:
             nonlocal say_booked
             try:
-                shown = await run.io_bound(_load_request, viewer, request_id)
+                shown = await run.io_bound(units.load_request, viewer, request_id)
             except NotFound as missing:
                 notice(str(missing))
                 return
@@ -104,12 +95,6 @@ async def request_page(request_id: str, booked: str = '') -> RedirectResponse | 
 
         await details()
     return None
-
-
-def _load_request(viewer: Viewer, request_id: str) -> CustomerRequest:
-    wanted = int(request_id) if request_id.isdigit() else request_id
-    with session_scope() as session:
-        return customer_requests.get_customer_request(session, viewer.actor, request_id=wanted)
 
 
 def _summary(request: RequestRow, zone: ZoneInfo) -> None:
@@ -157,8 +142,8 @@ class Actions:
     def _edit_form(self) -> None:
         request = self.request
         picker = SlotPicker(
-            days=tuple(slots.bookable_days(request.time_required)),
-            slots_of=lambda day: slots.available_slots(day, request.time_required),
+            days=tuple(requests.bookable_days(request.time_required)),
+            slots_of=lambda day: requests.available_slots(day, request.time_required),
             timezone=str(self.zone),
             minutes=request.time_required,
             chosen=request.scheduled_at,
@@ -183,7 +168,7 @@ class Actions:
             changes = {name: element.value or '' for name, element in inputs.items()}
             with busy(save):
                 try:
-                    await run.io_bound(_edit, self.viewer, request, picker.value, changes)
+                    await run.io_bound(units.edit, self.viewer, request, picker.value, changes)
                 except ServiceError as refusal:
                     ui.notify(str(refusal), type='negative')
                     if getattr(refusal, 'field', None) == 'scheduled_at':
@@ -220,7 +205,7 @@ class Actions:
             if reason is None:
                 return
             try:
-                await run.io_bound(_cancel, self.viewer, self.request.id, reason)
+                await run.io_bound(units.cancel, self.viewer, self.request.id, reason)
             except ServiceError as refusal:
                 ui.notify(str(refusal), type='negative')
             else:
@@ -260,7 +245,7 @@ class Actions:
                 return
             with busy(submit):
                 try:
-                    await run.io_bound(_review, self.viewer, self.request.id, closing, rating.value, remarks.value)
+                    await run.io_bound(units.review, self.viewer, self.request.id, closing, rating.value, remarks.value)
                 except ServiceError as refusal:
                     ui.notify(str(refusal), type='negative')
                     self.on_done()
@@ -276,27 +261,3 @@ class Actions:
 
 def _heading(text: str) -> None:
     ui.label(text).classes('text-lg font-semibold').props('role=heading aria-level=2')
-
-
-def _edit(viewer: Viewer, request: RequestRow, slot: datetime | None, changes: dict[str, str]) -> None:
-    slot_changes = {'scheduled_at': slot} if slot is not None and slot != request.scheduled_at else {}
-    with session_scope(write=True) as session:
-        service_requests.edit(
-            session,
-            viewer.actor,
-            request_id=request.id,
-            seen_updated_at=request.updated_at,
-            **slot_changes,
-            **changes,
-        )
-
-
-def _cancel(viewer: Viewer, request_id: int, reason: str) -> None:
-    with session_scope(write=True) as session:
-        service_requests.cancel(session, viewer.actor, request_id=request_id, reason=reason)
-
-
-def _review(viewer: Viewer, request_id: int, closing: bool, rating: int, remarks: str | None) -> None:
-    act = service_requests.close if closing else service_requests.review
-    with session_scope(write=True) as session:
-        act(session, viewer.actor, request_id=request_id, rating=rating, remarks=remarks or '')

@@ -14,8 +14,8 @@ from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse,
 from nicegui import APIRouter, app, run
 
 from pages.viewer import TOKEN_KEY, login_path
-from services import ServiceError, auth, documents, session_scope
-from services.views import Actor, DocumentFile
+from services import Actor, ServiceError, identity, people, session_scope
+from services.people import DocumentFile
 
 router = APIRouter()
 PROTECTIVE_HEADERS = {
@@ -35,7 +35,7 @@ async def document_route(document_id: str) -> Response:
     """The owner or an admin gets the file; a visitor who is not signed in goes to sign in first; for
     everyone else the document does not exist (the same 404 as a missing id)."""
     token = app.storage.user.get(TOKEN_KEY, '')
-    actor = await run.io_bound(auth.authenticate, token) if token else None
+    actor = await run.io_bound(identity.authenticate, token) if token else None
     if actor is None:
         return RedirectResponse(login_path(f'/documents/{quote(document_id, safe="")}'), headers=PROTECTIVE_HEADERS)
     if not _ID.match(document_id):
@@ -59,7 +59,7 @@ def content_disposition(name: str) -> str:
 
 def _open(actor: Actor, document_id: int) -> DocumentFile:
     with session_scope() as session:
-        return documents.open_document(session, actor, document_id=document_id)
+        return people.open_document(session, actor, document_id=document_id)
 
 
 def _not_found() -> Response:

@@ -14,8 +14,8 @@ from components.frame import frame
 from components.notifications import focus, notification_list, show_unread
 from models.enums import Role
 from pages.viewer import Viewer, frame_options, guarded, require_viewer, with_query
-from services import ServiceError, notifications, service_requests, session_scope
-from services.views import Actor, NotificationRow
+from services import Actor, ServiceError, messaging, requests, session_scope
+from services.messaging import NotificationRow
 
 router = APIRouter()
 PATH = '/notifications'
@@ -32,20 +32,20 @@ async def notifications_page(before: str = '') -> RedirectResponse | None:
     if viewer.redirect:
         return viewer.redirect
     before_id = int(before) if before.isdigit() else None
-    zone = ZoneInfo(service_requests.policy().timezone)
+    zone = ZoneInfo(requests.policy().timezone)
 
     @ui.refreshable
     def listing() -> None:
         with session_scope() as session:
-            rows = notifications.list_notifications(session, viewer.actor, before_id=before_id)
-            unread = notifications.count_unread(session, viewer.actor)
+            rows = messaging.list_notifications(session, viewer.actor, before_id=before_id)
+            unread = messaging.count_unread(session, viewer.actor)
         show_unread(unread)
         _toolbar(unread, on_all_read=mark_all_read)
         if not rows:
             _empty(has_cursor=before_id is not None)
             return
         notification_list(rows, zone=zone, link_for=_link_for(viewer.actor), on_read=mark_read)
-        if len(rows) == notifications.PAGE_SIZE:
+        if len(rows) == messaging.NOTIFICATIONS_PER_PAGE:
             ui.link('Older notifications', with_query(PATH, before=rows[-1].id)).mark('notifications-older')
 
     @guarded(viewer)
@@ -102,9 +102,9 @@ async def _act(unit: Callable[..., Any], viewer: Viewer, *args: Any) -> None:
 
 def _mark_read_unit(actor: Actor, notification_id: int) -> None:
     with session_scope(write=True) as session:
-        notifications.mark_read(session, actor, notification_id=notification_id)
+        messaging.mark_read(session, actor, notification_id=notification_id)
 
 
 def _mark_all_read_unit(actor: Actor) -> None:
     with session_scope(write=True) as session:
-        notifications.mark_all_read(session, actor)
+        messaging.mark_all_read(session, actor)

@@ -17,12 +17,12 @@ from components.profile_form import SERVICE_CHANGE_WARNING, Inputs, profile_form
 from models.enums import ApprovalState, Role
 from pages import professional_units as units
 from pages.viewer import Viewer, frame_options, guarded, require_viewer
-from services import ServiceError, ValidationError, documents, service_requests
-from services.views import DocumentRow, ProfessionalView
+from services import ServiceError, ValidationError, people, requests
+from services.people import DocumentRow, ProfessionalView
 
 router = APIRouter(prefix='/professional')
 JOBS = '/professional/jobs'
-BROWSER_REFUSALS = {'too big': documents.TOO_BIG, 'wrong type': documents.WRONG_TYPE}
+BROWSER_REFUSALS = {'too big': people.TOO_BIG, 'wrong type': people.WRONG_TYPE}
 
 
 @router.page('', title='My work · Household Services')
@@ -41,7 +41,7 @@ class HomeView:
 
     def __init__(self, viewer: Viewer) -> None:
         self.viewer = viewer
-        self.zone = ZoneInfo(service_requests.policy().timezone)
+        self.zone = ZoneInfo(requests.policy().timezone)
         self.profile: ProfessionalView | None = None
         self.kind: ui.select | None = None
         self.save = guarded(viewer)(self._save)
@@ -93,11 +93,11 @@ class HomeView:
                 'text-sm text-grey-8'
             )
         self.kind, _ = document_upload(
-            max_bytes=documents.MAX_DOCUMENT_BYTES,
+            max_bytes=people.MAX_DOCUMENT_BYTES,
             on_upload=self.upload,
             on_refused=lambda why: _refused(BROWSER_REFUSALS[why]),
         )
-        ui.label(f'{len(profile.documents)} of at most {documents.MAX_DOCUMENTS} documents.').classes(
+        ui.label(f'{len(profile.documents)} of at most {people.MAX_DOCUMENTS} documents.').classes(
             'text-sm text-grey-8'
         ).mark('documents-count')
 
@@ -141,7 +141,7 @@ class HomeView:
     async def _upload(self, event: events.UploadEventArguments) -> None:
         file, kind = event.file, self.kind.value if self.kind else None
         try:
-            documents.refuse_too_big(file.size())  # before reading a file the browser should have refused
+            people.refuse_too_big(file.size())  # before reading a file the browser should have refused
             await run.io_bound(units.add_document, self.viewer, kind, file.name, await file.read())
         except ValidationError as refusal:
             if refusal.field == 'kind' and self.kind is not None:

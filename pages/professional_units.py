@@ -9,16 +9,10 @@ from typing import Any
 
 from models.enums import ApprovalState, RequestStatus
 from pages.viewer import Viewer
-from services import catalog, documents, earnings, professionals, reviews, service_requests, session_scope
-from services.views import (
-    HistoryEntry,
-    MonthEarnings,
-    ProfessionalView,
-    RequestPage,
-    RequestRow,
-    ReviewPage,
-    ServiceRow,
-)
+from services import catalog, people, requests, session_scope
+from services.catalog import ServiceRow
+from services.people import ProfessionalView
+from services.requests import HistoryEntry, MonthEarnings, RequestPage, RequestRow, ReviewPage
 
 UPCOMING = (RequestStatus.ASSIGNED,)
 PAST = (RequestStatus.COMPLETED, RequestStatus.CLOSED)
@@ -40,40 +34,40 @@ class Home:
 def load_home(viewer: Viewer) -> Home:
     actor = viewer.actor
     with session_scope() as session:
-        profile = professionals.get_professional(session, actor, professional_id=actor.id)
+        profile = people.get_professional(session, actor, professional_id=actor.id)
         approved = profile.approval_state is ApprovalState.APPROVED
-        inbox = service_requests.list_inbox(session, actor, limit=1).total_label if approved else ''
-        upcoming = service_requests.list_jobs(session, actor, statuses=UPCOMING, limit=1).total_label
+        inbox = requests.list_inbox(session, actor, limit=1).total_label if approved else ''
+        upcoming = requests.list_jobs(session, actor, statuses=UPCOMING, limit=1).total_label
         return Home(profile, catalog.list_services(session), inbox, upcoming)
 
 
 def load_inbox(viewer: Viewer, cursor: str | None) -> RequestPage:
     with session_scope() as session:
-        return service_requests.list_inbox(session, viewer.actor, cursor=cursor)
+        return requests.list_inbox(session, viewer.actor, cursor=cursor)
 
 
 def load_jobs(viewer: Viewer, *, past: bool, cursor: str | None) -> RequestPage:
     with session_scope() as session:
         statuses = PAST if past else UPCOMING
-        return service_requests.list_jobs(session, viewer.actor, statuses=statuses, newest_first=past, cursor=cursor)
+        return requests.list_jobs(session, viewer.actor, statuses=statuses, newest_first=past, cursor=cursor)
 
 
 def load_rating_and_earnings(viewer: Viewer) -> tuple[ProfessionalView, tuple[MonthEarnings, ...]]:
     with session_scope() as session:
-        profile = professionals.get_professional(session, viewer.actor, professional_id=viewer.actor.id)
-        return profile, earnings.earnings_by_month(session, viewer.actor)
+        profile = people.get_professional(session, viewer.actor, professional_id=viewer.actor.id)
+        return profile, requests.earnings_by_month(session, viewer.actor)
 
 
 def load_reviews(viewer: Viewer, cursor: str | None) -> ReviewPage:
     with session_scope() as session:
-        return reviews.list_reviews_of_me(session, viewer.actor, cursor=cursor)
+        return requests.list_reviews_of_me(session, viewer.actor, cursor=cursor)
 
 
 def load_request(viewer: Viewer, request_id: str) -> tuple[RequestRow, tuple[HistoryEntry, ...]]:
     wanted = int(request_id) if request_id.isdigit() else request_id  # the service refuses anything but an id
     with session_scope() as session:
-        request = service_requests.get_request(session, viewer.actor, request_id=wanted)
-        return request, service_requests.request_history(session, viewer.actor, request_id=request.id)
+        request = requests.get_request(session, viewer.actor, request_id=wanted)
+        return request, requests.request_history(session, viewer.actor, request_id=request.id)
 
 
 # --- writing ------------------------------------------------------------------------------------------------------
@@ -81,39 +75,39 @@ def load_request(viewer: Viewer, request_id: str) -> tuple[RequestRow, tuple[His
 
 def save_profile(viewer: Viewer, values: dict[str, Any]) -> None:
     with session_scope(write=True) as session:
-        professionals.edit_profile(session, viewer.actor, **values)
+        people.edit_profile(session, viewer.actor, **values)
 
 
 def resubmit(viewer: Viewer) -> None:
     with session_scope(write=True) as session:
-        professionals.resubmit(session, viewer.actor)
+        people.resubmit(session, viewer.actor)
 
 
 def add_document(viewer: Viewer, kind: Any, filename: str, data: bytes) -> None:
     with session_scope(write=True) as session:
-        documents.add_document(session, viewer.actor, kind=kind, filename=filename, data=data)
+        people.add_document(session, viewer.actor, kind=kind, filename=filename, data=data)
 
 
 def remove_document(viewer: Viewer, document_id: int) -> None:
     with session_scope(write=True) as session:
-        documents.remove_document(session, viewer.actor, document_id=document_id)
+        people.remove_document(session, viewer.actor, document_id=document_id)
 
 
 def accept(viewer: Viewer, request_id: int, seen_updated_at: datetime) -> None:
     with session_scope(write=True) as session:
-        service_requests.accept(session, viewer.actor, request_id=request_id, seen_updated_at=seen_updated_at)
+        requests.accept(session, viewer.actor, request_id=request_id, seen_updated_at=seen_updated_at)
 
 
 def decline(viewer: Viewer, request_id: int) -> None:
     with session_scope(write=True) as session:
-        service_requests.decline(session, viewer.actor, request_id=request_id)
+        requests.decline(session, viewer.actor, request_id=request_id)
 
 
 def complete(viewer: Viewer, request_id: int) -> None:
     with session_scope(write=True) as session:
-        service_requests.complete(session, viewer.actor, request_id=request_id)
+        requests.complete(session, viewer.actor, request_id=request_id)
 
 
 def withdraw(viewer: Viewer, request_id: int, reason: str) -> None:
     with session_scope(write=True) as session:
-        service_requests.withdraw(session, viewer.actor, request_id=request_id, reason=reason)
+        requests.withdraw(session, viewer.actor, request_id=request_id, reason=reason)

@@ -22,8 +22,8 @@ from components.work_cards import inbox_card, job_card, request_card, slot_words
 from models.enums import RequestStatus, Role
 from pages import professional_units as units
 from pages.viewer import Viewer, frame_options, guarded, require_viewer, with_query
-from services import Conflict, InvalidTransition, NotFound, PermissionDenied, ServiceError, clock, service_requests
-from services.views import RequestPage, RequestRow
+from services import Conflict, InvalidTransition, NotFound, PermissionDenied, ServiceError, clock, requests
+from services.requests import RequestPage, RequestRow
 
 router = APIRouter(prefix='/professional')
 INBOX, JOBS, REVIEWS = '/professional/inbox', '/professional/jobs', '/professional/reviews'
@@ -41,7 +41,7 @@ async def inbox_page(cursor: str = '') -> RedirectResponse | None:
     zone = _zone()
 
     @ui.refreshable
-    async def requests() -> None:
+    async def inbox_requests() -> None:
         try:
             found = await run.io_bound(units.load_inbox, viewer, cursor or None)
         except ServiceError as refusal:
@@ -54,13 +54,13 @@ async def inbox_page(cursor: str = '') -> RedirectResponse | None:
             inbox_card(row, zone=zone, asked_for_me=mine, on_accept=work.accept, on_decline=work.decline)
         _pager(found, 'requests', lambda next_cursor: with_query(INBOX, cursor=next_cursor))
 
-    work = WorkActions(viewer, requests.refresh)
+    work = WorkActions(viewer, inbox_requests.refresh)
     with frame('Inbox', **frame_options(viewer)):
         ui.label(
             'Requests for your service in the pincodes you serve, and requests addressed to you, soonest first. '
             'The first professional to accept gets the job.'
         ).classes('text-grey-8')
-        await requests()
+        await inbox_requests()
     return None
 
 
@@ -73,7 +73,7 @@ async def jobs_page(show: str = 'upcoming', cursor: str = '') -> RedirectRespons
     if viewer.redirect:
         return viewer.redirect
     show = show if show in TABS else 'upcoming'
-    zone, hours = _zone(), service_requests.policy().cancel_cutoff_hours
+    zone, hours = _zone(), requests.policy().cancel_cutoff_hours
 
     @ui.refreshable
     async def jobs() -> None:
@@ -115,7 +115,7 @@ def _job(row: RequestRow, zone: ZoneInfo, hours: int, work: WorkActions) -> None
 
 def _rules(show: str, hours: int) -> str:
     if show == 'past':
-        days = service_requests.policy().auto_close_days
+        days = requests.policy().auto_close_days
         return (
             'Jobs you marked done, the latest first. Each closes when the customer rates it, or by itself after '
             f'{days} days.'
@@ -134,7 +134,7 @@ async def request_page(request_id: str) -> RedirectResponse | None:
     viewer = await require_viewer(Role.PROFESSIONAL)
     if viewer.redirect:
         return viewer.redirect
-    zone, hours = _zone(), service_requests.policy().cancel_cutoff_hours
+    zone, hours = _zone(), requests.policy().cancel_cutoff_hours
 
     @ui.refreshable
     async def details() -> None:
@@ -234,7 +234,7 @@ class WorkActions:
         await self._run(button, 'Marked done: the customer is asked to close it with a rating.', units.complete, row.id)
 
     async def _withdraw(self, row: RequestRow, button: ui.button) -> None:
-        hours = service_requests.policy().cancel_cutoff_hours
+        hours = requests.policy().cancel_cutoff_hours
         reason = await ask_reason(
             'Withdraw from this job?',
             f'{row.service_name}, {slot_words(row, _zone())}. The customer is told your reason and the request goes '
@@ -266,7 +266,7 @@ class WorkActions:
 
 
 def _zone() -> ZoneInfo:
-    return ZoneInfo(service_requests.policy().timezone)
+    return ZoneInfo(requests.policy().timezone)
 
 
 def _empty(found: RequestPage | Any, has_cursor: bool, first_page: str, message: str) -> bool:

@@ -19,8 +19,7 @@ from nicegui import app, run, ui
 
 from components.frame import NavItem
 from models.enums import Role
-from services import ServiceError, auth, notifications, session_scope, users
-from services.views import Actor
+from services import Actor, ServiceError, identity, messaging, people, session_scope
 
 TOKEN_KEY = 'session_token'
 HOME = {Role.ADMIN: '/admin', Role.CUSTOMER: '/customer', Role.PROFESSIONAL: '/professional'}
@@ -42,7 +41,7 @@ async def require_viewer(*roles: Role) -> Viewer:
     """The signed-in actor, or a redirect: to /login (coming back here after) when nobody valid is
     signed in, to their own home when their role may not see this page."""
     token = app.storage.user.get(TOKEN_KEY, '')
-    actor = await run.io_bound(auth.authenticate, token) if token else None
+    actor = await run.io_bound(identity.authenticate, token) if token else None
     request = ui.context.client.request
     here = request.url.path + (f'?{request.url.query}' if request.url.query else '')
     if actor is None:
@@ -59,7 +58,7 @@ def guarded(viewer: Viewer) -> Callable[[Callable[P, T]], Callable[P, Awaitable[
     def decorate(handler: Callable[P, T]) -> Callable[P, Awaitable[T | None]]:
         @functools.wraps(handler)
         async def checked(*args: P.args, **kwargs: P.kwargs) -> T | None:
-            current = await run.io_bound(auth.authenticate, viewer.token)
+            current = await run.io_bound(identity.authenticate, viewer.token)
             if current is None or viewer.actor is None or current.id != viewer.actor.id:
                 ui.navigate.to(login_path(viewer.path, ended=True))
                 return None
@@ -146,11 +145,11 @@ def _count_unread(actor: Actor) -> int:
     # one indexed count per page build, (user_id, read_at): cheap enough for the event loop
     try:
         with session_scope() as session:
-            return notifications.count_unread(session, actor)
+            return messaging.count_unread(session, actor)
     except ServiceError:  # blocked a moment after the page resolved its viewer: their next click signs them out
         return 0
 
 
 def _save_dark(actor: Actor, dark: bool) -> None:
     with session_scope(write=True) as session:
-        users.set_dark_mode(session, actor, dark=dark)
+        people.set_dark_mode(session, actor, dark=dark)

@@ -1,7 +1,13 @@
-"""The service layer: every rule, permission check and transaction rule. Pages call only this."""
+"""The service layer: every rule, permission check and transaction rule, one package per domain.
+
+Pages, tasks and the command line call a domain's face (`from services import requests` -> `requests.accept(...)`)
+and this module, which names what every caller shares: the unit of work, the errors a service raises, who is
+acting, money as a label and the clock.
+"""
 
 from models.db import session_scope
-from services.errors import (
+from services.core import clock
+from services.core.errors import (
     AccountBlocked,
     Conflict,
     InvalidCredentials,
@@ -12,10 +18,13 @@ from services.errors import (
     Throttled,
     ValidationError,
 )
+from services.core.rows import Actor, CountedPage, format_money
 
 __all__ = [
     'AccountBlocked',
+    'Actor',
     'Conflict',
+    'CountedPage',
     'InvalidCredentials',
     'InvalidTransition',
     'NotFound',
@@ -23,5 +32,7 @@ __all__ = [
     'ServiceError',
     'Throttled',
     'ValidationError',
+    'clock',
+    'format_money',
     'session_scope',
 ]

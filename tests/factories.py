@@ -7,8 +7,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from services import auth, catalog, documents, professionals, service_requests, session_scope, slots, users
-from services.views import Actor, ServiceRow, SignedIn
+from services import Actor, catalog, identity, people, requests, session_scope
+from services.catalog import ServiceRow
+from services.identity import SignedIn
 from settings import get_settings
 
 _n = itertools.count(1)
@@ -33,7 +34,7 @@ def make_admin(**overrides: Any) -> Actor:
     n = next(_n)
     fields = {'name': f'Admin {n}', 'email': f'admin{n}@example.com', 'password': PASSWORD} | overrides
     with session_scope(write=True) as session:
-        return users.create_admin(session, OPERATOR, **fields)
+        return people.create_admin(session, OPERATOR, **fields)
 
 
 def make_customer(**overrides: Any) -> Actor:
@@ -47,7 +48,7 @@ def make_customer(**overrides: Any) -> Actor:
         'pincode': '560001',
     } | overrides
     with session_scope(write=True) as session:
-        return users.sign_up_customer(session, **fields)
+        return people.sign_up_customer(session, **fields)
 
 
 def make_professional(**overrides: Any) -> Actor:
@@ -64,28 +65,28 @@ def make_professional(**overrides: Any) -> Actor:
         'pincodes': '560001, 560002',
     } | overrides
     with session_scope(write=True) as session:
-        return users.sign_up_professional(session, **fields)
+        return people.sign_up_professional(session, **fields)
 
 
 def sign_in(actor: Actor, password: str = PASSWORD, **kwargs: Any) -> SignedIn:
-    return auth.sign_in(actor.email, password, client_ip=kwargs.pop('client_ip', '10.0.0.1'), **kwargs)
+    return identity.sign_in(actor.email, password, client_ip=kwargs.pop('client_ip', '10.0.0.1'), **kwargs)
 
 
 def block(actor: Actor, reason: str = 'Fraud reported') -> None:
     with session_scope(write=True) as session:
-        users.block_user(session, OPERATOR, user_id=actor.id, reason=reason)
+        people.block_user(session, OPERATOR, user_id=actor.id, reason=reason)
 
 
 def approve(professional: Actor) -> Actor:
     with session_scope(write=True) as session:
-        professionals.approve(session, OPERATOR, professional_id=professional.id)
-        return auth.actor_for(auth.get_user_by_email(session, OPERATOR, email=professional.email))
+        people.approve(session, OPERATOR, professional_id=professional.id)
+        return identity.actor_for(identity.get_user_by_email(session, OPERATOR, email=professional.email))
 
 
 def reject(professional: Actor, reason: str = 'The ID proof is unreadable.') -> Actor:
     with session_scope(write=True) as session:
-        professionals.reject(session, OPERATOR, professional_id=professional.id, reason=reason)
-        return auth.actor_for(auth.get_user_by_email(session, OPERATOR, email=professional.email))
+        people.reject(session, OPERATOR, professional_id=professional.id, reason=reason)
+        return identity.actor_for(identity.get_user_by_email(session, OPERATOR, email=professional.email))
 
 
 def make_approved_professional(**overrides: Any) -> Actor:
@@ -110,7 +111,7 @@ PDF_BYTES = (
 
 def add_document(professional: Actor, data: bytes = PDF_BYTES, filename: str = 'id.pdf', kind: str = 'id_proof') -> int:
     with session_scope(write=True) as session:
-        return documents.add_document(session, professional, kind=kind, filename=filename, data=data).id
+        return people.add_document(session, professional, kind=kind, filename=filename, data=data).id
 
 
 # --- service requests (times come from an injected `now`; slots from the real grid) ---
@@ -119,24 +120,22 @@ def add_document(professional: Actor, data: bytes = PDF_BYTES, filename: str = '
 def slot(now: datetime, *, days: int = 2, index: int = 0, minutes: int = 60) -> datetime:
     """The index-th bookable start on the local day `days` after now's local day (UTC, aware)."""
     day = now.astimezone(get_settings().zone).date() + timedelta(days=days)
-    return slots.available_slots(day, minutes, now=now)[index]
+    return requests.available_slots(day, minutes, now=now)[index]
 
 
 def book_request(customer: Actor, service_id: int, *, now: datetime, at: datetime | None = None, **fields: Any) -> int:
     with session_scope(write=True) as session:
-        return service_requests.book(
-            session, customer, service_id=service_id, scheduled_at=at or slot(now), now=now, **fields
-        )
+        return requests.book(session, customer, service_id=service_id, scheduled_at=at or slot(now), now=now, **fields)
 
 
 def accept_request(professional: Actor, request_id: int, *, now: datetime) -> None:
     with session_scope(write=True) as session:
-        service_requests.accept(session, professional, request_id=request_id, now=now)
+        requests.accept(session, professional, request_id=request_id, now=now)
 
 
 def complete_request(professional: Actor, request_id: int, *, now: datetime) -> None:
     with session_scope(write=True) as session:
-        service_requests.complete(session, professional, request_id=request_id, now=now)
+        requests.complete(session, professional, request_id=request_id, now=now)
 
 
 def make_blocked_professional() -> Actor:

@@ -3,16 +3,18 @@ from __future__ import annotations
 import logging
 import re
 
-from services.logs import FORMAT, UTCFormatter
+from services.runtime.logs import FORMAT, UTCFormatter
 
 
 def record(message: str) -> logging.LogRecord:
-    return logging.LogRecord('services.auth', logging.INFO, __file__, 1, message, None, None)
+    return logging.LogRecord('services.identity.sign_in', logging.INFO, __file__, 1, message, None, None)
 
 
 def test_log_lines_carry_iso_utc_timestamps() -> None:
     line = UTCFormatter(FORMAT).format(record('sign-in succeeded'))
-    assert re.match(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z INFO services\.auth: sign-in succeeded$', line)
+    assert re.match(
+        r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z INFO services\.identity\.sign_in: sign-in succeeded$', line
+    )
 
 
 def test_a_newline_in_a_message_cannot_forge_a_second_record() -> None:

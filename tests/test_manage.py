@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from manage import parser
 from models import AuditEvent, User
 from models.enums import Role
-from services import AccountBlocked, InvalidCredentials, Throttled, auth, catalog, session_scope
-from services.views import SignedIn
+from services import AccountBlocked, InvalidCredentials, Throttled, catalog, identity, session_scope
+from services.identity import SignedIn
 from tests.factories import PASSWORD, make_admin, make_customer, make_professional
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -51,7 +51,7 @@ def users_with_email(email: str) -> int:
 
 
 def sign_in(email: str, password: str) -> SignedIn:
-    return auth.sign_in(email, password, client_ip='10.0.0.9')
+    return identity.sign_in(email, password, client_ip='10.0.0.9')
 
 
 def test_create_admin_reads_the_password_from_stdin() -> None:
@@ -90,7 +90,7 @@ def test_reset_password_sets_the_new_one_and_ends_sessions() -> None:
     result = manage('reset-password', '--email', customer.email.upper(), stdin=f'{NEW_PASSWORD}\n')
     assert result.returncode == 0, result.stderr
     assert customer.email in result.stdout
-    assert auth.authenticate(token) is None
+    assert identity.authenticate(token) is None
     assert sign_in(customer.email, NEW_PASSWORD).actor.id == customer.id
     with pytest.raises(InvalidCredentials):
         sign_in(customer.email, PASSWORD)
@@ -101,7 +101,7 @@ def test_block_ends_sessions_and_unblock_lets_them_back_in() -> None:
     token = sign_in(professional.email, PASSWORD).token
     blocked = manage('block', '--email', professional.email, '--reason', 'Fraud reported')
     assert blocked.returncode == 0, blocked.stderr
-    assert auth.authenticate(token) is None
+    assert identity.authenticate(token) is None
     with pytest.raises(AccountBlocked):
         sign_in(professional.email, PASSWORD)
     with session_scope() as session:

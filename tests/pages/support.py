@@ -8,7 +8,7 @@ from urllib.parse import quote
 from nicegui import ui
 from nicegui.testing import User
 
-from services.views import Actor
+from services import Actor
 from tests.factories import PASSWORD
 
 PATIENCE = 50  # should_see retries 100 ms apart: sign-in runs bcrypt in a thread, slow on a busy machine

@@ -7,8 +7,9 @@ from nicegui.testing import User
 
 from models import User as UserRow
 from models.enums import NotificationChannel
-from services import InvalidCredentials, auth, clock, notifications, session_scope, sessions, users
-from services.views import Actor, ChannelPreference, ProfileView
+from services import Actor, InvalidCredentials, clock, identity, messaging, people, session_scope
+from services.messaging import ChannelPreference
+from services.people import ProfileView
 from tests.factories import PASSWORD, block, make_admin, make_customer, make_professional, sign_in
 from tests.pages.support import drawer_settled, open_as, path_of
 
@@ -22,7 +23,7 @@ async def open_account(user: User, actor: Actor, password: str = PASSWORD) -> No
 
 def profile_of(actor: Actor) -> ProfileView:
     with session_scope() as session:
-        return users.get_profile(session, actor)
+        return people.get_profile(session, actor)
 
 
 def set_field(user: User, marker: str, value: str) -> None:
@@ -121,9 +122,9 @@ async def test_password_change_succeeds_and_clears_the_form(user: User) -> None:
     await user.should_see('Password changed')
     for marker in ('account-current_password', 'account-new_password', 'account-confirm'):
         assert user.find(marker=marker).elements.pop().value == ''
-    assert auth.sign_in(customer.email, NEW_PASSWORD, client_ip='10.0.0.2').actor.id == customer.id
+    assert identity.sign_in(customer.email, NEW_PASSWORD, client_ip='10.0.0.2').actor.id == customer.id
     with pytest.raises(InvalidCredentials):
-        auth.sign_in(customer.email, PASSWORD, client_ip='10.0.0.2')
+        identity.sign_in(customer.email, PASSWORD, client_ip='10.0.0.2')
     await user.open('/customer')  # this session was kept
     await user.should_see(marker='customer-welcome')
 
@@ -135,7 +136,7 @@ async def test_password_change_with_wrong_current_password_is_refused(user: User
     await user.should_see('Your current password is incorrect.')
     assert field_error(user, 'account-current_password') == 'Your current password is incorrect.'
     await user.should_not_see('Password changed')
-    assert auth.sign_in(customer.email, PASSWORD, client_ip='10.0.0.2').actor.id == customer.id
+    assert identity.sign_in(customer.email, PASSWORD, client_ip='10.0.0.2').actor.id == customer.id
 
 
 async def test_password_change_with_mismatched_confirmation_is_refused(user: User) -> None:
@@ -145,7 +146,7 @@ async def test_password_change_with_mismatched_confirmation_is_refused(user: Use
     await user.should_see('differ')
     assert field_error(user, 'account-new_password') == 'The two new passwords differ.'
     await user.should_not_see('Password changed')
-    assert auth.sign_in(customer.email, PASSWORD, client_ip='10.0.0.2').actor.id == customer.id
+    assert identity.sign_in(customer.email, PASSWORD, client_ip='10.0.0.2').actor.id == customer.id
 
 
 async def test_weak_new_password_is_refused_on_its_field(user: User) -> None:
@@ -154,7 +155,7 @@ async def test_weak_new_password_is_refused_on_its_field(user: User) -> None:
     await change_password(user, PASSWORD, 'short')
     await user.should_see('at least')
     assert 'at least' in (field_error(user, 'account-new_password') or '')
-    assert auth.sign_in(customer.email, PASSWORD, client_ip='10.0.0.2').actor.id == customer.id
+    assert identity.sign_in(customer.email, PASSWORD, client_ip='10.0.0.2').actor.id == customer.id
 
 
 async def test_password_change_signs_out_the_other_sessions(create_user) -> None:
@@ -193,19 +194,19 @@ async def test_user_signed_out_elsewhere_next_click_goes_to_login(user: User) ->
     customer = make_customer()
     await open_account(user, customer)
     with session_scope(write=True) as session:
-        assert auth.revoke_sessions(session, user_id=customer.id, reason='signed out', now=clock.now()) == 1
+        assert identity.revoke_sessions(session, user_id=customer.id, reason='signed out', now=clock.now()) == 1
     await change_password(user, PASSWORD, NEW_PASSWORD)
     await user.should_see(marker='login-submit')
     assert path_of(user) == '/login'
     await user.should_not_see('Password changed')
-    assert auth.sign_in(customer.email, PASSWORD, client_ip='10.0.0.2').actor.id == customer.id
+    assert identity.sign_in(customer.email, PASSWORD, client_ip='10.0.0.2').actor.id == customer.id
 
 
 async def test_after_the_session_ended_signing_in_again_comes_back_to_the_page(user: User) -> None:
     customer = make_customer()
     await open_account(user, customer)
     with session_scope(write=True) as session:
-        auth.revoke_sessions(session, user_id=customer.id, reason='signed out', now=clock.now())
+        identity.revoke_sessions(session, user_id=customer.id, reason='signed out', now=clock.now())
     user.find(marker='account-save').click()
     await user.should_see('Your session ended')
     user.find(marker='login-email').type(customer.email)
@@ -246,7 +247,7 @@ WEBHOOK = 'https://chat.googleapis.com/v1/spaces/AAAA/messages?key=k&token=t'
 
 def channel_of(actor: Actor) -> ChannelPreference:
     with session_scope() as session:
-        return notifications.get_channel(session, actor)
+        return messaging.get_channel(session, actor)
 
 
 def choose_channel(user: User, channel: str) -> None:
@@ -351,8 +352,8 @@ async def test_signing_out_one_other_device(user: User) -> None:
     await user.should_see('Chrome on Android')
     await user.should_see('From 10.9.9.9')
     with session_scope() as session:
-        other_id = next(r.id for r in sessions.list_sessions(session, customer, token=other.token) if r.is_current)
+        other_id = next(r.id for r in identity.list_sessions(session, customer, token=other.token) if r.is_current)
     user.find(marker=f'session-{other_id}-sign-out').click()
     await user.should_see('Signed out that device.')
     await user.should_see(marker='sessions-only-here')
-    assert auth.authenticate(other.token) is None
+    assert identity.authenticate(other.token) is None

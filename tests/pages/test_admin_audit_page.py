@@ -12,8 +12,7 @@ from nicegui.testing import User
 from sqlalchemy import delete
 
 from models import AuditEvent
-from services import audit, catalog, session_scope
-from services.views import Actor
+from services import Actor, audit, catalog, session_scope
 from tests.factories import (
     book_request,
     make_admin,

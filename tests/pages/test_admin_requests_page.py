@@ -7,7 +7,7 @@ import asyncio
 from nicegui.testing import User
 
 from models.enums import RequestStatus
-from services import clock, service_requests, session_scope
+from services import clock, requests, session_scope
 from tests.factories import (
     accept_request,
     book_request,
@@ -169,7 +169,7 @@ async def test_cancelling_what_someone_else_cancelled_a_moment_ago_says_so(user:
     await open_as(user, make_admin(), f'/admin/requests/{request_id}', 'request-cancel')
     await drawer_settled(user)
     with session_scope(write=True) as session:
-        service_requests.admin_cancel(session, make_admin(), request_id=request_id, reason='Duplicate', now=now)
+        requests.admin_cancel(session, make_admin(), request_id=request_id, reason='Duplicate', now=now)
     user.find(marker='request-cancel').click()
     await user.should_see(marker='cancel-reason')
     user.find(marker='cancel-reason').type('Also a duplicate')

@@ -10,8 +10,8 @@ import pytest
 from nicegui import ui
 from nicegui.testing import User
 
-from services import catalog, session_scope
-from services.views import Actor, ServiceRow
+from services import Actor, catalog, session_scope
+from services.catalog import ServiceRow
 from tests.factories import (
     OPERATOR,
     book_request,

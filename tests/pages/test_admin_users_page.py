@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from models import AuditEvent, SignInAttempt
 from models import User as UserModel
 from models.enums import ApprovalState
-from services import InvalidCredentials, auth, catalog, session_scope, users
+from services import InvalidCredentials, catalog, identity, people, session_scope
 from tests.factories import (
     JPEG_BYTES,
     OPERATOR,
@@ -314,7 +314,7 @@ async def test_block_with_a_reason_ends_their_sessions(user: User) -> None:
     await give_reason(user, 'block', 'Abusive messages')
     await sees(user, 'Blocked: their sessions ended.')
     assert (stored(customer.id).is_blocked, stored(customer.id).blocked_reason) == (True, 'Abusive messages')
-    assert auth.authenticate(token) is None
+    assert identity.authenticate(token) is None
     await sees(user, marker='user-unblock')
     await sees(user, 'Abusive messages since')
 
@@ -388,7 +388,7 @@ async def test_unblocking_someone_another_admin_just_unblocked_says_so(user: Use
     block(customer)
     await open_as(user, make_admin(), f'/admin/users/{customer.id}', 'user-unblock')
     with session_scope(write=True) as session:
-        users.unblock_user(session, OPERATOR, user_id=customer.id)
+        people.unblock_user(session, OPERATOR, user_id=customer.id)
     await give_reason(user, 'unblock', 'Appeal accepted')
     await sees(user, 'This user is not blocked: someone else unblocked them in the meantime.')
     assert stored(customer.id).is_blocked is False

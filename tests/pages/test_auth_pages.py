@@ -9,8 +9,7 @@ from nicegui.testing import User
 from sqlalchemy import select
 
 from models import AuthSession
-from services import InvalidCredentials, auth, session_scope
-from services.views import Actor
+from services import Actor, InvalidCredentials, identity, session_scope
 from settings import get_settings
 from tests.factories import PASSWORD, block, make_admin, make_customer, make_professional, make_service
 from tests.pages.support import PATIENCE
@@ -53,7 +52,7 @@ async def test_customer_signs_up_and_lands_on_customer_home(user: User) -> None:
     await user.should_see('Hello, Asha Rao.')
     assert path_of(user) == '/customer'
     await user.should_see(marker='customer-welcome')
-    assert auth.sign_in('asha@example.com', PASSWORD, client_ip='10.0.0.1').actor.name == 'Asha Rao'
+    assert identity.sign_in('asha@example.com', PASSWORD, client_ip='10.0.0.1').actor.name == 'Asha Rao'
 
 
 async def test_professional_signs_up_and_sees_pending_approval(user: User) -> None:
@@ -96,7 +95,7 @@ async def test_sign_up_with_invalid_pincode_shows_the_field_error(user: User) ->
     assert pincode.props['error'] is True
     assert path_of(user) == '/register'
     with pytest.raises(InvalidCredentials):
-        auth.sign_in('new@example.com', PASSWORD, client_ip='10.0.0.1')
+        identity.sign_in('new@example.com', PASSWORD, client_ip='10.0.0.1')
 
 
 async def test_register_without_active_services_tells_professionals_to_wait(user: User) -> None:
@@ -158,7 +157,7 @@ async def test_too_many_failures_throttle_even_the_right_password(user: User) ->
     customer = make_customer()
     for _ in range(get_settings().signin_account_failures):
         with pytest.raises(InvalidCredentials):
-            auth.sign_in(customer.email, 'wrong password', client_ip='10.0.0.1')
+            identity.sign_in(customer.email, 'wrong password', client_ip='10.0.0.1')
     await sign_in(user, customer)
     await user.should_see('Too many sign-in attempts')
     assert path_of(user) == '/login'

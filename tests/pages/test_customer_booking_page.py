@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from components.words import local_time
 from models import ServiceRequest
-from services import catalog, clock, session_scope, slots
+from services import catalog, clock, requests, session_scope
 from settings import get_settings
 from tests.factories import OPERATOR, make_approved_professional, make_customer, make_service
 from tests.pages.support import drawer_settled, open_as, path_of
@@ -22,7 +22,7 @@ from tests.pages.support import drawer_settled, open_as, path_of
 def tomorrows_slots(minutes: int = 60) -> tuple[str, list[datetime]]:
     zone = get_settings().zone
     day = clock.now().astimezone(zone).date() + timedelta(days=1)
-    return day.isoformat(), slots.available_slots(day, minutes)
+    return day.isoformat(), requests.available_slots(day, minutes)
 
 
 def label(start: datetime) -> str:

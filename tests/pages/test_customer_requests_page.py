@@ -12,8 +12,7 @@ from sqlalchemy import select
 from components.words import local_time
 from models import Review
 from models.enums import RequestStatus
-from services import clock, service_requests, session_scope, slots
-from services.views import Actor
+from services import Actor, clock, requests, session_scope
 from settings import get_settings
 from tests.factories import (
     accept_request,
@@ -37,7 +36,7 @@ def soon(now: datetime) -> datetime:
     """A slot less than a day ahead (inside the cancel cut-off) and still bookable."""
     zone = get_settings().zone
     for days in (0, 1):
-        for start in slots.available_slots(now.astimezone(zone).date() + timedelta(days=days), 60, now=now):
+        for start in requests.available_slots(now.astimezone(zone).date() + timedelta(days=days), 60, now=now):
             if start < now + timedelta(hours=23):
                 return start
     raise AssertionError('no slot within a day')
@@ -187,7 +186,7 @@ async def test_an_edit_over_a_change_made_meanwhile_is_refused(user: User) -> No
     await drawer_settled(user)
     user.find(marker='edit-open').click()
     with session_scope(write=True) as session:  # the same customer, in another tab
-        service_requests.edit(session, customer, request_id=request_id, remarks='Changed in another tab')
+        requests.edit(session, customer, request_id=request_id, remarks='Changed in another tab')
     user.find(marker='edit-remarks').clear()
     user.find(marker='edit-remarks').type('Changed here')
     user.find(marker='edit-save').click()
@@ -239,7 +238,7 @@ async def test_a_cancel_refused_meanwhile_says_why(user: User) -> None:
     await open_as(user, customer, f'/customer/requests/{request_id}', 'request-cancel')
     await drawer_settled(user)
     with session_scope(write=True) as session:
-        service_requests.admin_cancel(session, make_admin(), request_id=request_id, reason='Duplicate booking')
+        requests.admin_cancel(session, make_admin(), request_id=request_id, reason='Duplicate booking')
     user.find(marker='request-cancel').click()
     await user.should_see(marker='cancel-reason')
     user.find(marker='cancel-reason').type('Plans changed')
@@ -279,7 +278,7 @@ async def test_a_job_closed_without_a_review_can_still_be_rated_within_the_windo
     pro = make_approved_professional(service_id=service.id)
     request_id, done = done_job(customer, pro, service.id)
     with session_scope(write=True) as session:
-        service_requests.auto_close_due(session, now=done + timedelta(days=8))
+        requests.auto_close_due(session, now=done + timedelta(days=8))
     await open_as(user, customer, f'/customer/requests/{request_id}', 'review-submit')
     await drawer_settled(user)
     await user.should_see('It closed without a review. You can still rate it until')

@@ -9,8 +9,7 @@ from datetime import timedelta
 import pytest
 from nicegui.testing import User
 
-from services import catalog, clock, service_requests, session_scope
-from services.views import Actor
+from services import Actor, catalog, clock, requests, session_scope
 from tests.factories import (
     OPERATOR,
     accept_request,
@@ -35,7 +34,7 @@ def reviewed(professional: Actor, service_id: int, *, rating: int, remarks: str)
     accept_request(professional, request_id, now=past)
     complete_request(professional, request_id, now=at + timedelta(hours=1))
     with session_scope(write=True) as session:
-        service_requests.close(
+        requests.close(
             session, customer, request_id=request_id, rating=rating, remarks=remarks, now=at + timedelta(hours=2)
         )
     return request_id

@@ -7,7 +7,7 @@ import pytest
 from nicegui.testing import User
 
 from pages.documents import content_disposition
-from services.views import Actor
+from services import Actor
 from tests.factories import (
     PDF_BYTES,
     PNG_BYTES,

@@ -5,8 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 from nicegui.testing import User
 
-from services import clock, notifications, session_scope
-from services.views import Actor
+from services import Actor, clock, messaging, session_scope
 from tests.factories import (
     accept_request,
     book_request,
@@ -20,14 +19,14 @@ from tests.pages.support import drawer_settled, open_as
 
 def notify(actor: Actor, message: str, request_id: int | None = None) -> int:
     with session_scope(write=True) as session:
-        notifications.notify(session, actor.id, 'test', message, request_id=request_id)
+        messaging.notify(session, actor.id, 'test', message, request_id=request_id)
     with session_scope() as session:
-        return notifications.list_notifications(session, actor)[0].id
+        return messaging.list_notifications(session, actor)[0].id
 
 
 def unread_of(actor: Actor) -> int:
     with session_scope() as session:
-        return notifications.count_unread(session, actor)
+        return messaging.count_unread(session, actor)
 
 
 def bell_label(user: User) -> str:
@@ -68,7 +67,7 @@ async def test_list_is_newest_first_with_unread_marked(user: User) -> None:
     first = notify(customer, 'Your request was accepted.')
     second = notify(customer, 'Your request was completed.')
     with session_scope(write=True) as session:
-        notifications.mark_read(session, customer, notification_id=first)
+        messaging.mark_read(session, customer, notification_id=first)
     await open_notifications(user, customer)
     await user.should_see('1 unread')
     items = [e for e in user.find(marker='notification-list').elements.pop().default_slot.children]

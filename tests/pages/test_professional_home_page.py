@@ -10,8 +10,8 @@ from nicegui import ui
 from nicegui.testing import User
 
 from models.enums import ApprovalState
-from services import clock, documents, professionals, session_scope
-from services.views import Actor, ProfessionalView
+from services import Actor, clock, people, session_scope
+from services.people import ProfessionalView
 from tests.factories import (
     JPEG_BYTES,
     OPERATOR,
@@ -32,7 +32,7 @@ from tests.pages.support import drawer_settled, open_as, path_of
 
 def profile_of(professional: Actor) -> ProfessionalView:
     with session_scope() as session:
-        return professionals.get_professional(session, OPERATOR, professional_id=professional.id)
+        return people.get_professional(session, OPERATOR, professional_id=professional.id)
 
 
 async def until(condition: Callable[[], object]) -> None:
@@ -87,8 +87,8 @@ async def test_resubmitting_after_an_admin_already_decided_says_what_happened(us
     await open_as(user, professional, '/professional', 'resubmit')
     await drawer_settled(user)
     with session_scope(write=True) as session:
-        professionals.resubmit(session, professional)
-        professionals.approve(session, OPERATOR, professional_id=professional.id)
+        people.resubmit(session, professional)
+        people.approve(session, OPERATOR, professional_id=professional.id)
     user.find(marker='resubmit').click()
     await user.should_see('This profile changed a moment ago: it is approved now.')
     await user.should_see(marker='approval-approved')
@@ -194,8 +194,8 @@ async def test_professional_uploads_a_document(user: User, name: str, data: byte
 @pytest.mark.parametrize(
     ('name', 'data', 'kind', 'message'),
     [
-        ('id.pdf', b'<html><script>alert(1)</script></html>', 'id_proof', documents.WRONG_TYPE),
-        ('id.pdf', b'%PDF-' + b'0' * documents.MAX_DOCUMENT_BYTES, 'id_proof', documents.TOO_BIG),
+        ('id.pdf', b'<html><script>alert(1)</script></html>', 'id_proof', people.WRONG_TYPE),
+        ('id.pdf', b'%PDF-' + b'0' * people.MAX_DOCUMENT_BYTES, 'id_proof', people.TOO_BIG),
         ('id.pdf', b'', 'id_proof', 'The file is empty.'),
         ('id.pdf', PDF_BYTES, None, 'Choose what kind of document this is.'),
     ],
@@ -214,16 +214,16 @@ async def test_a_refused_upload_says_why_and_adds_nothing(
 
 async def test_the_eleventh_document_is_refused(user: User) -> None:
     professional = make_professional()
-    for _ in range(documents.MAX_DOCUMENTS):
+    for _ in range(people.MAX_DOCUMENTS):
         add_document(professional)
     await open_as(user, professional, '/professional', 'document-file')
     await drawer_settled(user)
     await upload(user, 'one-more.pdf', PDF_BYTES)
     await user.should_see('You can keep at most 10 documents. Remove one first.')
-    assert len(profile_of(professional).documents) == documents.MAX_DOCUMENTS
+    assert len(profile_of(professional).documents) == people.MAX_DOCUMENTS
 
 
-@pytest.mark.parametrize(('why', 'message'), [('too big', documents.TOO_BIG), ('wrong type', documents.WRONG_TYPE)])
+@pytest.mark.parametrize(('why', 'message'), [('too big', people.TOO_BIG), ('wrong type', people.WRONG_TYPE)])
 async def test_a_file_the_browser_refuses_is_explained(user: User, why: str, message: str) -> None:
     await open_as(user, make_professional(), '/professional', 'document-file')
     await drawer_settled(user)

@@ -9,8 +9,8 @@ import pytest
 from nicegui.testing import User
 
 from models.enums import RequestStatus
-from services import bookings, clock, service_requests, session_scope
-from services.views import Actor, ServiceRow
+from services import Actor, clock, requests, session_scope
+from services.catalog import ServiceRow
 from tests.factories import (
     accept_request,
     book_request,
@@ -56,7 +56,7 @@ def past_job(professional: Actor, service: ServiceRow, customer: Actor, *, days_
 def close(customer: Actor, request_id: int, rating: int, remarks: str) -> None:
     done = stored(request_id).date_of_completion
     with session_scope(write=True) as session:
-        service_requests.close(
+        requests.close(
             session, customer, request_id=request_id, rating=rating, remarks=remarks, now=done + timedelta(hours=1)
         )
 
@@ -146,11 +146,11 @@ async def test_a_slot_the_customer_changed_meanwhile_is_shown_again_before_accep
     await open_as(user, professional, '/professional/inbox', f'request-{request_id}-accept')
     await drawer_settled(user)
     with session_scope(write=True) as session:
-        bookings.edit(session, customer, request_id=request_id, scheduled_at=slot(now, days=4), now=clock.now())
+        requests.edit(session, customer, request_id=request_id, scheduled_at=slot(now, days=4), now=clock.now())
     user.find(marker=f'request-{request_id}-accept').click()
     await user.should_see('The customer changed this request a moment ago. Look at it again before accepting.')
     assert stored(request_id).service_status is RequestStatus.REQUESTED
-    new_start = stored(request_id).scheduled_at.astimezone(ZoneInfo(service_requests.policy().timezone))
+    new_start = stored(request_id).scheduled_at.astimezone(ZoneInfo(requests.policy().timezone))
     await user.should_see(new_start.strftime('%a %d %b %Y, %H:%M'))
     user.find(marker=f'request-{request_id}-accept').click()
     await user.should_see('Accepted')

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from models import AuditEvent, Notification, ProfessionalProfile, RequestDismissal, Review, ServiceRequest
-from services import session_scope
-from services.views import Actor, ServiceRow
+from services import Actor, session_scope
+from services.catalog import ServiceRow
 from tests.factories import make_approved_professional, make_customer, make_service
 
 NOW = datetime(2030, 3, 4, 3, 30, tzinfo=UTC)  # Monday 09:00 in Asia/Kolkata

@@ -8,17 +8,8 @@ from datetime import timedelta
 import pytest
 
 from models import JobRun
-from services import (
-    InvalidTransition,
-    NotFound,
-    ServiceError,
-    clock,
-    demo,
-    documents,
-    professionals,
-    service_requests,
-    session_scope,
-)
+from services import InvalidTransition, NotFound, ServiceError, clock, demo, people, requests, session_scope
+from services.demo import seeding
 from tests.factories import OPERATOR, book_request, make_service, slot
 from tests.services.request_support import make_market, messages, stored
 
@@ -28,10 +19,10 @@ HUGE = 2**70
 @pytest.mark.parametrize(
     'call',
     [
-        lambda s: professionals.get_professional(s, OPERATOR, professional_id=HUGE),
-        lambda s: professionals.approve(s, OPERATOR, professional_id=HUGE),
-        lambda s: documents.open_document(s, OPERATOR, document_id=HUGE),
-        lambda s: documents.list_documents(s, OPERATOR, professional_id=HUGE),
+        lambda s: people.get_professional(s, OPERATOR, professional_id=HUGE),
+        lambda s: people.approve(s, OPERATOR, professional_id=HUGE),
+        lambda s: people.open_document(s, OPERATOR, document_id=HUGE),
+        lambda s: people.list_documents(s, OPERATOR, professional_id=HUGE),
     ],
 )
 def test_ids_too_large_for_the_database_are_simply_not_found(call) -> None:
@@ -42,7 +33,7 @@ def test_ids_too_large_for_the_database_are_simply_not_found(call) -> None:
 def test_public_professional_list_for_a_huge_service_id_is_empty_or_refused() -> None:
     with session_scope() as session:
         try:
-            found = professionals.list_for_service(session, service_id=HUGE, pincode='560001')
+            found = people.list_for_service(session, service_id=HUGE, pincode='560001')
         except ServiceError:
             found = []
     assert found == []
@@ -54,7 +45,7 @@ def test_changing_service_opens_the_requests_addressed_to_them_and_tells_the_cus
     request_id = book_request(market.customer, market.service.id, now=now, requested_professional_id=market.pro.id)
     other = make_service(name='Something Else')
     with session_scope(write=True) as session:
-        professionals.edit_profile(
+        people.edit_profile(
             session,
             market.pro,
             service_id=other.id,
@@ -72,7 +63,7 @@ def test_rejecting_an_approved_professional_opens_their_addressed_requests() -> 
     now = clock.now()
     request_id = book_request(market.customer, market.service.id, now=now, requested_professional_id=market.pro.id)
     with session_scope(write=True) as session:
-        professionals.reject(session, OPERATOR, professional_id=market.pro.id, reason='Expired licence.')
+        people.reject(session, OPERATOR, professional_id=market.pro.id, reason='Expired licence.')
     assert stored(request_id).requested_professional_id is None
 
 
@@ -84,7 +75,7 @@ def test_a_request_past_its_start_cannot_be_declined_into_the_pool() -> None:
         market.customer, market.service.id, now=now, at=start, requested_professional_id=market.pro.id
     )
     with session_scope(write=True) as session, pytest.raises(InvalidTransition):
-        service_requests.decline(session, market.pro, request_id=request_id, now=start + timedelta(minutes=5))
+        requests.decline(session, market.pro, request_id=request_id, now=start + timedelta(minutes=5))
     assert stored(request_id).requested_professional_id == market.pro.id
 
 
@@ -100,7 +91,7 @@ def test_a_demo_seed_that_fails_halfway_is_not_counted_as_seeded(monkeypatch: py
     def broken(now):
         raise RuntimeError('disk full')
 
-    monkeypatch.setattr(demo, '_seed', broken)
+    monkeypatch.setattr(seeding, '_seed', broken)
     with pytest.raises(RuntimeError):
         demo.seed()
     with session_scope() as session:

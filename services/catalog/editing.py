@@ -1,0 +1,169 @@
+"""The catalogue as admins change it: create, edit (a stale edit is refused), retire and reinstate services."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from models import Service
+from models.enums import Role
+from services import audit
+from services.catalog import listing
+from services.catalog.rows import ServiceRow
+from services.core import clock, validation
+from services.core.access import require_role
+from services.core.errors import Conflict, ValidationError
+from services.core.rows import Actor
+
+MAX_MINUTES = 12 * 60  # a job must fit in one working day
+EDITABLE = ('name', 'category', 'base_price', 'time_required', 'description')
+
+
+def create_service(
+    session: Session,
+    actor: Actor,
+    *,
+    name: Any,
+    category: Any,
+    base_price: Any,
+    time_required: Any,
+    description: Any = '',
+    now: datetime | None = None,
+) -> ServiceRow:
+    """Admins add a service; names are unique regardless of case."""
+    require_role(session, actor, Role.ADMIN)
+    fields = _validated(
+        name=name, category=category, base_price=base_price, time_required=time_required, description=description
+    )
+    _refuse_taken_name(session, fields['name'])
+    now = now or clock.now()
+    service = Service(**fields, name_key=_name_key(fields['name']), is_active=True, created_at=now, updated_at=now)
+    session.add(service)
+    _flush_or_conflict(session, fields['name'])
+    audit.record(
+        session,
+        actor,
+        'service.create',
+        target_type='service',
+        target_id=service.id,
+        details={'after': fields},
+        now=now,
+    )
+    return listing.service_row(service)
+
+
+def edit_service(
+    session: Session,
+    actor: Actor,
+    *,
+    service_id: int,
+    version: int | None = None,
+    now: datetime | None = None,
+    **changes: Any,
+) -> ServiceRow:
+    """Admins change a service's fields; passing the `version` they saw refuses a lost update."""
+    require_role(session, actor, Role.ADMIN)
+    unknown = changes.keys() - set(EDITABLE)
+    if unknown:
+        raise ValidationError(f'These fields cannot be edited: {", ".join(sorted(unknown))}.')
+    service = listing.service_or_not_found(session, service_id)
+    if version is not None and version != service.version:
+        raise Conflict('Someone else changed this service a moment ago. Reload it and try again.')
+    before = {key: getattr(service, key) for key in EDITABLE}
+    fields = _validated(**{**before, **changes})
+    if _name_key(fields['name']) != service.name_key:
+        _refuse_taken_name(session, fields['name'])
+    for key, value in fields.items():
+        setattr(service, key, value)
+    service.name_key = _name_key(service.name)
+    service.updated_at = now or clock.now()
+    _flush_or_conflict(session, fields['name'])
+    changed = {key: [before[key], fields[key]] for key in EDITABLE if before[key] != fields[key]}
+    audit.record(
+        session,
+        actor,
+        'service.edit',
+        target_type='service',
+        target_id=service.id,
+        details={'changed': changed},
+        now=service.updated_at,
+    )
+    return listing.service_row(service)
+
+
+def retire_service(session: Session, actor: Actor, *, service_id: int, now: datetime | None = None) -> ServiceRow:
+    """Admins retire a service: it leaves search and booking; its rows and history stay."""
+    return _set_active(session, actor, service_id=service_id, active=False, now=now or clock.now())
+
+
+def reinstate_service(session: Session, actor: Actor, *, service_id: int, now: datetime | None = None) -> ServiceRow:
+    """Admins bring a retired service back into search and booking."""
+    return _set_active(session, actor, service_id=service_id, active=True, now=now or clock.now())
+
+
+def _set_active(session: Session, actor: Actor, *, service_id: int, active: bool, now: datetime) -> ServiceRow:
+    require_role(session, actor, Role.ADMIN)
+    service = listing.service_or_not_found(session, service_id)
+    if service.is_active == active:
+        return listing.service_row(service)
+    service.is_active = active
+    service.retired_at = None if active else now
+    service.updated_at = now
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        'service.reinstate' if active else 'service.retire',
+        target_type='service',
+        target_id=service.id,
+        now=now,
+    )
+    return listing.service_row(service)
+
+
+def _validated(**fields: Any) -> dict[str, Any]:
+    return {
+        'name': validation.text(fields['name'], field='name', label='Name', max_length=80),
+        'category': validation.text(fields['category'], field='category', label='Category', max_length=60),
+        'base_price': validation.paise(fields['base_price']),
+        'time_required': validation.whole_number(
+            fields['time_required'],
+            field='time_required',
+            label='Time required (minutes)',
+            minimum=15,
+            maximum=MAX_MINUTES,
+        ),
+        'description': validation.text(
+            fields['description'],
+            field='description',
+            label='Description',
+            max_length=2000,
+            required=False,
+            multiline=True,
+        ),
+    }
+
+
+def _name_key(name: str) -> str:
+    """What makes two names the same service: Unicode case folding ('Ölservice' = 'ölservice')."""
+    return name.casefold()
+
+
+def _refuse_taken_name(session: Session, name: str) -> None:
+    taken = session.scalar(select(Service.id).where(Service.name_key == _name_key(name)))
+    if taken is not None:
+        raise Conflict(f'A service called "{name}" already exists.')
+
+
+def _flush_or_conflict(session: Session, name: str) -> None:
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict(f'A service called "{name}" already exists.') from None
+    except StaleDataError:
+        raise Conflict('Someone else changed this service a moment ago. Reload it and try again.') from None

@@ -1,0 +1,35 @@
+"""Domain events and job requests: collected on the session, delivered after commit.
+
+Services call `events.publish(session, ...)` and `jobs.enqueue(session, ...)`; nothing leaves before the
+unit commits, and nothing leaves if it rolls back. The composition root creates one `runtime.Bus` at
+start-up and registers it with `models.db.set_publisher`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from models.db import after_commit
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class DomainEvent:
+    name: str  # e.g. 'request.accepted'
+    data: dict[str, Any] = field(default_factory=dict)  # ids and small values only
+
+
+@dataclass(frozen=True, slots=True)
+class JobRequest:
+    name: str  # e.g. 'export'
+    ids: dict[str, int] = field(default_factory=dict)
+
+
+def publish(session: Session, name: str, **data: Any) -> None:
+    """Announce a change once this unit commits."""
+    after_commit(session, DomainEvent(name, data))

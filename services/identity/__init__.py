@@ -1,0 +1,47 @@
+"""Who someone is: the throttled sign-in, session tokens and the viewer's sessions, password policy and changes, and
+the sign-in throttle that sign-up is held to as well."""
+
+from services.identity.credentials import change_password, get_user_by_email, reset_password, unlock_sign_in
+from services.identity.passwords import hash_new, normalized, validate_new, verify
+from services.identity.rows import SessionRow, SignedIn
+from services.identity.sessions import (
+    actor_for,
+    authenticate,
+    hash_token,
+    list_sessions,
+    open_session,
+    revoke_sessions,
+    sign_out,
+    sign_out_everywhere_else,
+    sign_out_session,
+)
+from services.identity.sign_in import begin_sign_in, finish_sign_in, sign_in
+from services.identity.throttle import EMAIL_TAKEN, account_wait_minutes, refuse_sign_up
+
+__all__ = [
+    'EMAIL_TAKEN',
+    'SessionRow',
+    'SignedIn',
+    'account_wait_minutes',
+    'actor_for',
+    'authenticate',
+    'begin_sign_in',
+    'change_password',
+    'finish_sign_in',
+    'get_user_by_email',
+    'hash_new',
+    'hash_token',
+    'list_sessions',
+    'normalized',
+    'open_session',
+    'refuse_sign_up',
+    'reset_password',
+    'revoke_sessions',
+    'sign_in',
+    'sign_out',
+    'sign_out_everywhere_else',
+    'sign_out_session',
+    'unlock_sign_in',
+    'validate_new',
+    'verify',
+]

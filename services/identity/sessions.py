@@ -1,0 +1,186 @@
+"""Sessions: a random token opened after a proven sign-in (the database keeps only its hash), checked on every
+page with idle and absolute expiry, revoked on sign-out, password change and block; and the viewer's own list of
+where they are signed in, with signing out one device or everywhere else."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from models import AuthSession, User
+from models.db import session_scope
+from models.enums import Role
+from services import audit
+from services.core import clock, validation
+from services.core.access import require_signed_in
+from services.core.errors import (
+    NotFound,
+)
+from services.core.rows import Actor
+from services.identity.rows import SessionRow
+from settings import get_settings
+
+TOUCH_EVERY = timedelta(minutes=1)  # last_seen_at is written at most once a minute
+
+
+def authenticate(token: object, *, now: datetime | None = None) -> Actor | None:
+    """The signed-in user behind a raw session token, or None when it is unknown, revoked, idle too
+    long, past its absolute expiry, or its user is blocked. Touches last-seen at most once a minute."""
+    if not isinstance(token, str) or not token:
+        return None
+    now = now or clock.now()
+    with session_scope() as session:
+        found = _live_session(session, token, now=now)
+        if found is None:
+            return None
+        auth_session, user = found
+        actor, stale = actor_for(user), auth_session.last_seen_at <= now - TOUCH_EVERY
+    if stale:
+        with session_scope(write=True) as session:
+            session.execute(
+                update(AuthSession)
+                .where(AuthSession.id == auth_session.id, AuthSession.last_seen_at <= now - TOUCH_EVERY)
+                .values(last_seen_at=now)
+            )
+    return actor
+
+
+def sign_out(session: Session, token: object, *, now: datetime | None = None) -> None:
+    """End this session on the server: the token is dead even if someone kept a copy."""
+    if isinstance(token, str) and token:
+        session.execute(
+            update(AuthSession)
+            .where(AuthSession.token_hash == hash_token(token), AuthSession.revoked_at.is_(None))
+            .values(revoked_at=now or clock.now(), revoked_reason='signed out')
+        )
+
+
+def revoke_sessions(session: Session, *, user_id: int, reason: str, now: datetime, keep_token: str = '') -> int:
+    """End every live session of a user (but the one holding `keep_token`); returns how many."""
+    query = update(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+    if keep_token:
+        query = query.where(AuthSession.token_hash != hash_token(keep_token))
+    return session.execute(query.values(revoked_at=now, revoked_reason=reason)).rowcount
+
+
+def _live_session(session: Session, token: str, *, now: datetime) -> tuple[AuthSession, User] | None:
+    idle = timedelta(minutes=get_settings().session_idle_minutes)
+    row = session.execute(
+        select(AuthSession, User)
+        .join(User, User.id == AuthSession.user_id)
+        .where(
+            AuthSession.token_hash == hash_token(token),
+            AuthSession.revoked_at.is_(None),
+            AuthSession.expires_at > now,
+            AuthSession.last_seen_at > now - idle,
+            User.is_blocked.is_(False),
+        )
+    ).one_or_none()
+    return (row[0], row[1]) if row else None
+
+
+def open_session(session: Session, user: User, *, client_ip: str, user_agent: str, now: datetime) -> str:
+    """A new session for a user whose identity was just proven; returns the raw token (shown once)."""
+    token = secrets.token_urlsafe(32)  # 256 bits from the OS CSPRNG
+    lifetime = timedelta(hours=get_settings().session_max_hours)
+    session.add(
+        AuthSession(
+            user_id=user.id,
+            token_hash=hash_token(token),
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + lifetime,
+            client_ip=clean_ip(client_ip),
+            user_agent=(user_agent or '')[:300],
+        )
+    )
+    return token
+
+
+def hash_token(token: str) -> str:
+    """What the database keeps of a raw session token."""
+    return hashlib.sha256(token.encode('utf-8')).hexdigest()
+
+
+def clean_ip(client_ip: object) -> str:
+    return client_ip[:45] if isinstance(client_ip, str) else ''
+
+
+MAX_LISTED = 50
+
+
+def list_sessions(session: Session, actor: Actor, *, token: str, now: datetime | None = None) -> list[SessionRow]:
+    """The viewer's live sessions (not signed out, not idle too long, not expired), the one holding `token`
+    first, then the most recently seen."""
+    user = require_signed_in(session, actor)
+    now = now or clock.now()
+    idle = timedelta(minutes=get_settings().session_idle_minutes)
+    rows = session.scalars(
+        select(AuthSession)
+        .where(
+            AuthSession.user_id == user.id,
+            AuthSession.revoked_at.is_(None),
+            AuthSession.expires_at > now,
+            AuthSession.last_seen_at > now - idle,
+        )
+        .order_by(AuthSession.last_seen_at.desc(), AuthSession.id.desc())
+        .limit(MAX_LISTED)
+    )
+    this = hash_token(token) if token else ''
+    found = [
+        SessionRow(s.id, s.user_agent, s.client_ip, s.created_at, s.last_seen_at, s.token_hash == this) for s in rows
+    ]
+    return sorted(found, key=lambda row: not row.is_current)  # stable: the rest stay newest first
+
+
+def sign_out_session(session: Session, actor: Actor, *, session_id: object, now: datetime | None = None) -> None:
+    """End one of the viewer's own sessions; someone else's (or one already ended) does not exist for them."""
+    user = require_signed_in(session, actor)
+    now = now or clock.now()
+    ended = (
+        validation.is_id(session_id, AuthSession.id)
+        and session.execute(
+            update(AuthSession)
+            .where(AuthSession.id == session_id, AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))
+            .values(revoked_at=now, revoked_reason='signed out from another device')
+        ).rowcount
+        == 1
+    )
+    if not ended:
+        raise NotFound('That session does not exist or has ended already.')
+    audit.record(session, actor, 'user.sign_out_session', target_type='auth_session', target_id=session_id, now=now)
+
+
+def sign_out_everywhere_else(session: Session, actor: Actor, *, token: str, now: datetime | None = None) -> int:
+    """End every session of the viewer but the one holding `token` (this device); returns how many ended."""
+    user = require_signed_in(session, actor)
+    now = now or clock.now()
+    if not token:
+        raise NotFound('This device has no session to keep.')
+    ended = revoke_sessions(session, user_id=user.id, reason='signed out everywhere', now=now, keep_token=token)
+    audit.record(
+        session,
+        actor,
+        'user.sign_out_everywhere',
+        target_type='user',
+        target_id=user.id,
+        details={'ended': ended},
+        now=now,
+    )
+    return ended
+
+
+def actor_for(user: User) -> Actor:
+    profile = user.professional_profile if user.role is Role.PROFESSIONAL else None
+    return Actor(
+        id=user.id,
+        role=user.role,
+        name=user.name,
+        email=user.email,
+        approval_state=profile.approval_state if profile else None,
+        prefers_dark=user.prefers_dark,
+    )

@@ -1,0 +1,86 @@
+"""Notifications: written by the domain in the unit that causes them; each user reads only their own."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from models import Notification
+from services.core import clock, validation
+from services.core.access import require_signed_in
+from services.core.errors import NotFound
+from services.core.rows import Actor
+from services.messaging.rows import NotificationRow
+
+MAX_MESSAGE = 500
+NOTIFICATIONS_PER_PAGE = 50
+
+
+def notify(
+    session: Session,
+    user_id: int,
+    kind: str,
+    message: str,
+    *,
+    request_id: int | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Tell `user_id` about something; committed (or rolled back) with the change itself."""
+    session.add(
+        Notification(
+            user_id=user_id,
+            kind=kind,
+            message=message[:MAX_MESSAGE],
+            request_id=request_id,
+            created_at=now or clock.now(),
+        )
+    )
+
+
+def list_notifications(
+    session: Session, actor: Actor, *, before_id: int | None = None, limit: int = NOTIFICATIONS_PER_PAGE
+) -> list[NotificationRow]:
+    """The viewer's newest notifications first; `before_id` continues after the last one shown."""
+    user = require_signed_in(session, actor)
+    query = select(Notification).where(Notification.user_id == user.id)
+    if before_id is not None:
+        query = query.where(Notification.id < before_id)
+    rows = session.scalars(query.order_by(Notification.id.desc()).limit(max(1, min(limit, NOTIFICATIONS_PER_PAGE))))
+    return [NotificationRow(n.id, n.kind, n.message, n.request_id, n.created_at, n.read_at is not None) for n in rows]
+
+
+def count_unread(session: Session, actor: Actor) -> int:
+    """How many of the viewer's notifications are unread (the frame's bell)."""
+    user = require_signed_in(session, actor)
+    return session.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    )
+
+
+def mark_read(session: Session, actor: Actor, *, notification_id: int, now: datetime | None = None) -> None:
+    """Mark one of the viewer's notifications read; someone else's does not exist for them."""
+    user = require_signed_in(session, actor)
+    found = (
+        validation.is_id(notification_id, Notification.id)
+        and session.execute(
+            update(Notification)
+            .where(Notification.id == notification_id, Notification.user_id == user.id)
+            .values(read_at=func.coalesce(Notification.read_at, now or clock.now()))
+        ).rowcount
+    )
+    if found != 1:
+        raise NotFound('That notification does not exist.')
+
+
+def mark_all_read(session: Session, actor: Actor, *, now: datetime | None = None) -> int:
+    """Mark every unread notification of the viewer read; returns how many."""
+    user = require_signed_in(session, actor)
+    return session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=now or clock.now())
+    ).rowcount

@@ -1,0 +1,265 @@
+"""The rules of service requests as SQL (who may take one, what overlaps, whose inbox holds one) and the
+pieces every transition shares: one conditional UPDATE, its audit row and its domain event."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, and_, exists, false, literal, or_, select, true, update
+from sqlalchemy.orm import Session, aliased
+
+from models import ProfessionalPincode, ProfessionalProfile, RequestDismissal, Service, ServiceRequest, User
+from models.enums import ApprovalState, RequestStatus, Role
+from services import audit
+from services.core import events, validation
+from services.core.access import require_role
+from services.core.errors import NotFound, PermissionDenied, ValidationError
+from services.core.rows import Actor
+from services.requests.rows import RequestPolicy
+from settings import get_settings
+
+log = logging.getLogger(__name__)
+R = ServiceRequest
+NOT_FOUND = 'That request does not exist.'
+NOT_APPROVED = 'Only approved professionals can take requests.'
+MAX_REASON = 500
+# what a transition's UPDATE ... RETURNING hands back: enough for its audit row, event and notifications
+CHANGED = (R.id, R.service_id, R.customer_id, R.professional_id, R.requested_professional_id, R.scheduled_at)
+EVENTS = {
+    'book': 'request.booked',
+    'edit': 'request.edited',
+    'accept': 'request.accepted',
+    'decline': 'request.declined',
+    'withdraw': 'request.withdrawn',
+    'complete': 'request.completed',
+    'close': 'request.closed',
+    'auto_close': 'request.auto_closed',
+    'review': 'request.reviewed',
+    'cancel': 'request.cancelled',
+    'admin_cancel': 'request.cancelled',
+    'expire': 'request.expired',
+    'release': 'request.released',
+}
+
+
+def is_request_id(value: Any) -> bool:
+    """`validation.is_id` for the id of a service request."""
+    return validation.is_id(value, R.id)
+
+
+# --- who acts ---------------------------------------------------------------------------------------------------------
+
+
+def require(session: Session, actor: Actor | None, action: str, *roles: Role, request_id: Any = None) -> User | None:
+    """`require_role`, with every refusal logged once: actor, action and request (checklist G2)."""
+    try:
+        return require_role(session, actor, *roles)
+    except PermissionDenied:
+        log.warning('denied request.%s on service_request %r to %s', action, request_id, _who(actor))
+        raise
+
+
+def require_approved(session: Session, actor: Actor | None, action: str, *, request_id: Any = None) -> User:
+    """An unblocked professional whose profile an admin approved (the open pool is theirs to work)."""
+    user = require(session, actor, action, Role.PROFESSIONAL, request_id=request_id)
+    profile = user.professional_profile
+    if profile is None or profile.approval_state is not ApprovalState.APPROVED:
+        log.warning('denied request.%s on service_request %r to %s: not approved', action, request_id, _who(actor))
+        raise PermissionDenied(NOT_APPROVED)
+    return user
+
+
+def not_found(actor: Actor | None, action: str, request_id: Any) -> NotFound:
+    """Missing and someone else's look the same to the caller; the log tells them apart."""
+    log.warning('request.%s: service_request %r is not visible to %s', action, request_id, _who(actor))
+    return NotFound(NOT_FOUND)
+
+
+def lock_user(session: Session, user_id: int, *, shared: bool = False) -> None:
+    """PostgreSQL: lock a user's row until commit, so that checks which read before they write (overlap,
+    eligibility) see the last committed accept and block. NO KEY UPDATE leaves foreign-key checks free.
+    SQLite needs nothing: a write unit holds the database's write lock from its first statement."""
+    lock = select(User.id).where(User.id == user_id)
+    session.execute(lock.with_for_update(read=True) if shared else lock.with_for_update(key_share=True))
+
+
+# --- the rules as SQL -------------------------------------------------------------------------------------------------
+
+
+def qualified(professional_id: int, *, service_id: Any = R.service_id, pincode: Any = R.pincode) -> ColumnElement[bool]:
+    """An approved, unblocked professional who offers the service and serves the pincode (by default the
+    request's own, so that it can sit in a request's WHERE)."""
+    p = ProfessionalProfile
+    return exists().where(
+        User.id == professional_id,
+        User.role == Role.PROFESSIONAL,
+        User.is_blocked.is_(False),
+        p.user_id == User.id,
+        p.approval_state == ApprovalState.APPROVED,
+        p.service_id == service_id,
+        ProfessionalPincode.professional_id == User.id,
+        ProfessionalPincode.pincode == pincode,
+    )
+
+
+def overlaps_assigned_job(professional_id: int) -> ColumnElement[bool]:
+    """The professional holds another assigned job that meets this one's interval (a.start < b.end and
+    b.start < a.end)."""
+    other = aliased(ServiceRequest)
+    return exists().where(
+        other.professional_id == professional_id,
+        other.service_status == RequestStatus.ASSIGNED,
+        other.id != R.id,
+        other.scheduled_at < R.ends_at,
+        R.scheduled_at < other.ends_at,
+    )
+
+
+def open_to(professional_id: int) -> ColumnElement[bool]:
+    """Addressed to nobody, or to this professional."""
+    return or_(R.requested_professional_id.is_(None), R.requested_professional_id == professional_id)
+
+
+def dismissed_by(professional_id: int) -> ColumnElement[bool]:
+    d = RequestDismissal
+    return exists().where(d.request_id == R.id, d.professional_id == professional_id)
+
+
+def in_inbox_of(professional: User, now: datetime) -> ColumnElement[bool]:
+    """Requested and not started; addressed to them, or open to all for their service in their pincodes and
+    not dismissed by them (uses the profile's values, so the pool index serves it)."""
+    profile = professional.professional_profile
+    if profile is None or profile.approval_state is not ApprovalState.APPROVED:
+        return false()
+    open_to_all = and_(
+        R.requested_professional_id.is_(None),
+        R.service_id == profile.service_id,
+        R.pincode.in_([p.pincode for p in profile.pincodes]),
+        ~dismissed_by(professional.id),
+    )
+    return and_(
+        R.service_status == RequestStatus.REQUESTED,
+        R.scheduled_at > now,
+        or_(R.requested_professional_id == professional.id, open_to_all),
+    )
+
+
+def visible_to(user: User | None, now: datetime) -> ColumnElement[bool]:
+    """Admins (and the operator, None) see every request; a customer their own; a professional the jobs they
+    accepted, the requests addressed to them and those in their inbox."""
+    if user is None or user.role is Role.ADMIN:
+        return true()
+    if user.role is Role.CUSTOMER:
+        return R.customer_id == user.id
+    return or_(R.professional_id == user.id, R.requested_professional_id == user.id, in_inbox_of(user, now))
+
+
+def status_where(session: Session, request_id: Any, *criteria: ColumnElement[bool]) -> RequestStatus | None:
+    """The request's status if it meets the criteria (to explain a refusal), else None."""
+    if not is_request_id(request_id):
+        return None
+    return session.scalar(select(R.service_status).where(R.id == request_id, *criteria))
+
+
+def unchanged_since(seen_updated_at: Any) -> ColumnElement[bool]:
+    """The request is as the caller last saw it (None: the caller does not care)."""
+    if seen_updated_at is None:
+        return true()
+    if not isinstance(seen_updated_at, datetime) or seen_updated_at.tzinfo is None:
+        raise ValidationError('Reload the request and try again.', field='seen_updated_at')
+    return R.updated_at == seen_updated_at
+
+
+def holds(session: Session, *criteria: ColumnElement[bool]) -> bool:
+    """Whether some request meets every criterion (used to explain a refusal, never to decide one)."""
+    return bool(session.scalar(select(literal(True)).where(*criteria).limit(1)))
+
+
+# --- one transition ---------------------------------------------------------------------------------------------------
+
+
+def claim(session: Session, request_id: int, *rules: ColumnElement[bool], **values: Any) -> Row[Any] | None:
+    """ONE conditional UPDATE holding every rule in its WHERE: it changes the request only if all of them
+    hold at that instant (so a race has exactly one winner); returns what changed, or None."""
+    statement = update(R).where(R.id == request_id, *rules).values(**values).returning(*CHANGED)
+    return session.execute(statement).one_or_none()
+
+
+def claim_all(session: Session, *rules: ColumnElement[bool], **values: Any) -> list[Row[Any]]:
+    """The same for every request that meets the rules (the system's sweeps)."""
+    return list(session.execute(update(R).where(*rules).values(**values).returning(*CHANGED)).all())
+
+
+def announce(
+    session: Session,
+    actor: Actor | None,
+    verb: str,
+    request: Any,
+    *,
+    source: RequestStatus | None,
+    target: RequestStatus,
+    now: datetime,
+    reason: str | None = None,
+    **details: Any,
+) -> None:
+    """The audit row (actor None = the system) and the domain event, published after commit, of one transition."""
+    audit.record(
+        session,
+        actor,
+        f'request.{verb}',
+        target_type='service_request',
+        target_id=request.id,
+        reason=reason,
+        details={'from': source and source.value, 'to': target.value, **details},
+        now=now,
+    )
+    events.publish(
+        session,
+        EVENTS[verb],
+        request_id=request.id,
+        status=target.value,
+        service_id=request.service_id,
+        customer_id=request.customer_id,
+        professional_id=details.get('professional_id', request.professional_id),
+    )
+
+
+# --- words and policy -------------------------------------------------------------------------------------------------
+
+
+def describe(session: Session, changed: Any) -> str:
+    """'Plumbing request for Tue 05 Mar 2030, 10:00' in local time, for notification messages."""
+    service = session.get(Service, changed.service_id)
+    return f'{service.name} request for {local_label(changed.scheduled_at)}'
+
+
+def reason(value: Any) -> str:
+    """Why someone cancels or withdraws: required text, up to 500 characters."""
+    return validation.text(value, field='reason', label='Reason', max_length=MAX_REASON, multiline=True)
+
+
+def local_label(moment: datetime) -> str:
+    return moment.astimezone(get_settings().zone).strftime('%a %d %b %Y, %H:%M')
+
+
+def cancel_cutoff() -> timedelta:
+    return timedelta(hours=get_settings().cancel_cutoff_hours)
+
+
+def policy() -> RequestPolicy:
+    """The cancel cut-off, auto-close delay and review window, for pages to show."""
+    settings = get_settings()
+    return RequestPolicy(
+        cancel_cutoff_hours=settings.cancel_cutoff_hours,
+        auto_close_days=settings.auto_close_days,
+        review_window_days=settings.review_window_days,
+        timezone=settings.timezone,
+    )
+
+
+def _who(actor: Actor | None) -> str:
+    if actor is None:
+        return 'anonymous'
+    return 'the operator' if actor.is_operator else f'user {actor.id} ({actor.role.value})'

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from services import Actor, NotFound, PermissionDenied, clock, identity, session_scope
+from services.identity import SessionRow
+from settings import get_settings
+from tests.factories import block, make_customer, make_professional, sign_in
+
+
+def live(actor: Actor, token: str, **kwargs) -> list[SessionRow]:
+    with session_scope() as session:
+        return identity.list_sessions(session, actor, token=token, **kwargs)
+
+
+def test_user_sees_their_live_sessions_with_this_device_first() -> None:
+    customer = make_customer()
+    phone = sign_in(customer, client_ip='10.0.0.7', user_agent='Phone browser')
+    laptop = sign_in(customer, client_ip='10.0.0.8', user_agent='Laptop browser')
+    sign_in(make_customer(), client_ip='10.0.0.9')  # someone else's
+    rows = live(customer, phone.token)
+    assert [(r.user_agent, r.client_ip, r.is_current) for r in rows] == [
+        ('Phone browser', '10.0.0.7', True),
+        ('Laptop browser', '10.0.0.8', False),
+    ]
+    assert rows[0].created_at <= rows[0].last_seen_at
+    assert [r.is_current for r in live(customer, laptop.token)] == [True, False]
+
+
+def test_ended_idle_and_expired_sessions_are_not_listed() -> None:
+    customer = make_customer()
+    now = clock.now()
+    kept = sign_in(customer, now=now)
+    signed_out = sign_in(customer, now=now)
+    with session_scope(write=True) as session:
+        identity.sign_out(session, signed_out.token, now=now)
+    sign_in(customer, now=now - timedelta(minutes=get_settings().session_idle_minutes + 1))  # idle too long
+    sign_in(customer, now=now - timedelta(hours=get_settings().session_max_hours + 1))  # past its expiry
+    assert [r.is_current for r in live(customer, kept.token, now=now)] == [True]
+
+
+def test_sign_out_everywhere_else_keeps_this_session() -> None:
+    customer = make_customer()
+    here, elsewhere, also = sign_in(customer), sign_in(customer), sign_in(customer)
+    other_user = sign_in(make_customer())
+    with session_scope(write=True) as session:
+        assert identity.sign_out_everywhere_else(session, customer, token=here.token) == 2
+    assert identity.authenticate(here.token).id == customer.id
+    assert identity.authenticate(elsewhere.token) is None
+    assert identity.authenticate(also.token) is None
+    assert identity.authenticate(other_user.token) is not None
+    assert [r.is_current for r in live(customer, here.token)] == [True]
+
+
+def test_user_signs_out_one_other_session() -> None:
+    customer = make_customer()
+    here, elsewhere = sign_in(customer), sign_in(customer)
+    other_id = next(r.id for r in live(customer, here.token) if not r.is_current)
+    with session_scope(write=True) as session:
+        identity.sign_out_session(session, customer, session_id=other_id)
+    assert identity.authenticate(elsewhere.token) is None
+    assert identity.authenticate(here.token) is not None
+    with session_scope(write=True) as session, pytest.raises(NotFound):
+        identity.sign_out_session(session, customer, session_id=other_id)  # ended already
+
+
+def test_someone_elses_session_does_not_exist_for_you() -> None:
+    owner, intruder = make_customer(), make_professional()
+    owners = sign_in(owner)
+    sign_in(intruder)
+    owners_id = live(owner, owners.token)[0].id
+    for session_id in (owners_id, 999_999, 'abc', None, -1):
+        with session_scope(write=True) as session, pytest.raises(NotFound):
+            identity.sign_out_session(session, intruder, session_id=session_id)
+    assert identity.authenticate(owners.token).id == owner.id
+
+
+def test_blocked_or_anonymous_users_list_nothing() -> None:
+    customer = make_customer()
+    signed_in = sign_in(customer)
+    block(customer)
+    with session_scope() as session, pytest.raises(PermissionDenied):
+        identity.list_sessions(session, customer, token=signed_in.token)
+    with session_scope(write=True) as session, pytest.raises(PermissionDenied):
+        identity.sign_out_everywhere_else(session, None, token=signed_in.token)
