@@ -9,7 +9,7 @@ from bench.marketplace import Person
 from bench.time_grid import stamp
 from models.enums import ApprovalState, RequestStatus, Role
 
-TARGETS = {  # verb -> (status before, status after) as services/request_rules.announce records them
+TARGETS = {  # verb -> (status before, status after) as services/requests/rules.py's announce records them
     'book': (None, RequestStatus.REQUESTED),
     'decline': (RequestStatus.REQUESTED, RequestStatus.REQUESTED),
     'accept': (RequestStatus.REQUESTED, RequestStatus.ASSIGNED),
@@ -28,8 +28,9 @@ def _details(source: RequestStatus | None, target: RequestStatus, extra: dict[st
 
 
 class AuditWriter:
-    """Turns (when, actor, verb, reason, source, extra details) into audit_event rows as services/audit.py and
-    request_rules.announce write them, and a person's approval and blocking into the rows the admin's actions write."""
+    """Turns (when, actor, verb, reason, source, extra details) into audit_event rows as services/audit/ and
+    services/requests/rules.py's announce write them, and a person's approval and blocking into the rows the admin's
+    actions write."""
 
     def __init__(self, admin_id: int, admin_label: str) -> None:
         self.admin_id, self.admin_label = admin_id, admin_label

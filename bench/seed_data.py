@@ -67,7 +67,7 @@ CANCEL_REASONS = (
     'Travelling that day.',
 )
 ADMIN_CANCEL_REASONS = ('Customer asked support to cancel.', 'Duplicate booking.', 'Address outside service area.')
-SUSPENDED = 'The customer account was suspended.'  # what blocking a customer writes (services/service_requests.py)
+SUSPENDED = 'The customer account was suspended.'  # what blocking a customer writes (services/requests/blocking.py)
 REVIEW_REMARKS = ('', '', '', 'Great work.', 'On time and neat.', 'Polite and quick.', 'Left a mess.', 'Came late.')
 RATING_WEIGHTS = {  # professional quality -> weights of 1..5 stars
     'good': (1, 1, 4, 25, 69),

@@ -50,7 +50,7 @@ def stamp_or_none(moment: int | None) -> str | None:
 
 
 class Grid:
-    """The local slot grid (services/slots.py) for every day of the seeded period, as UTC microseconds."""
+    """The local slot grid (services/requests/slots.py) for every day of the seeded period, as UTC microseconds."""
 
     def __init__(self, settings: Settings, first: date, last: date) -> None:
         zone, step = settings.zone, timedelta(minutes=settings.slot_minutes)

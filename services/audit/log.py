@@ -25,7 +25,7 @@ PAGE_SIZE, MAX_PAGE = 50, 100
 MAX_ACTOR_TEXT = 100
 FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(9998, 12, 31)
 DAY = re.compile(r'\d{4}-\d{2}-\d{2}', re.ASCII)
-# every action written (grep `audit.record(` and request_rules.announce), in words for the log
+# every action written (grep `audit.record(` and requests/rules.py's announce), in words for the log
 ACTION_WORDS = {
     'service.create': 'Created a service',
     'service.edit': 'Edited a service',
@@ -114,7 +114,7 @@ def _criteria(actor_text: Any, action: Any, target_type: Any, target_id: Any, da
     criteria: list[Any] = []
     text = validation.text(actor_text, field='actor', label='Who', max_length=MAX_ACTOR_TEXT, required=False)
     if text:
-        criteria.append(func.lower(E.actor_label).like(f'%{_escape_like(text.lower())}%', escape='\\'))
+        criteria.append(func.lower(E.actor_label).like(validation.contains_pattern(text.lower()), escape='\\'))
     if action not in (None, ''):
         if not isinstance(action, str) or action not in ACTION_WORDS:
             raise ValidationError('Choose an action from the list.', field='action')
@@ -155,10 +155,6 @@ def _day(value: Any, field: str) -> date | None:
     if day is None or not FIRST_DAY <= day <= LAST_DAY:
         raise ValidationError('Enter a day like 2030-03-05.', field=field)
     return day
-
-
-def _escape_like(text: str) -> str:
-    return text.replace('\\', '\\\\').replace('%', '\\%').replace('_', '\\_')
 
 
 def _targets(session: Session, targets: set[Target]) -> dict[Target, tuple[str, str | None]]:

@@ -60,7 +60,7 @@ def search_services(session: Session, *, text: Any = '', category: Any = None) -
     text = validation.text(text, field='text', label='Search', max_length=80, required=False)
     query = select(Service).where(Service.is_active)
     if text:
-        pattern = f'%{_escape_like(text.casefold())}%'
+        pattern = validation.contains_pattern(text.casefold())
         query = query.where(
             or_(Service.name_key.like(pattern, escape='\\'), func.lower(Service.category).like(pattern, escape='\\'))
         )
@@ -105,10 +105,6 @@ def _overviews(session: Session, services: list[Service]) -> list[ServiceOvervie
         )
         for service in services
     ]
-
-
-def _escape_like(text: str) -> str:
-    return text.replace('\\', '\\\\').replace('%', '\\%').replace('_', '\\_')
 
 
 def service_or_not_found(session: Session, service_id: int) -> Service:

@@ -160,7 +160,7 @@ def _retired_matching(session: Session, text: str, category: str) -> list[str]:
     """The retired services the search would have found, A to Z (at most five named)."""
     if not text:
         return []
-    pattern = f'%{_escape_like(text.casefold())}%'
+    pattern = validation.contains_pattern(text.casefold())
     query = select(Service.name).where(
         Service.is_active.is_(False),
         or_(Service.name_key.like(pattern, escape='\\'), func.lower(Service.category).like(pattern, escape='\\')),
@@ -168,10 +168,6 @@ def _retired_matching(session: Session, text: str, category: str) -> list[str]:
     if category:
         query = query.where(Service.category == category)
     return list(session.scalars(query.order_by(Service.name).limit(5)))
-
-
-def _escape_like(text: str) -> str:
-    return text.replace('\\', '\\\\').replace('%', '\\%').replace('_', '\\_')
 
 
 def _and(names: list[str]) -> str:

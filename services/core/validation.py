@@ -118,6 +118,11 @@ def largest_value_of(column: Any) -> int:
     raise TypeError(f'{column} is not an integer column')
 
 
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern that finds `text` anywhere, its own % and _ taken literally (use it with escape='\\')."""
+    return '%' + text.replace('\\', '\\\\').replace('%', '\\%').replace('_', '\\_') + '%'
+
+
 def _rupees_to_paise(value: str, *, field: str, label: str) -> int:
     try:
         rupees = Decimal(value.strip().replace(',', ''))

@@ -64,6 +64,7 @@ REVIEWS = [
 
 
 def add_admin(password: str, now: datetime) -> Actor:
+    """The demo admin, made as the operator makes one."""
     with session_scope(write=True) as session:
         return people.create_admin(
             session, Actor.operator(), name='Demo Admin', email='admin@demo.example', password=password, now=now
@@ -71,12 +72,14 @@ def add_admin(password: str, now: datetime) -> Actor:
 
 
 def add_service(session: Session, admin: Actor, name: str, category: str, price: str, minutes: int, about: str) -> int:
+    """One catalogue entry, added by the demo admin; returns its id."""
     return catalog.create_service(
         session, admin, name=name, category=category, base_price=price, time_required=minutes, description=about
     ).id
 
 
 def add_professionals(admin: Actor, services: dict[str, int], password: str, now: datetime) -> dict[str, Actor]:
+    """The demo professionals with an ID image each, approved, pending or rejected as the table says."""
     made = {}
     for number, (name, service, pincodes, years, approval) in enumerate(PROFESSIONALS, start=1):
         with session_scope(write=True) as session:
@@ -111,6 +114,7 @@ def add_professionals(admin: Actor, services: dict[str, int], password: str, now
 
 
 def add_customer(row: tuple[str, str, str], password: str, now: datetime) -> Actor:
+    """One demo customer, signed up with their default address."""
     name, address, pincode = row
     email = name.split()[0].lower() + '@demo.example'
     with session_scope(write=True) as session:

@@ -17,14 +17,13 @@ from models.enums import Role
 from services import audit
 from services.core import clock, validation
 from services.core.access import require_signed_in
-from services.core.errors import (
-    NotFound,
-)
+from services.core.errors import NotFound
 from services.core.rows import Actor
 from services.identity.rows import SessionRow
 from settings import get_settings
 
 TOUCH_EVERY = timedelta(minutes=1)  # last_seen_at is written at most once a minute
+MAX_LISTED = 50
 
 
 def authenticate(token: object, *, now: datetime | None = None) -> Actor | None:
@@ -67,22 +66,6 @@ def revoke_sessions(session: Session, *, user_id: int, reason: str, now: datetim
     return session.execute(query.values(revoked_at=now, revoked_reason=reason)).rowcount
 
 
-def _live_session(session: Session, token: str, *, now: datetime) -> tuple[AuthSession, User] | None:
-    idle = timedelta(minutes=get_settings().session_idle_minutes)
-    row = session.execute(
-        select(AuthSession, User)
-        .join(User, User.id == AuthSession.user_id)
-        .where(
-            AuthSession.token_hash == hash_token(token),
-            AuthSession.revoked_at.is_(None),
-            AuthSession.expires_at > now,
-            AuthSession.last_seen_at > now - idle,
-            User.is_blocked.is_(False),
-        )
-    ).one_or_none()
-    return (row[0], row[1]) if row else None
-
-
 def open_session(session: Session, user: User, *, client_ip: str, user_agent: str, now: datetime) -> str:
     """A new session for a user whose identity was just proven; returns the raw token (shown once)."""
     token = secrets.token_urlsafe(32)  # 256 bits from the OS CSPRNG
@@ -107,10 +90,20 @@ def hash_token(token: str) -> str:
 
 
 def clean_ip(client_ip: object) -> str:
+    """The client address as stored: text, at most the 45 characters of an IPv6 address."""
     return client_ip[:45] if isinstance(client_ip, str) else ''
 
 
-MAX_LISTED = 50
+def actor_for(user: User) -> Actor:
+    profile = user.professional_profile if user.role is Role.PROFESSIONAL else None
+    return Actor(
+        id=user.id,
+        role=user.role,
+        name=user.name,
+        email=user.email,
+        approval_state=profile.approval_state if profile else None,
+        prefers_dark=user.prefers_dark,
+    )
 
 
 def list_sessions(session: Session, actor: Actor, *, token: str, now: datetime | None = None) -> list[SessionRow]:
@@ -174,13 +167,17 @@ def sign_out_everywhere_else(session: Session, actor: Actor, *, token: str, now:
     return ended
 
 
-def actor_for(user: User) -> Actor:
-    profile = user.professional_profile if user.role is Role.PROFESSIONAL else None
-    return Actor(
-        id=user.id,
-        role=user.role,
-        name=user.name,
-        email=user.email,
-        approval_state=profile.approval_state if profile else None,
-        prefers_dark=user.prefers_dark,
-    )
+def _live_session(session: Session, token: str, *, now: datetime) -> tuple[AuthSession, User] | None:
+    idle = timedelta(minutes=get_settings().session_idle_minutes)
+    row = session.execute(
+        select(AuthSession, User)
+        .join(User, User.id == AuthSession.user_id)
+        .where(
+            AuthSession.token_hash == hash_token(token),
+            AuthSession.revoked_at.is_(None),
+            AuthSession.expires_at > now,
+            AuthSession.last_seen_at > now - idle,
+            User.is_blocked.is_(False),
+        )
+    ).one_or_none()
+    return (row[0], row[1]) if row else None

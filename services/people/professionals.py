@@ -23,9 +23,6 @@ RECENT_REVIEWS = 3
 MAX_LIST = 50
 
 
-# --- profile ---------------------------------------------------------------------------------------------------
-
-
 def edit_profile(
     session: Session,
     actor: Actor,

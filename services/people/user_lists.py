@@ -229,7 +229,7 @@ def _request_counts(session: Session, user: User) -> tuple[tuple[RequestStatus, 
     return tuple((status, counts[status]) for status in RequestStatus if counts.get(status))
 
 
-# --- cursor pagination (services/cursors.py), newest sign-up first -------------------------------------------------
+# --- cursor pagination (services/core/cursors.py), newest sign-up first --------------------------------------------
 
 
 def _page(session: Session, criteria: tuple[Any, ...], *, size: int, backward: bool, position: Any) -> UserPage:

@@ -142,9 +142,6 @@ def complete(session: Session, actor: Actor, *, request_id: Any, now: datetime |
     messaging.notify(session, row.customer_id, 'request.completed', message, request_id=row.id, now=now)
 
 
-# --- what blocking a professional does --------------------------------------------------------------------------------
-
-
 # --- helpers ----------------------------------------------------------------------------------------------------------
 
 

@@ -34,19 +34,6 @@ def release_for_blocked_user(session: Session, user_id: int, *, now: datetime | 
     return 0
 
 
-def _cancel_open_requests_of(session: Session, customer: User, *, now: datetime) -> int:
-    reason = 'The customer account was suspended.'
-    rows = rules.claim_all(
-        session,
-        R.customer_id == customer.id,
-        R.service_status.in_((REQUESTED, ASSIGNED)),
-        **cancelling.cancelled(reason, now),
-    )
-    for row in rows:
-        cancelling.announce_cancel(session, None, 'cancel', row, reason=reason, now=now)
-    return len(rows)
-
-
 def release_jobs_of(session: Session, professional: User, *, now: datetime) -> int:
     """A blocked professional's upcoming jobs return to the open pool; each customer is told."""
     rows = rules.claim_all(
@@ -72,6 +59,19 @@ def open_requests_addressed_to(session: Session, professional: User, *, now: dat
     )
     message = 'The professional you asked for is no longer available: your {request} is now open to all.'
     return _released(session, rows, professional, source=REQUESTED, message=message, now=now)
+
+
+def _cancel_open_requests_of(session: Session, customer: User, *, now: datetime) -> int:
+    reason = 'The customer account was suspended.'
+    rows = rules.claim_all(
+        session,
+        R.customer_id == customer.id,
+        R.service_status.in_((REQUESTED, ASSIGNED)),
+        **cancelling.cancelled(reason, now),
+    )
+    for row in rows:
+        cancelling.announce_cancel(session, None, 'cancel', row, reason=reason, now=now)
+    return len(rows)
 
 
 def _released(

@@ -1,6 +1,6 @@
 """One of a customer's requests as their page shows it: the request, its history, and what they may do with it now
 (edit, cancel and until when, close with a review, a late review), with the cancel rule in words. The transitions
-themselves (services/bookings.py, services/service_requests.py, services/reviews.py) check every rule again."""
+themselves (bookings.py, cancelling.py, reviews.py) check every rule again."""
 
 from __future__ import annotations
 

@@ -179,7 +179,7 @@ def _sees_customer(r: ServiceRequest, viewer: User | None) -> bool:
     return r.professional_id == viewer.id
 
 
-# --- cursor pagination (services/cursors.py) ---------------------------------------------------------------------
+# --- cursor pagination (services/core/cursors.py) ----------------------------------------------------------------
 
 
 def _page(
