@@ -26,8 +26,7 @@ from services.core import validation
 from tests.factories import make_admin, make_approved_professional, make_customer, make_service, slot
 from tests.services.request_support import NOW
 
-JUST_PAST_INTEGER = 2**31
-PAST_BIGINT = 2**63
+JUST_PAST_INTEGER = 2**31  # the smallest id an INTEGER column cannot hold on PostgreSQL
 
 
 @pytest.mark.parametrize(
@@ -111,20 +110,18 @@ ASKED_BY_PROFESSIONAL: dict[str, Callable[..., Any]] = {
 }
 
 
-@pytest.mark.parametrize('too_big', [JUST_PAST_INTEGER, PAST_BIGINT])
 @pytest.mark.parametrize('case', sorted(ASKED_BY_ADMIN))
-def test_an_admin_asking_with_an_id_no_row_can_have_is_refused(case: str, too_big: int) -> None:
+def test_an_admin_asking_with_an_id_no_row_can_have_is_refused(case: str) -> None:
     admin = make_admin()
     with session_scope(write=True) as session, pytest.raises((NotFound, ValidationError)):
-        ASKED_BY_ADMIN[case](session, admin, too_big)
+        ASKED_BY_ADMIN[case](session, admin, JUST_PAST_INTEGER)
 
 
-@pytest.mark.parametrize('too_big', [JUST_PAST_INTEGER, PAST_BIGINT])
 @pytest.mark.parametrize('case', sorted(ASKED_BY_CUSTOMER))
-def test_a_customer_asking_with_an_id_no_row_can_have_is_refused(case: str, too_big: int) -> None:
+def test_a_customer_asking_with_an_id_no_row_can_have_is_refused(case: str) -> None:
     customer = make_customer()
     with session_scope(write=True) as session, pytest.raises(ServiceError):
-        ASKED_BY_CUSTOMER[case](session, customer, too_big)
+        ASKED_BY_CUSTOMER[case](session, customer, JUST_PAST_INTEGER)
 
 
 def test_releasing_the_requests_of_a_user_no_row_can_have_releases_nothing() -> None:
@@ -132,9 +129,8 @@ def test_releasing_the_requests_of_a_user_no_row_can_have_releases_nothing() -> 
         assert requests.release_for_blocked_user(session, JUST_PAST_INTEGER) == 0
 
 
-@pytest.mark.parametrize('too_big', [JUST_PAST_INTEGER, PAST_BIGINT])
 @pytest.mark.parametrize('case', sorted(ASKED_BY_PROFESSIONAL))
-def test_a_professional_asking_with_an_id_no_row_can_have_is_refused(case: str, too_big: int) -> None:
+def test_a_professional_asking_with_an_id_no_row_can_have_is_refused(case: str) -> None:
     professional = make_approved_professional()
     with session_scope(write=True) as session, pytest.raises(ServiceError):
-        ASKED_BY_PROFESSIONAL[case](session, professional, too_big)
+        ASKED_BY_PROFESSIONAL[case](session, professional, JUST_PAST_INTEGER)
