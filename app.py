@@ -74,7 +74,7 @@ def start() -> None:
         seed_demo_data()
     runner = None
     if settings.embedded_jobs and not settings.redis_url:
-        runner = runtime.EmbeddedRunner(runtime.JOBS, runtime.DUTIES, every_seconds=settings.duty_interval_seconds)
+        runner = runtime.EmbeddedRunner(runtime.JOBS, [runtime.run_schedule], every_seconds=settings.tick_seconds)
         runner.start()
     app.state.runner = runner
     app.state.bus = runtime.Bus(run_job=runner.submit if runner else None)

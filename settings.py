@@ -37,7 +37,18 @@ MINIMUMS = {
     'review_window_days': 1,
     'cancel_cutoff_hours': 0,
     'duty_interval_seconds': 5,
+    'tick_seconds': 1,
+    'job_lease_minutes': 1,
+    'notify_quiet_seconds': 0,
+    'notify_max_delay_seconds': 0,
+    'notify_max_age_hours': 1,
+    'outbox_max_attempts': 1,
+    'outbox_retry_seconds': 0,
+    'outbox_retry_max_seconds': 0,
+    'outbox_lease_seconds': 1,
+    'delivery_timeout_seconds': 1,
 }
+SMTP_SECURITY = ('none', 'starttls', 'tls')
 MAX_PORT = 65535
 
 
@@ -54,7 +65,10 @@ class Settings:
     demo_data: bool
     migrate_on_startup: bool
     embedded_jobs: bool
+    tick_seconds: int
     duty_interval_seconds: int
+    job_lease_minutes: int
+    base_url: str
     data_dir: str
     database_url: str
     redis_url: str
@@ -79,12 +93,25 @@ class Settings:
     cancel_cutoff_hours: int
     reminder_time: str
     report_time: str
+    notify_quiet_seconds: int
+    notify_max_delay_seconds: int
+    notify_max_age_hours: int
     smtp_host: str
     smtp_port: int
+    smtp_security: str
     smtp_user: str
     smtp_password: str
     smtp_from: str
-    smtp_starttls: bool
+    chat_base_url: str
+    sms_gateway_url: str
+    sms_auth_header: str
+    sms_to_field: str
+    sms_text_field: str
+    outbox_max_attempts: int
+    outbox_retry_seconds: int
+    outbox_retry_max_seconds: int
+    outbox_lease_seconds: int
+    delivery_timeout_seconds: int
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> Settings:
@@ -115,6 +142,11 @@ class Settings:
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    @property
+    def public_url(self) -> str:
+        """Where people open the app, for links in messages (no trailing slash)."""
+        return (self.base_url or f'http://{self.host}:{self.port}').rstrip('/')
+
     def web_storage_secret(self) -> str:
         """The secret that signs session cookies. Production refuses to serve without one; development
         returns '' and the app keeps a random one in data_dir. (The command line needs none.)"""
@@ -144,6 +176,10 @@ class Settings:
             raise SettingsError(f'timezone {self.timezone!r} is not a known IANA zone') from None
         for key in ('day_start', 'day_end', 'reminder_time', 'report_time'):
             _parse_clock(key, getattr(self, key))
+        if self.smtp_security not in SMTP_SECURITY:
+            raise SettingsError(f'smtp_security must be one of {", ".join(SMTP_SECURITY)}, not {self.smtp_security!r}')
+        if self.sms_auth_header and ':' not in self.sms_auth_header:
+            raise SettingsError('sms_auth_header must look like "Name: value", e.g. "Authorization: Bearer <key>"')
 
 
 def get_settings() -> Settings:

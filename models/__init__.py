@@ -6,6 +6,7 @@ from models.base import Base
 from models.document import Document
 from models.job_run import JobRun
 from models.notification import Notification
+from models.outbox import OutboxMessage
 from models.service import Service
 from models.service_request import RequestDismissal, Review, ServiceRequest
 from models.user import CustomerProfile, ProfessionalPincode, ProfessionalProfile, User
@@ -18,6 +19,7 @@ __all__ = [
     'Document',
     'JobRun',
     'Notification',
+    'OutboxMessage',
     'ProfessionalPincode',
     'ProfessionalProfile',
     'RequestDismissal',

@@ -35,6 +35,17 @@ class NotificationChannel(StrEnum):
     SMS = 'sms'
 
 
+class OutboxState(StrEnum):
+    """Where an outgoing message stands: pending -> sending (leased) -> sent, or failed after its attempts;
+    not_configured when its channel is not set up on this site (an admin can retry it once it is)."""
+
+    PENDING = 'pending'
+    SENDING = 'sending'
+    SENT = 'sent'
+    FAILED = 'failed'
+    NOT_CONFIGURED = 'not_configured'
+
+
 class RequestStatus(StrEnum):
     """Where a service request stands (design.md §3)."""
 

@@ -16,7 +16,10 @@ class JobRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     job: Mapped[str] = mapped_column(String(40))  # e.g. 'daily-reminders', 'seed-demo'
     period: Mapped[str] = mapped_column(String(40))  # e.g. '2026-11-25', '2026-11', 'once'
-    started_at: Mapped[datetime]
+    started_at: Mapped[datetime]  # moved forward when a run left unfinished is taken up again
     finished_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=1, server_default='1')
+    summary: Mapped[str | None] = mapped_column(String(200))  # what it did, e.g. '12 reminders queued'
+    last_error: Mapped[str | None] = mapped_column(String(500))
 
     __table_args__ = (UniqueConstraint('job', 'period'),)

@@ -20,5 +20,6 @@ class Notification(Base):
     request_id: Mapped[int | None] = mapped_column(ForeignKey('service_request.id', ondelete='SET NULL'))
     created_at: Mapped[datetime]
     read_at: Mapped[datetime | None]
+    dispatched_at: Mapped[datetime | None]  # when it went into an outbox message (or was judged too old to send)
 
-    __table_args__ = (Index(None, 'user_id', 'read_at', 'created_at'),)
+    __table_args__ = (Index(None, 'user_id', 'read_at', 'created_at'), Index(None, 'dispatched_at', 'user_id'))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from hypothesis import settings
 from models.db import dispose_engines
 from models.migrate import upgrade_to_head
 from tests import postgres
+from tests.servers import HttpSink, SmtpSink
 
 # `make test` and CI draw the same examples every run (derandomized, no example database), so a landing never
 # depends on the luck of a draw; `make fuzz` draws many more at random (tests/fuzzing.py) and whatever it finds
@@ -86,3 +88,48 @@ def _fresh_lifespan() -> Iterator[None]:
     original = app.router.lifespan_context
     yield
     app.router.lifespan_context = original
+
+
+# --- the outside world on loopback: one SMTP server and one HTTP server per test worker, reset per test ---------------
+
+
+@pytest.fixture(scope='session')
+def smtp_sink() -> Iterator[SmtpSink]:
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture(scope='session')
+def http_sink() -> Iterator[HttpSink]:
+    sink = HttpSink().start()
+    yield sink
+    sink.stop()
+
+
+@dataclass(frozen=True)
+class Outside:
+    """The stand-ins for the world outside, and the settings that point the app at them."""
+
+    smtp: SmtpSink
+    http: HttpSink
+    env: dict[str, str]
+
+
+@pytest.fixture
+def outside(monkeypatch: pytest.MonkeyPatch, smtp_sink: SmtpSink, http_sink: HttpSink) -> Outside:
+    """Email to the SMTP server, Google Chat and SMS to the HTTP server (/chat/..., /sms), retries without a pause."""
+    smtp_sink.reset()
+    http_sink.reset()
+    env = {
+        'HSA_SMTP_HOST': '127.0.0.1',
+        'HSA_SMTP_PORT': str(smtp_sink.port),
+        'HSA_CHAT_BASE_URL': f'{http_sink.url}/chat',
+        'HSA_SMS_GATEWAY_URL': f'{http_sink.url}/sms',
+        'HSA_SMS_AUTH_HEADER': 'Authorization: Bearer test-gateway-key',
+        'HSA_OUTBOX_RETRY_SECONDS': '0',
+        'HSA_DELIVERY_TIMEOUT_SECONDS': '2',
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return Outside(smtp_sink, http_sink, env)

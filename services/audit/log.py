@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import AuditEvent, Document, Service, ServiceRequest, User
+from models import AuditEvent, Document, OutboxMessage, Service, ServiceRequest, User
 from models.enums import DocumentKind, Role
 from services.audit.rows import AuditPage, AuditRow
 from services.core import cursors, validation
@@ -56,6 +56,8 @@ ACTION_WORDS = {
     'request.cancel': 'Cancelled a request',
     'request.admin_cancel': 'Cancelled a request as admin',
     'request.expire': 'Expired a request nobody accepted',
+    'outbox.retry': 'Retried an outgoing message',
+    'outbox.test': 'Sent a test message',
 }
 TARGET_WORDS = {
     'user': 'User',
@@ -64,6 +66,7 @@ TARGET_WORDS = {
     'service_request': 'Request',
     'document': 'Document',
     'sign_in': 'Sign-in lock',
+    'outbox_message': 'Message',
 }
 DOCUMENT_WORDS = {DocumentKind.ID_PROOF: 'ID proof', DocumentKind.CERTIFICATE: 'Certificate'}
 Target = tuple[str, int | None]
@@ -178,6 +181,11 @@ def _targets(session: Session, targets: set[Target]) -> dict[Target, tuple[str, 
         query = select(d.id, d.kind, d.professional_id, User.name).join(User, User.id == d.professional_id)
         for did, kind, pid, name in session.execute(query.where(d.id.in_(ids['document']))):
             found[('document', did)] = (f'{DOCUMENT_WORDS.get(kind, "Document")} of {name}', f'/admin/users/{pid}')
+    if ids['outbox_message']:
+        m = OutboxMessage
+        query = select(m.id, m.kind, User.name).join(User, User.id == m.user_id).where(m.id.in_(ids['outbox_message']))
+        for mid, kind, name in session.execute(query):
+            found[('outbox_message', mid)] = (f'{kind.capitalize()} message to {name}', '/admin/outbox')
     return {target: found.get(target) or (_gone(target[0]), None) for target in targets}
 
 

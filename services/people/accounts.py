@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from models import Service, User
 from models.enums import NotificationChannel, Role
-from services import audit, identity, requests
+from services import audit, identity, messaging, requests
 from services.core import clock, validation
 from services.core.access import require_role, require_signed_in
 from services.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -21,7 +21,8 @@ from services.people.signup import person_fields
 
 
 def block_user(session: Session, actor: Actor, *, user_id: int, reason: Any, now: datetime | None = None) -> None:
-    """Admins block a user with a reason; every session of theirs ends at once."""
+    """Admins block a user with a reason; every session of theirs ends at once, and they are told why (by their
+    channel: they can no longer sign in to read it in the app)."""
     require_role(session, actor, Role.ADMIN)
     now = now or clock.now()
     reason = validation.text(reason, field='reason', label='Reason', max_length=500)
@@ -33,6 +34,8 @@ def block_user(session: Session, actor: Actor, *, user_id: int, reason: Any, now
     user.is_blocked, user.blocked_reason, user.blocked_at = True, reason, now
     identity.revoke_sessions(session, user_id=user.id, reason='blocked', now=now)
     requests.release_for_blocked_user(session, user.id, now=now)
+    message = f'Your account was blocked: {reason} Reply to this message or contact support if you think this is wrong.'
+    messaging.notify(session, user.id, 'account.blocked', message, now=now)
     audit.record(session, actor, 'user.block', target_type='user', target_id=user.id, reason=reason, now=now)
 
 
@@ -47,6 +50,9 @@ def unblock_user(
         raise Conflict('This user is not blocked: someone else unblocked them in the meantime. Nothing changed.')
     previous = user.blocked_reason
     user.is_blocked, user.blocked_reason, user.blocked_at = False, None, None
+    messaging.notify(
+        session, user.id, 'account.unblocked', 'Your account was unblocked: you can sign in again.', now=now
+    )
     audit.record(
         session,
         actor,

@@ -17,6 +17,7 @@ from services.requests.lists import (
     list_jobs,
     longest_waiting,
 )
+from services.requests.reminders import queue_daily_reminders
 from services.requests.reviews import auto_close_due, close, list_reviews_of_me, review
 from services.requests.rows import (
     CustomerChoices,
@@ -69,6 +70,7 @@ __all__ = [
     'month_firsts',
     'open_requests_addressed_to',
     'policy',
+    'queue_daily_reminders',
     'release_for_blocked_user',
     'release_jobs_of',
     'request_history',

@@ -1,8 +1,8 @@
 """The embedded job runner for one process (`jobs.enqueue` in services/core/jobs.py asks it for jobs).
 
-With no Redis configured, `EmbeddedRunner` runs requested jobs on a small thread pool and calls the
-periodic duties (expire, auto-close, ...) every few minutes. Each job opens its own units; the
-database is the record, so running a job twice must be harmless.
+With no Redis configured, `EmbeddedRunner` runs requested jobs on a small thread pool and its duties (the schedule's
+tick: expire, auto-close, notifications, the outbox, the daily reminders) at start-up and then every `tick_seconds`.
+Each job opens its own units; the database is the record, so running a job twice must be harmless.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ Job = Callable[..., Any]
 
 
 class EmbeddedRunner:
-    """Jobs and periodic duties in this process: requested jobs on worker threads, duties on a timer."""
+    """Jobs and periodic duties in this process: requested jobs on worker threads, duties on a timer that first
+    runs at start-up (the recovery sweep: what a crash left leased or unfinished is taken up again)."""
 
     def __init__(self, jobs: dict[str, Job], duties: list[Callable[[], Any]], *, every_seconds: float) -> None:
         self._jobs, self._duties, self._every = jobs, duties, every_seconds
@@ -51,6 +52,7 @@ class EmbeddedRunner:
             self._run(getattr(duty, '__name__', 'duty'), duty, {})
 
     def _tick_forever(self) -> None:
+        self.run_duties()
         while not self._stop.wait(self._every):
             self.run_duties()
 

@@ -1,0 +1,80 @@
+"""The outbox: a message that leaves the app is a row written in the unit that decides to send it (so it is sent
+only if that unit commits), addressed by the recipient's channel, and unique by its idempotency key (so a rerun, a
+second scheduler or a retry never writes the same reminder twice). Delivery reads the rows after commit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from models import OutboxMessage, User
+from models.db import is_sqlite
+from models.enums import NotificationChannel, OutboxState
+from services.core import clock, jobs
+from services.messaging.render import Message
+
+MAX_KEY = 160
+DELIVER_JOB = 'deliver-outbox'  # the job that sends what is due (also run by the schedule every tick)
+
+
+def queue(
+    session: Session,
+    *,
+    user_id: int,
+    kind: str,
+    key: str,
+    message: Message,
+    channel: NotificationChannel | None = None,
+    now: datetime | None = None,
+) -> bool:
+    """Write `message` for `user_id` on the channel they chose (or `channel`), to go out once this unit commits.
+    A key written before is skipped: returns False then, True when the message was written."""
+    user = session.get(User, user_id)
+    if user is None:
+        return False
+    channel = channel or user.notification_channel
+    now = now or clock.now()
+    values = {
+        'user_id': user_id,
+        'channel': channel,
+        'kind': kind,
+        'idempotency_key': key[:MAX_KEY],
+        'address': address_of(user, channel),
+        **_content(channel, message),
+        'state': OutboxState.PENDING,
+        'attempts': 0,
+        'next_attempt_at': now,
+        'created_at': now,
+        'updated_at': now,
+    }
+    insert = (sqlite.insert if is_sqlite(session) else postgresql.insert)(OutboxMessage)
+    statement = insert.values(**values).on_conflict_do_nothing(index_elements=['idempotency_key'])
+    if session.execute(statement.returning(OutboxMessage.id)).scalar_one_or_none() is None:
+        return False
+    enqueue_delivery(session)
+    return True
+
+
+def enqueue_delivery(session: Session) -> None:
+    """Have the outbox delivered as soon as this unit commits (once per unit, however many messages it wrote)."""
+    jobs.enqueue(session, DELIVER_JOB)
+
+
+def address_of(user: User, channel: NotificationChannel) -> str:
+    """Where `channel` reaches the user now ('' when they have not set it up: delivery says so on the row)."""
+    if channel is NotificationChannel.GOOGLE_CHAT:
+        return user.chat_webhook_url or ''
+    if channel is NotificationChannel.SMS:
+        return user.phone or ''
+    return user.email
+
+
+def _content(channel: NotificationChannel, message: Message) -> dict[str, str | None]:
+    """The form each channel sends: email both parts, Google Chat the text under a bold subject, SMS the short one."""
+    if channel is NotificationChannel.EMAIL:
+        return {'subject': message.subject, 'body_text': message.text, 'body_html': message.html}
+    if channel is NotificationChannel.GOOGLE_CHAT:
+        return {'subject': message.subject, 'body_text': f'*{message.subject}*\n{message.text}', 'body_html': None}
+    return {'subject': message.subject, 'body_text': message.short, 'body_html': None}

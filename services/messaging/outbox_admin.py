@@ -1,0 +1,149 @@
+"""The admin's outbox: recent messages with their state, channel, attempts and last error, newest first; retrying a
+failed one; and a test message to the admin themself on each channel. Admins only; every action is audited."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from models import OutboxMessage, User
+from models.enums import NotificationChannel, OutboxState, Role
+from services import audit
+from services.core import clock, cursors, validation
+from services.core.access import require_role
+from services.core.errors import InvalidTransition, NotFound, ValidationError
+from services.core.rows import Actor
+from services.messaging import outbox
+from services.messaging.render import render
+from services.messaging.rows import OutboxPage, OutboxRow, TestChannels
+from settings import get_settings
+
+M = OutboxMessage
+PAGE_SIZE, MAX_PAGE = 50, 100
+RETRYABLE = (OutboxState.FAILED, OutboxState.NOT_CONFIGURED)
+
+
+def list_outbox(
+    session: Session, actor: Actor, *, state: Any = None, cursor: Any = None, limit: Any = PAGE_SIZE
+) -> OutboxPage:
+    """Admins see the outgoing messages, newest first, optionally of one state, with how many there are per state."""
+    require_role(session, actor, Role.ADMIN)
+    criteria = _state_filter(state)
+    size = validation.whole_number(limit, field='limit', label='Page size', minimum=1, maximum=MAX_PAGE)
+    backward, position = cursors.decode(cursor) if cursor else (False, None)
+    query = select(M, User.name).join(User, User.id == M.user_id).where(*criteria)
+    if position is not None:
+        query = query.where(cursors.after(M.created_at, M.id, position, descending=not backward))
+    order = (M.created_at.asc(), M.id.asc()) if backward else (M.created_at.desc(), M.id.desc())
+    found = session.execute(query.order_by(*order).limit(size + 1)).all()
+    rows, previous_cursor, next_cursor = cursors.window(
+        found, size=size, backward=backward, position=position, key_of=lambda row: (row[0].created_at, row[0].id)
+    )
+    total, capped = cursors.count_capped(session, select(M.id).where(*criteria))
+    return OutboxPage(
+        rows=tuple(_row(message, name) for message, name in rows),
+        next_cursor=next_cursor,
+        previous_cursor=previous_cursor,
+        total=total,
+        total_capped=capped,
+        counts=count_by_state(session),
+        timezone=get_settings().timezone,
+    )
+
+
+def count_by_state(session: Session) -> tuple[tuple[OutboxState, int], ...]:
+    """How many messages are in each state (every state, zeros included)."""
+    found = dict(session.execute(select(M.state, func.count()).group_by(M.state)).tuples())
+    return tuple((state, found.get(state, 0)) for state in OutboxState)
+
+
+def retry_message(session: Session, actor: Actor, *, message_id: Any, now: datetime | None = None) -> None:
+    """Admins send a failed (or not configured) message again from the first attempt."""
+    require_role(session, actor, Role.ADMIN)
+    now = now or clock.now()
+    retried = (
+        validation.is_id(message_id, M.id)
+        and session.execute(
+            update(M)
+            .where(M.id == message_id, M.state.in_(RETRYABLE))
+            .values(state=OutboxState.PENDING, attempts=0, next_attempt_at=now, last_error=None, updated_at=now)
+        ).rowcount
+    )
+    if not retried:
+        if validation.is_id(message_id, M.id) and session.get(M, message_id) is not None:
+            raise InvalidTransition('Only failed or not configured messages can be retried.')
+        raise NotFound('That message does not exist.')
+    audit.record(session, actor, 'outbox.retry', target_type='outbox_message', target_id=message_id, now=now)
+    outbox.enqueue_delivery(session)
+
+
+def test_channels(session: Session, actor: Actor) -> TestChannels:
+    """Where the admin's own test messages can go, and which channels this site has set up."""
+    user = require_role(session, actor, Role.ADMIN)
+    settings = get_settings()
+    configured = [NotificationChannel.GOOGLE_CHAT]  # nothing to set up: the user's webhook is the address
+    configured += [NotificationChannel.EMAIL] if settings.smtp_host else []
+    configured += [NotificationChannel.SMS] if settings.sms_gateway_url else []
+    if user is None:  # the operator has no address of their own
+        return TestChannels(email='', chat_webhook=False, phone='', configured=tuple(configured))
+    return TestChannels(user.email, bool(user.chat_webhook_url), user.phone or '', tuple(configured))
+
+
+def send_test_message(session: Session, actor: Actor, *, channel: Any, now: datetime | None = None) -> None:
+    """Admins send themselves a test message on one channel (to their email, their webhook, their phone)."""
+    user = require_role(session, actor, Role.ADMIN)
+    if user is None:
+        raise ValidationError('The command line has no address to send a test message to.')
+    if channel not in set(NotificationChannel):
+        raise ValidationError('Choose email, Google Chat or SMS.', field='channel')
+    channel = NotificationChannel(channel)
+    if not outbox.address_of(user, channel):
+        missing = 'a Google Chat webhook URL' if channel is NotificationChannel.GOOGLE_CHAT else 'a phone number'
+        raise ValidationError(f'Add {missing} on your account page first.', field='channel')
+    now = now or clock.now()
+    sent_on = now.astimezone(get_settings().zone).strftime('%a %d %b %Y, %H:%M')
+    key = f'test:{user.id}:{secrets.token_hex(8)}'
+    message = render('test', name=user.name, sent_on=sent_on)
+    outbox.queue(session, user_id=user.id, kind='test', key=key, message=message, channel=channel, now=now)
+    message_id = session.scalar(select(M.id).where(M.idempotency_key == key))
+    details = {'channel': channel.value}
+    audit.record(session, actor, 'outbox.test', target_type='outbox_message', target_id=message_id, details=details)
+
+
+def _state_filter(state: Any) -> list[Any]:
+    if state in (None, ''):
+        return []
+    if state not in set(OutboxState):
+        raise ValidationError('Choose a state from the list.', field='state')
+    return [M.state == OutboxState(state)]
+
+
+def _row(message: OutboxMessage, name: str) -> OutboxRow:
+    return OutboxRow(
+        id=message.id,
+        created_at=message.created_at,
+        recipient_id=message.user_id,
+        recipient_name=name,
+        channel=message.channel,
+        address=masked(message.channel, message.address),
+        kind=message.kind,
+        subject=message.subject,
+        state=message.state,
+        attempts=message.attempts,
+        next_attempt_at=message.next_attempt_at,
+        last_error=message.last_error or '',
+        sent_at=message.sent_at,
+    )
+
+
+def masked(channel: NotificationChannel, address: str) -> str:
+    """A webhook URL carries its key and token: show the space it posts to, not the secrets."""
+    if channel is not NotificationChannel.GOOGLE_CHAT or not address:
+        return address
+    parts = urlsplit(address)
+    return f'{parts.netloc}{parts.path} (key hidden)'

@@ -1,0 +1,160 @@
+"""Sending one message: email over SMTP (none / STARTTLS / implicit TLS, a plain and an HTML part), a Google Chat
+incoming webhook (JSON {"text": ...}) and an SMS gateway (JSON over HTTPS, fields and auth header from settings).
+
+This is the delivery boundary: everything SMTP and HTTP can throw is caught here and turned into `Undelivered`,
+which says whether trying again later may help (a timeout, a 5xx, a 4xx from SMTP) or not (a 5xx from SMTP, a 4xx
+from HTTP), or `NotConfigured` when this site has not set the channel up."""
+
+from __future__ import annotations
+
+import json
+import re
+import smtplib
+import ssl
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from email.message import EmailMessage
+from urllib.parse import urlsplit
+
+from models.enums import NotificationChannel
+from settings import Settings, get_settings
+
+MAX_ERROR = 500
+PERMANENT_SMTP = 500  # SMTP 5xx: the server will not take it; 4xx: try again later
+RETRY_HTTP = frozenset({408, 429})  # with every 5xx: the other side may take it later
+SERVER_ERROR = 500
+CHAT_HOST = 'chat.googleapis.com'
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """What one delivery attempt sends (read from the outbox row while it is leased)."""
+
+    id: int
+    channel: NotificationChannel
+    address: str
+    subject: str
+    text: str
+    html: str | None
+    key: str
+
+
+class Undelivered(Exception):
+    """The message did not go out; `transient` when trying again later may help."""
+
+    def __init__(self, reason: str, *, transient: bool) -> None:
+        super().__init__(reason[:MAX_ERROR])
+        self.transient = transient
+
+
+class NotConfigured(Exception):
+    """This site has no setup for the channel (no SMTP host, no SMS gateway), or the recipient has no address."""
+
+
+def send(message: Outgoing) -> None:
+    """Send one message on its channel, or raise Undelivered / NotConfigured."""
+    settings = get_settings()
+    if not message.address:
+        raise NotConfigured(f'The recipient has no {message.channel.value.replace("_", " ")} address.')
+    if message.channel is NotificationChannel.EMAIL:
+        send_email(message, settings)
+    elif message.channel is NotificationChannel.GOOGLE_CHAT:
+        post_json(chat_url(message.address, settings), {'text': message.text}, settings=settings)
+    else:
+        send_sms(message, settings)
+
+
+def send_email(message: Outgoing, settings: Settings) -> None:
+    if not settings.smtp_host:
+        raise NotConfigured('Email is not configured: set smtp_host (HSA_SMTP_HOST).')
+    try:
+        with _smtp(settings) as smtp:
+            if settings.smtp_user:
+                smtp.login(settings.smtp_user, settings.smtp_password)
+            smtp.send_message(_email(message, settings))
+    except smtplib.SMTPResponseException as refusal:  # the server answered: 4xx may pass, 5xx will not
+        transient = refusal.smtp_code < PERMANENT_SMTP
+        raise Undelivered(f'SMTP {refusal.smtp_code}: {_text(refusal.smtp_error)}', transient=transient) from None
+    except smtplib.SMTPRecipientsRefused as refusal:
+        codes = [code for code, _ in refusal.recipients.values()]
+        transient = all(code < PERMANENT_SMTP for code in codes)
+        raise Undelivered(f'SMTP refused the recipient: {refusal.recipients}', transient=transient) from None
+    except (OSError, smtplib.SMTPException) as failure:  # refused, reset, timed out, TLS: the server may come back
+        raise Undelivered(f'SMTP {settings.smtp_host}:{settings.smtp_port}: {failure!r}', transient=True) from None
+
+
+def send_sms(message: Outgoing, settings: Settings) -> None:
+    if not settings.sms_gateway_url:
+        raise NotConfigured('SMS is not configured: set sms_gateway_url (HSA_SMS_GATEWAY_URL).')
+    headers = {}
+    if settings.sms_auth_header:
+        name, _, value = settings.sms_auth_header.partition(':')
+        headers[name.strip()] = value.strip()
+    body = {settings.sms_to_field: message.address, settings.sms_text_field: message.text}
+    post_json(settings.sms_gateway_url, body, settings=settings, headers=headers)
+
+
+def chat_url(webhook_url: str, settings: Settings) -> str:
+    """The user's webhook (always on https://chat.googleapis.com/) posted through `chat_base_url`, which is that
+    same address unless the operator routes it through a proxy (or a test points it at a local server)."""
+    parts = urlsplit(webhook_url)
+    if parts.netloc != CHAT_HOST:
+        raise Undelivered('The Google Chat webhook URL is not on chat.googleapis.com.', transient=False)
+    query = f'?{parts.query}' if parts.query else ''
+    return f'{settings.chat_base_url.rstrip("/")}{parts.path}{query}'
+
+
+def post_json(url: str, body: dict[str, str], *, settings: Settings, headers: dict[str, str] | None = None) -> None:
+    """POST `body` as JSON; a 2xx answer is delivered; 408, 429 and 5xx may pass later, other answers will not."""
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        headers={'Content-Type': 'application/json; charset=UTF-8', **(headers or {})},
+        method='POST',
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=settings.delivery_timeout_seconds) as answer:
+            answer.read(1024)
+    except urllib.error.HTTPError as refusal:
+        transient = refusal.code in RETRY_HTTP or refusal.code >= SERVER_ERROR
+        raise Undelivered(
+            f'HTTP {refusal.code} from {_host(url)}: {_text(refusal.read(300))}', transient=transient
+        ) from None
+    except (OSError, ValueError) as failure:  # refused, reset, DNS, timeout (socket.timeout is an OSError)
+        raise Undelivered(f'{_host(url)}: {failure!r}', transient=True) from None
+
+
+def _smtp(settings: Settings) -> smtplib.SMTP:
+    timeout = settings.delivery_timeout_seconds
+    if settings.smtp_security == 'tls':
+        return smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=timeout, context=_tls())
+    smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=timeout)
+    if settings.smtp_security == 'starttls':
+        smtp.starttls(context=_tls())
+    return smtp
+
+
+def _email(message: Outgoing, settings: Settings) -> EmailMessage:
+    email = EmailMessage()
+    email['From'] = settings.smtp_from
+    email['To'] = message.address
+    email['Subject'] = message.subject
+    # The same key gives the same Message-ID, so a message sent twice (the at-least-once window) threads as one.
+    email['Message-ID'] = f'<{re.sub(r"[^A-Za-z0-9.-]", ".", message.key)}@household-services.invalid>'
+    email.set_content(message.text)
+    if message.html:
+        email.add_alternative(message.html, subtype='html')
+    return email
+
+
+def _tls() -> ssl.SSLContext:
+    return ssl.create_default_context()
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc or url[:60]
+
+
+def _text(raw: bytes | str) -> str:
+    return (raw.decode('utf-8', 'replace') if isinstance(raw, bytes) else raw).strip()

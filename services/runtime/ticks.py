@@ -1,0 +1,131 @@
+"""`tick(now)`: which scheduled jobs are due, each claimed by inserting its unique `job_run(job, period)` row first,
+so two schedulers, a restart or a rerun never run one period twice. A run that started and never finished (its
+process died) is taken up again once `job_lease_minutes` have passed: the recovery."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from models import JobRun
+from models.db import session_scope
+from services.core import clock
+from services.runtime.duties import SCHEDULE
+from services.runtime.schedule import ScheduledJob
+from settings import get_settings
+
+log = logging.getLogger(__name__)
+MAX_RUN_ATTEMPTS = 3  # a run that keeps dying is left for an operator (jobs status shows it)
+MAX_ERROR = 500
+KEEP_SWEEPS = timedelta(days=7)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One period of one job, claimed by this process to run now."""
+
+    job: str
+    period: str
+
+
+def tick(now: datetime | None = None) -> list[Claim]:
+    """Claim every scheduled job whose current period has not run, and every run left unfinished past its lease."""
+    now = now or clock.now()
+    settings = get_settings()
+    claims = [claim for job in SCHEDULE if (claim := _claim(job, job.period(now, settings), now))]
+    _forget_old_sweeps(now)
+    return claims + recover(now)
+
+
+def run_schedule(now: datetime | None = None) -> list[str]:
+    """One tick and its runs, here and now (the embedded runner's timer; `manage.py jobs tick`). A failing run is
+    logged and left for the recovery; the others still run."""
+    done = []
+    for claim in tick(now):
+        try:
+            done.append(f'{claim.job} {claim.period}: {run(claim)}')
+        except Exception:  # recorded on its job_run row by run(); the recovery takes it up again after the lease
+            log.exception('scheduled job %s %s failed', claim.job, claim.period)
+    return done
+
+
+def run(claim: Claim, now: datetime | None = None) -> str:
+    """Run one claimed period and record how it went (an error is recorded, then raised)."""
+    job = job_named(claim.job)
+    now = now or clock.now()
+    try:
+        summary = job.unit(now, claim.period)
+    except Exception as failure:
+        _finish(claim, summary=None, error=repr(failure), finished=False)
+        raise
+    _finish(claim, summary=summary, error=None, finished=True)
+    return summary
+
+
+def recover(now: datetime | None = None) -> list[Claim]:
+    """Take up the runs whose process died: started over `job_lease_minutes` ago and never finished."""
+    now = now or clock.now()
+    stale = now - timedelta(minutes=get_settings().job_lease_minutes)
+    r = JobRun
+    with session_scope(write=True) as session:
+        rows = session.execute(
+            update(r)
+            .where(r.finished_at.is_(None), r.started_at < stale, r.attempts < MAX_RUN_ATTEMPTS, r.job != 'seed-demo')
+            .values(started_at=now, attempts=r.attempts + 1)
+            .returning(r.job, r.period)
+        ).all()
+    claims = [Claim(job, period) for job, period in rows if job in _names()]
+    for claim in claims:
+        log.warning('taking up %s %s again: its last run did not finish', claim.job, claim.period)
+    return claims
+
+
+def job_named(name: str) -> ScheduledJob:
+    for job in SCHEDULE:
+        if job.name == name:
+            return job
+    raise KeyError(f'no scheduled job called {name!r}')
+
+
+def last_runs(limit: int = 20) -> list[JobRun]:
+    """The newest runs of every job, for `manage.py jobs status`."""
+    with session_scope() as session:
+        runs = list(session.scalars(select(JobRun).order_by(JobRun.started_at.desc(), JobRun.id.desc()).limit(limit)))
+        session.expunge_all()
+    return runs
+
+
+def _claim(job: ScheduledJob, period: str, now: datetime) -> Claim | None:
+    try:
+        with session_scope(write=True) as session:
+            session.add(JobRun(job=job.name, period=period, started_at=now))
+    except IntegrityError:
+        return None  # this period is claimed already: by us earlier, or by another scheduler
+    return Claim(job.name, period)
+
+
+def _finish(claim: Claim, *, summary: str | None, error: str | None, finished: bool) -> None:
+    r = JobRun
+    values = {'summary': summary[:200] if summary else None, 'last_error': error[:MAX_ERROR] if error else None}
+    if finished:
+        values['finished_at'] = clock.now()
+    with session_scope(write=True) as session:
+        session.execute(update(r).where(r.job == claim.job, r.period == claim.period).values(**values))
+
+
+def _forget_old_sweeps(now: datetime) -> None:
+    """A sweep writes a run every few minutes: keep a week of them (its periods sort as their times do)."""
+    settings = get_settings()
+    with session_scope(write=True) as session:
+        for job in SCHEDULE:
+            if job.interval_setting:
+                oldest = job.period(now - KEEP_SWEEPS, settings)
+                session.execute(delete(JobRun).where(JobRun.job == job.name, JobRun.period < oldest))
+
+
+def _names() -> set[str]:
+    return {job.name for job in SCHEDULE}

@@ -1,0 +1,151 @@
+"""Real servers on loopback that stand in for the world outside: an SMTP server (aiosmtpd) and an HTTP server for
+Google Chat webhooks and the SMS gateway. Each records what it received and can be told to misbehave."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        return probe.getsockname()[1]
+
+
+def wait_until(condition: Any, *, timeout: float = 20, every: float = 0.05) -> bool:
+    """Poll `condition()` until it is true or `timeout` seconds pass; returns its last answer."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(every)
+    return bool(condition())
+
+
+# --- SMTP -------------------------------------------------------------------------------------------------------------
+
+
+class SmtpSink:
+    """An SMTP server that keeps every message it accepts. `hold()` makes it take a message and wait before saying
+    250 (to kill a sender mid-send); `refuse(code)` answers every DATA with that reply."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.messages: list[EmailMessage] = []
+        self.arrived = threading.Event()  # a DATA command came in (held or not)
+        self._open = threading.Event()
+        self._open.set()
+        self._reply = '250 OK'
+        self._lock = threading.Lock()
+        self._controller = Controller(self, hostname='127.0.0.1', port=self.port)
+
+    def start(self) -> SmtpSink:
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        self._open.set()
+        self._controller.stop()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.messages.clear()
+        self.arrived.clear()
+        self._open.set()
+        self._reply = '250 OK'
+
+    def hold(self) -> None:
+        self._open.clear()
+
+    def release(self) -> None:
+        self._open.set()
+
+    def refuse(self, reply: str) -> None:
+        self._reply = reply
+
+    def to(self, address: str) -> list[EmailMessage]:
+        with self._lock:
+            return [m for m in self.messages if address in m['To']]
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.arrived.set()
+        await asyncio.get_running_loop().run_in_executor(None, self._open.wait)
+        if not self._reply.startswith('250'):
+            return self._reply
+        with self._lock:
+            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return '250 OK'
+
+
+# --- HTTP -------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+
+
+@dataclass
+class HttpSink:
+    """An HTTP server recording every POST; `answer(prefix, status, delay)` sets how it replies to paths that start
+    with `prefix` (default 200 at once)."""
+
+    port: int = field(default_factory=free_port)
+    received: list[Received] = field(default_factory=list)
+    answers: dict[str, tuple[int, float]] = field(default_factory=dict)
+
+    def start(self) -> HttpSink:
+        sink = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                raw = self.rfile.read(int(self.headers.get('Content-Length') or 0))
+                status, delay = sink.answer_for(self.path)
+                time.sleep(delay)
+                sink.received.append(Received(self.path, dict(self.headers), json.loads(raw or b'{}')))
+                self.send_response(status)
+                self.send_header('Content-Type', 'application/json')
+                self.end_headers()
+                self.wfile.write(b'{}' if status < 400 else b'{"error": "stand-in failure"}')
+
+            def log_message(self, *args: Any) -> None:  # quiet
+                pass
+
+        self._server = ThreadingHTTPServer(('127.0.0.1', self.port), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def reset(self) -> None:
+        self.received.clear()
+        self.answers.clear()
+
+    def answer(self, prefix: str, status: int, delay: float = 0.0) -> None:
+        self.answers[prefix] = (status, delay)
+
+    def answer_for(self, path: str) -> tuple[int, float]:
+        return next((a for prefix, a in self.answers.items() if path.startswith(prefix)), (200, 0.0))
+
+    def to(self, prefix: str) -> list[Received]:
+        return [r for r in list(self.received) if r.path.startswith(prefix)]
+
+    @property
+    def url(self) -> str:
+        return f'http://127.0.0.1:{self.port}'
