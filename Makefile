@@ -1,6 +1,7 @@
 # make run   installs what the app needs and serves it on the embedded defaults (SQLite, no Redis).
 # make test  installs what the tests need, lints, and runs the whole suite.
 # make fuzz  runs the property tests with many random examples (make test draws the same few every run).
+# make worker runs a Celery worker with its beat (needs HSA_REDIS_URL): the app then hands it every job.
 # make native installs the optional desktop window (pywebview on Qt, its system libraries); then
 #             `HSA_NATIVE=1 make run` opens the app in a window (scripts/native-screenshot.sh: under Xvfb).
 PYTHON ?= python3
@@ -8,7 +9,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 
 .DEFAULT_GOAL := run
-.PHONY: run test fuzz lint format native
+.PHONY: run worker test fuzz lint format native
 
 $(BIN)/python:
 	bash scripts/system-packages.sh run
@@ -30,13 +31,17 @@ $(VENV)/.installed-native: requirements.txt requirements-native.txt | $(BIN)/pyt
 run: $(VENV)/.installed-run
 	HSA_ENV=development HSA_DEMO_DATA=1 $(BIN)/python app.py
 
+worker: $(VENV)/.installed-run
+	@test -n "$$HSA_REDIS_URL" || { echo 'make worker needs Redis: HSA_REDIS_URL=redis://127.0.0.1:6379/0 make worker' >&2; exit 1; }
+	$(BIN)/celery -A tasks worker -B --loglevel=INFO
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 test: lint
 	bash scripts/start-services.sh
-	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -p no:cacheprovider
 
 # The property tests with many random examples (make test draws a fixed, smaller set): add what it finds as @example.
 fuzz: $(VENV)/.installed-test

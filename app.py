@@ -13,9 +13,10 @@ import os
 import secrets
 import sys
 import uuid
+from collections.abc import Callable
 
 import desktop
-from settings import SettingsError, get_settings
+from settings import Settings, SettingsError, get_settings
 
 # NiceGUI reads its storage folder when it is imported: point it into data_dir first.
 # (A malformed setting is reported by serve() below, with a message instead of a traceback.)
@@ -30,6 +31,7 @@ from pages import (
     account,
     admin,
     admin_audit,
+    admin_outbox,
     admin_requests,
     admin_services,
     admin_users,
@@ -52,6 +54,7 @@ PAGE_MODULES = (
     admin_users,
     admin_services,
     admin_audit,
+    admin_outbox,
     customer,
     customer_requests,
     professional,
@@ -72,13 +75,23 @@ def start() -> None:
         log.info('database ready at %s', _redacted(settings.effective_database_url))
     if settings.demo_data:
         seed_demo_data()
-    runner = None
-    if settings.embedded_jobs and not settings.redis_url:
-        runner = runtime.EmbeddedRunner(runtime.JOBS, [runtime.run_schedule], every_seconds=settings.tick_seconds)
-        runner.start()
-    app.state.runner = runner
-    app.state.bus = runtime.Bus(run_job=runner.submit if runner else None)
+    app.state.runner = None
+    app.state.bus = runtime.Bus(run_job=job_runner(settings))
     set_publisher(app.state.bus.deliver)
+
+
+def job_runner(settings: Settings) -> Callable[[runtime.JobRequest], None] | None:
+    """Where requested jobs go after commit: to the Celery workers with Redis; otherwise to the embedded runner,
+    which also ticks the schedule (and first of all finishes what a crash left)."""
+    if settings.redis_url:
+        from tasks import submit  # noqa: PLC0415 (Celery is loaded only when Redis is configured)
+
+        return submit
+    if not settings.embedded_jobs:
+        return None
+    app.state.runner = runtime.EmbeddedRunner(runtime.JOBS, [runtime.run_schedule], every_seconds=settings.tick_seconds)
+    app.state.runner.start()
+    return app.state.runner.submit
 
 
 def seed_demo_data() -> None:

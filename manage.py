@@ -1,4 +1,4 @@
-"""Operator command line: create-admin, reset-password, block, unblock, unlock, add-service, seed-demo, backup.
+"""Operator command line: create-admin, reset-password, block, unblock, unlock, add-service, seed-demo, jobs, backup.
 
 Passwords are read from standard input (one line) or asked for at a prompt, never taken from argv,
 where they would land in shell history and process lists.
@@ -11,6 +11,7 @@ import getpass
 import sqlite3
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -18,7 +19,18 @@ from sqlalchemy.exc import OperationalError
 
 from models.db import dispose_engines
 from models.migrate import upgrade_to_head
-from services import Actor, ServiceError, catalog, demo, format_money, identity, people, session_scope
+from services import (
+    Actor,
+    ServiceError,
+    catalog,
+    demo,
+    format_money,
+    identity,
+    messaging,
+    people,
+    runtime,
+    session_scope,
+)
 from settings import SettingsError, get_settings
 
 OPERATOR = Actor.operator()
@@ -99,6 +111,27 @@ def backup(args: argparse.Namespace) -> str:
     return f'Backed up to {target}.'
 
 
+def jobs_run(args: argparse.Namespace) -> str:
+    return '\n'.join(runtime.run_now(args.job))
+
+
+def jobs_tick(args: argparse.Namespace) -> str:
+    done = runtime.run_schedule()
+    return '\n'.join(done) if done else 'Nothing was due.'
+
+
+def jobs_status(args: argparse.Namespace) -> str:
+    runs = [f'  {run.job:<22} {run.period:<21} {_when(run.started_at)}  {run.outcome}' for run in runtime.last_runs()]
+    with session_scope() as session:
+        counts = messaging.count_by_state(session)
+    outbox = ', '.join(f'{count} {state.value.replace("_", " ")}' for state, count in counts)
+    return '\n'.join(['Last run of each job (and any not finished):', *(runs or ['  none yet']), f'Outbox: {outbox}'])
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone(get_settings().zone).strftime('%Y-%m-%d %H:%M:%S %Z')
+
+
 def read_password(*, confirm: bool) -> str:
     if not sys.stdin.isatty():
         return sys.stdin.readline().rstrip('\n')
@@ -137,6 +170,13 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument('--minutes', required=True, help='time required, in minutes')
     sub.add_argument('--description', default='')
     command('seed-demo', seed_demo, 'create the demo marketplace (once; prints how to sign in)')
+    sub = command('jobs', jobs_status, 'jobs: run one now, tick the schedule once, or show the last runs and outbox')
+    job_commands = sub.add_subparsers(dest='jobs_command', required=True)
+    job_commands.add_parser('status', help='the last runs of the schedule and the outbox by state')
+    job_commands.add_parser('tick', help='claim and run what the schedule has due now').set_defaults(handler=jobs_tick)
+    run = job_commands.add_parser('run', help='run a job now in this process and send what it queued')
+    run.add_argument('job', choices=sorted(runtime.COMMANDS))
+    run.set_defaults(handler=jobs_run)
     sub = command('backup', backup, 'copy the SQLite database to PATH (online, consistent; does not migrate)')
     sub.add_argument('path')
     sub.set_defaults(migrate=False)  # a backup taken before an upgrade must be of the old schema

@@ -101,6 +101,7 @@ ADMIN_NAV = [
     NavItem('Requests', '/admin/requests', 'assignment'),
     NavItem('Users', '/admin/users', 'group'),
     NavItem('Services', '/admin/services', 'home_repair_service'),
+    NavItem('Outbox', '/admin/outbox', 'outgoing_mail'),
     NavItem('Audit log', '/admin/audit', 'history'),
 ]
 

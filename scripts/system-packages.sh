@@ -32,6 +32,8 @@ case "$target" in
     # Browser tests drive Debian's Chromium through its own driver.
     [ -x /usr/bin/chromium ] || missing+=(chromium)
     [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+    # The job tests start a private redis-server of their own (the machine's Redis, if any, is left alone).
+    command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
     ;;
   native|screenshot)
     for package in "${NATIVE_PACKAGES[@]}"; do have_deb "$package" || missing+=("$package"); done

@@ -15,9 +15,29 @@ from sqlalchemy import func, select
 from manage import parser
 from models import AuditEvent, User
 from models.enums import Role
-from services import AccountBlocked, InvalidCredentials, Throttled, catalog, identity, session_scope
+from services import (
+    AccountBlocked,
+    Actor,
+    InvalidCredentials,
+    Throttled,
+    catalog,
+    clock,
+    identity,
+    messaging,
+    session_scope,
+)
 from services.identity import SignedIn
-from tests.factories import PASSWORD, make_admin, make_customer, make_professional
+from tests.conftest import Outside
+from tests.factories import (
+    PASSWORD,
+    accept_request,
+    book_request,
+    make_admin,
+    make_approved_professional,
+    make_customer,
+    make_professional,
+    make_service,
+)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 NEW_PASSWORD = 'violet kettle seventeen'
@@ -206,3 +226,52 @@ def test_seed_demo_prints_how_to_sign_in_and_runs_once() -> None:
     second = manage('seed-demo')
     assert second.returncode == 0
     assert second.stdout.strip() == 'Demo data is already seeded.'
+
+
+# --- jobs -------------------------------------------------------------------------------------------------------------
+
+
+def professional_with_a_job() -> Actor:
+    service = make_service()
+    professional = make_approved_professional(service_id=service.id)
+    request_id = book_request(make_customer(), service.id, now=clock.now())
+    accept_request(professional, request_id, now=clock.now())
+    return professional
+
+
+def test_jobs_run_reminders_sends_real_emails_once_a_day(outside: Outside) -> None:
+    professional = professional_with_a_job()
+    first = manage('jobs', 'run', 'reminders')
+    assert first.returncode == 0, first.stderr
+    assert '1 reminder(s) queued; 1 sent, 0 retrying, 0 failed, 0 not configured' in first.stdout
+    [email] = outside.smtp.to(professional.email)
+    assert '1 job to complete' in email['Subject']
+    again = manage('jobs', 'run', 'reminders')
+    assert '0 reminder(s) queued; 0 sent' in again.stdout
+    assert len(outside.smtp.to(professional.email)) == 1
+
+
+def test_jobs_run_duties_expires_closes_and_sends_notifications(outside: Outside, monkeypatch) -> None:
+    customer = make_customer()
+    with session_scope(write=True) as session:
+        messaging.notify(session, customer.id, 'request.accepted', 'Ravi accepted your Plumbing request.')
+    monkeypatch.setenv('HSA_NOTIFY_QUIET_SECONDS', '0')
+    result = manage('jobs', 'run', 'duties')
+    assert result.returncode == 0, result.stderr
+    assert [line.split(' ', 2)[0] for line in result.stdout.splitlines()] == [
+        'expire-and-auto-close',
+        'notifications',
+        'outbox',
+    ]
+    assert '1 notification message(s) queued' in result.stdout
+    assert outside.smtp.to(customer.email)[0]['Subject'] == 'Ravi accepted your Plumbing request.'
+
+
+def test_jobs_tick_runs_what_is_due_once_and_status_shows_it(outside: Outside) -> None:
+    first, second = manage('jobs', 'tick'), manage('jobs', 'tick')
+    assert 'daily-reminders' in first.stdout and 'outbox' in first.stdout
+    assert 'daily-reminders' not in second.stdout
+    status = manage('jobs', 'status')
+    assert status.returncode == 0, status.stderr
+    assert 'daily-reminders' in status.stdout and 'done: 0 reminder(s) queued' in status.stdout
+    assert status.stdout.strip().endswith('Outbox: 0 pending, 0 sending, 0 sent, 0 failed, 0 not configured')

@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from models import JobRun, User
@@ -59,10 +59,12 @@ def seed(*, now: datetime | None = None) -> DemoLogins | None:
     if not _claim_marker(now):
         return None
     try:
-        return _seed(now)
+        logins = _seed(now)
     except BaseException:
         _release_marker()  # a half-made demo must not count as seeded; the next start tries again
         raise
+    _finish_marker()
+    return logins
 
 
 def _seed(now: datetime) -> DemoLogins:
@@ -91,6 +93,15 @@ def _claim_marker(now: datetime) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def _finish_marker() -> None:
+    with session_scope(write=True) as session:
+        session.execute(
+            update(JobRun)
+            .where(JobRun.job == MARKER[0], JobRun.period == MARKER[1])
+            .values(finished_at=clock.now(), summary='demo marketplace seeded')
+        )
 
 
 def _release_marker() -> None:

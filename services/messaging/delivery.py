@@ -36,6 +36,10 @@ class DeliveryReport:
     failed: list[int] = field(default_factory=list)
     not_configured: list[int] = field(default_factory=list)
 
+    @property
+    def claimed(self) -> int:
+        return len(self.sent) + len(self.retrying) + len(self.failed) + len(self.not_configured)
+
     def __str__(self) -> str:
         parts = ('sent', 'retrying', 'failed', 'not_configured')
         return ', '.join(f'{len(getattr(self, part))} {part.replace("_", " ")}' for part in parts)
@@ -47,8 +51,9 @@ def deliver_due(*, now: datetime | None = None, limit: int = BATCH) -> DeliveryR
     report, now = DeliveryReport(), now or clock.now()
     with session_scope(write=True) as session:
         claimed = claim_due(session, now=now, limit=limit)
-    for message in claimed:
-        _deliver(message, report, now)
+    with transports.Sender() as sender:
+        for message in claimed:
+            _deliver(sender, message, report, now)
     if claimed:
         log.info('outbox: %s', report)
     return report
@@ -78,9 +83,9 @@ def _due(now: datetime) -> object:
     return or_(pending, abandoned)
 
 
-def _deliver(message: transports.Outgoing, report: DeliveryReport, now: datetime) -> None:
+def _deliver(sender: transports.Sender, message: transports.Outgoing, report: DeliveryReport, now: datetime) -> None:
     try:
-        transports.send(message)
+        sender.send(message)
     except transports.NotConfigured as missing:
         _record(message.id, state=OutboxState.NOT_CONFIGURED, error=str(missing), now=now)
         report.not_configured.append(message.id)

@@ -58,7 +58,7 @@ def list_outbox(
 
 def count_by_state(session: Session) -> tuple[tuple[OutboxState, int], ...]:
     """How many messages are in each state (every state, zeros included)."""
-    found = dict(session.execute(select(M.state, func.count()).group_by(M.state)).tuples())
+    found = {state: count for state, count in session.execute(select(M.state, func.count()).group_by(M.state))}
     return tuple((state, found.get(state, 0)) for state in OutboxState)
 
 

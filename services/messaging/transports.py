@@ -7,6 +7,7 @@ from HTTP), or `NotConfigured` when this site has not set the channel up."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import smtplib
@@ -52,36 +53,80 @@ class NotConfigured(Exception):
     """This site has no setup for the channel (no SMTP host, no SMS gateway), or the recipient has no address."""
 
 
-def send(message: Outgoing) -> None:
-    """Send one message on its channel, or raise Undelivered / NotConfigured."""
-    settings = get_settings()
-    if not message.address:
-        raise NotConfigured(f'The recipient has no {message.channel.value.replace("_", " ")} address.')
-    if message.channel is NotificationChannel.EMAIL:
-        send_email(message, settings)
-    elif message.channel is NotificationChannel.GOOGLE_CHAT:
-        post_json(chat_url(message.address, settings), {'text': message.text}, settings=settings)
-    else:
-        send_sms(message, settings)
+class Sender:
+    """Sends a run's messages, one at a time, keeping one SMTP connection open across them (a message that fails
+    drops it, so the next one starts on a fresh connection). Use it as a context manager."""
+
+    def __init__(self) -> None:
+        self.settings = get_settings()
+        self._smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> Sender:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._drop_smtp(quit_first=True)
+
+    def send(self, message: Outgoing) -> None:
+        """Send one message on its channel, or raise Undelivered / NotConfigured."""
+        if not message.address:
+            raise NotConfigured(f'The recipient has no {message.channel.value.replace("_", " ")} address.')
+        if message.channel is NotificationChannel.EMAIL:
+            self.send_email(message)
+        elif message.channel is NotificationChannel.GOOGLE_CHAT:
+            post_json(chat_url(message.address, self.settings), {'text': message.text}, settings=self.settings)
+        else:
+            send_sms(message, self.settings)
+
+    def send_email(self, message: Outgoing) -> None:
+        if not self.settings.smtp_host:
+            raise NotConfigured('Email is not configured: set smtp_host (HSA_SMTP_HOST).')
+        email = _email(message, self.settings)
+        if self._smtp is not None:
+            try:
+                self._smtp.send_message(email)
+            except smtplib.SMTPServerDisconnected:  # it closed our idle connection: that says nothing of this message
+                self._drop_smtp(quit_first=False)
+            except (OSError, smtplib.SMTPException) as failure:
+                self._drop_smtp(quit_first=False)
+                raise _undelivered(failure, self.settings) from None
+            else:
+                return
+        self._smtp = _smtp_or_undelivered(self.settings)
+        try:
+            self._smtp.send_message(email)
+        except (OSError, smtplib.SMTPException) as failure:
+            self._drop_smtp(quit_first=False)
+            raise _undelivered(failure, self.settings) from None
+
+    def _drop_smtp(self, *, quit_first: bool) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                smtp.quit() if quit_first else smtp.close()
 
 
-def send_email(message: Outgoing, settings: Settings) -> None:
-    if not settings.smtp_host:
-        raise NotConfigured('Email is not configured: set smtp_host (HSA_SMTP_HOST).')
+def _smtp_or_undelivered(settings: Settings) -> smtplib.SMTP:
+    """A logged-in connection to the SMTP server, or Undelivered saying why not."""
     try:
-        with _smtp(settings) as smtp:
-            if settings.smtp_user:
-                smtp.login(settings.smtp_user, settings.smtp_password)
-            smtp.send_message(_email(message, settings))
-    except smtplib.SMTPResponseException as refusal:  # the server answered: 4xx may pass, 5xx will not
-        transient = refusal.smtp_code < PERMANENT_SMTP
-        raise Undelivered(f'SMTP {refusal.smtp_code}: {_text(refusal.smtp_error)}', transient=transient) from None
-    except smtplib.SMTPRecipientsRefused as refusal:
-        codes = [code for code, _ in refusal.recipients.values()]
+        smtp = _smtp(settings)
+        if settings.smtp_user:
+            smtp.login(settings.smtp_user, settings.smtp_password)
+    except (OSError, smtplib.SMTPException) as failure:
+        raise _undelivered(failure, settings) from None
+    return smtp
+
+
+def _undelivered(failure: BaseException, settings: Settings) -> Undelivered:
+    """What SMTP threw, as an outcome: a 4xx or a network failure may pass later, a 5xx will not."""
+    if isinstance(failure, smtplib.SMTPResponseException):
+        transient = failure.smtp_code < PERMANENT_SMTP
+        return Undelivered(f'SMTP {failure.smtp_code}: {_text(failure.smtp_error)}', transient=transient)
+    if isinstance(failure, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in failure.recipients.values()]
         transient = all(code < PERMANENT_SMTP for code in codes)
-        raise Undelivered(f'SMTP refused the recipient: {refusal.recipients}', transient=transient) from None
-    except (OSError, smtplib.SMTPException) as failure:  # refused, reset, timed out, TLS: the server may come back
-        raise Undelivered(f'SMTP {settings.smtp_host}:{settings.smtp_port}: {failure!r}', transient=True) from None
+        return Undelivered(f'SMTP refused the recipient: {failure.recipients}', transient=transient)
+    return Undelivered(f'SMTP {settings.smtp_host}:{settings.smtp_port}: {failure!r}', transient=True)
 
 
 def send_sms(message: Outgoing, settings: Settings) -> None:

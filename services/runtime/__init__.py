@@ -1,20 +1,43 @@
 """What the composition roots (app.py, manage.py, the Celery app in tasks/) wire in: the bus that delivers committed
 events and job requests, the schedule and its tick, the units it runs, the embedded job runner and the log format."""
 
+from services.core.events import JobRequest
 from services.runtime.bus import ANY, Bus
-from services.runtime.duties import JOBS, SCHEDULE, deliver_outbox, expire_and_auto_close, send_notifications
+from services.runtime.duties import (
+    COMMANDS,
+    JOBS,
+    SCHEDULE,
+    deliver_outbox,
+    expire_and_auto_close,
+    run_now,
+    send_notifications,
+)
 from services.runtime.logs import UTCFormatter
 from services.runtime.logs import configure as configure_logging
+from services.runtime.rows import JobRunRow
 from services.runtime.runner import EmbeddedRunner
-from services.runtime.ticks import Claim, job_named, last_runs, recover, run, run_schedule, tick
+from services.runtime.ticks import (
+    TRANSIENT_ERRORS,
+    Claim,
+    job_named,
+    last_runs,
+    recover,
+    run,
+    run_schedule,
+    tick,
+)
 
 __all__ = [
     'ANY',
+    'COMMANDS',
     'JOBS',
     'SCHEDULE',
+    'TRANSIENT_ERRORS',
     'Bus',
     'Claim',
     'EmbeddedRunner',
+    'JobRequest',
+    'JobRunRow',
     'UTCFormatter',
     'configure_logging',
     'deliver_outbox',
@@ -23,6 +46,7 @@ __all__ = [
     'last_runs',
     'recover',
     'run',
+    'run_now',
     'run_schedule',
     'send_notifications',
     'tick',

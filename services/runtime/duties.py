@@ -14,8 +14,10 @@ from models.db import session_scope
 from services import messaging, requests
 from services.core import clock
 from services.runtime.schedule import ScheduledJob
+from settings import get_settings
 
 log = logging.getLogger(__name__)
+DELIVERY_BATCH = 50
 
 
 def expire_and_auto_close(now: datetime, _period: str = '') -> str:
@@ -35,8 +37,14 @@ def send_notifications(now: datetime, _period: str = '') -> str:
 
 
 def deliver_outbox(now: datetime | None = None, _period: str = '') -> str:
-    """Send what is due in the outbox (including what a process that died left leased)."""
-    return str(messaging.deliver_due(now=now or clock.now()))
+    """Send everything due in the outbox (including what a process that died left leased), batch after batch."""
+    total = messaging.DeliveryReport()
+    while True:
+        report = messaging.deliver_due(now=now or clock.now(), limit=DELIVERY_BATCH)
+        for outcome in ('sent', 'retrying', 'failed', 'not_configured'):
+            getattr(total, outcome).extend(getattr(report, outcome))
+        if report.claimed < DELIVERY_BATCH:
+            return str(total)
 
 
 def send_daily_reminders(now: datetime, period: str) -> str:
@@ -54,3 +62,16 @@ SCHEDULE = (
 )
 # Requested by name through jobs.enqueue (after commit), with ids as keyword arguments.
 JOBS: dict[str, Callable[..., Any]] = {messaging.DELIVER_JOB: deliver_outbox}
+# What `manage.py jobs run <command>` runs now, in its own process, outside the schedule.
+COMMANDS = {'reminders': ('daily-reminders',), 'duties': ('expire-and-auto-close', 'notifications', 'outbox')}
+
+
+def run_now(command: str, now: datetime | None = None) -> list[str]:
+    """Run a command's jobs here and now, a daily one for the local today (without claiming the period: every unit
+    is safe to run twice, and the outbox keys keep a reminder from going out twice a day). Returns what each did."""
+    now, settings = now or clock.now(), get_settings()
+    done = []
+    for job in (job for name in COMMANDS[command] for job in SCHEDULE if job.name == name):
+        period = job.period_now(now, settings)
+        done.append(f'{job.name} {period}: {job.unit(now, period)}')
+    return done

@@ -29,6 +29,12 @@ class ScheduledJob:
             return daily_period(now, getattr(settings, self.time_setting), settings)
         return interval_period(now, getattr(settings, self.interval_setting))
 
+    def period_now(self, now: datetime, settings: Settings) -> str:
+        """The period an operator means by "now": a daily job's local today (even before its time of day)."""
+        if self.time_setting:
+            return now.astimezone(settings.zone).date().isoformat()
+        return self.period(now, settings)
+
 
 def daily_period(now: datetime, at: str, settings: Settings) -> str:
     """The local date whose `at` o'clock is the latest that has passed. A time that does not exist that day (the

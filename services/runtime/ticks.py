@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from models import JobRun
 from models.db import session_scope
 from services.core import clock
 from services.runtime.duties import SCHEDULE
+from services.runtime.rows import JobRunRow
 from services.runtime.schedule import ScheduledJob
 from settings import get_settings
 
@@ -22,6 +23,9 @@ log = logging.getLogger(__name__)
 MAX_RUN_ATTEMPTS = 3  # a run that keeps dying is left for an operator (jobs status shows it)
 MAX_ERROR = 500
 KEEP_SWEEPS = timedelta(days=7)
+# What a job runner may retry with backoff: the database was busy or briefly unreachable (a lock held too long, a
+# dropped connection). Anything else is a bug or bad data, and retrying it would only repeat it.
+TRANSIENT_ERRORS = (OperationalError,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,12 +95,24 @@ def job_named(name: str) -> ScheduledJob:
     raise KeyError(f'no scheduled job called {name!r}')
 
 
-def last_runs(limit: int = 20) -> list[JobRun]:
-    """The newest runs of every job, for `manage.py jobs status`."""
+def last_runs() -> list[JobRunRow]:
+    """For `manage.py jobs status`: the newest run of each scheduled job, and every run that has not finished."""
+    r = JobRun
     with session_scope() as session:
-        runs = list(session.scalars(select(JobRun).order_by(JobRun.started_at.desc(), JobRun.id.desc()).limit(limit)))
-        session.expunge_all()
-    return runs
+        newest = [
+            session.scalars(
+                select(r).where(r.job == job.name).order_by(r.started_at.desc(), r.id.desc()).limit(1)
+            ).first()
+            for job in SCHEDULE
+        ]
+        unfinished = session.scalars(select(r).where(r.finished_at.is_(None), r.job.in_(_names()))).all()
+        runs = {run.id: run for run in [*newest, *unfinished] if run is not None}
+        return [_run_row(run) for run in sorted(runs.values(), key=lambda run: run.started_at, reverse=True)]
+
+
+def _run_row(run: JobRun) -> JobRunRow:
+    summary, error = run.summary or '', run.last_error or ''
+    return JobRunRow(run.job, run.period, run.started_at, run.finished_at, run.attempts, summary, error)
 
 
 def _claim(job: ScheduledJob, period: str, now: datetime) -> Claim | None:
