@@ -7,7 +7,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from services import Actor, catalog, identity, people, requests, session_scope
+from models import JobRun
+from services import Actor, catalog, identity, people, requests, runtime, session_scope
 from services.catalog import ServiceRow
 from services.identity import SignedIn
 from settings import get_settings
@@ -156,3 +157,16 @@ ACTOR_KINDS: dict[str, Callable[[], Actor | None]] = {
     'admin': make_admin,
     'operator': lambda: OPERATOR,
 }
+
+
+def schedule_ran_before(now: datetime) -> None:
+    """The site has been running: each daily job has a finished period before `now`'s, so the current one is due
+    (a new site's very first daily period is skipped, not run)."""
+    settings, before = get_settings(), now - timedelta(days=1)
+    with session_scope(write=True) as session:
+        for job in runtime.SCHEDULE:
+            if job.time_setting:
+                period = job.period(before, settings)
+                session.add(
+                    JobRun(job=job.name, period=period, started_at=before, finished_at=before, summary='earlier')
+                )

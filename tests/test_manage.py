@@ -37,6 +37,7 @@ from tests.factories import (
     make_customer,
     make_professional,
     make_service,
+    schedule_ran_before,
 )
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -243,11 +244,14 @@ def test_jobs_run_reminders_sends_real_emails_once_a_day(outside: Outside) -> No
     professional = professional_with_a_job()
     first = manage('jobs', 'run', 'reminders')
     assert first.returncode == 0, first.stderr
-    assert '1 reminder(s) queued; 1 sent, 0 retrying, 0 failed, 0 not configured' in first.stdout
+    assert '1 reminder(s) queued\noutbox ' in first.stdout
+    assert first.stdout.strip().endswith(': 1 sent, 0 retrying, 0 failed, 0 not configured')
     [email] = outside.smtp.to(professional.email)
     assert '1 job to complete' in email['Subject']
     again = manage('jobs', 'run', 'reminders')
-    assert '0 reminder(s) queued; 0 sent' in again.stdout
+    assert '0 reminder(s) queued\n' in again.stdout and again.stdout.strip().endswith(
+        ': 0 sent, 0 retrying, 0 failed, 0 not configured'
+    )
     assert len(outside.smtp.to(professional.email)) == 1
 
 
@@ -268,6 +272,7 @@ def test_jobs_run_duties_expires_closes_and_sends_notifications(outside: Outside
 
 
 def test_jobs_tick_runs_what_is_due_once_and_status_shows_it(outside: Outside) -> None:
+    schedule_ran_before(clock.now())
     first, second = manage('jobs', 'tick'), manage('jobs', 'tick')
     assert 'daily-reminders' in first.stdout and 'outbox' in first.stdout
     assert 'daily-reminders' not in second.stdout

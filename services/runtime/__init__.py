@@ -17,6 +17,7 @@ from services.runtime.logs import configure as configure_logging
 from services.runtime.rows import JobRunRow
 from services.runtime.runner import EmbeddedRunner
 from services.runtime.ticks import (
+    FIRST_RUN_SKIPPED,
     TRANSIENT_ERRORS,
     Claim,
     job_named,
@@ -30,6 +31,7 @@ from services.runtime.ticks import (
 __all__ = [
     'ANY',
     'COMMANDS',
+    'FIRST_RUN_SKIPPED',
     'JOBS',
     'SCHEDULE',
     'TRANSIENT_ERRORS',

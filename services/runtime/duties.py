@@ -48,10 +48,10 @@ def deliver_outbox(now: datetime | None = None, _period: str = '') -> str:
 
 
 def send_daily_reminders(now: datetime, period: str) -> str:
-    """Queue the reminders of the period's local day, then send them."""
+    """Queue the reminders of the period's local day (the outbox sends them as soon as the unit commits)."""
     with session_scope(write=True) as session:
         queued = requests.queue_daily_reminders(session, day=date.fromisoformat(period), now=now)
-    return f'{queued} reminder(s) queued; {deliver_outbox(now)}'
+    return f'{queued} reminder(s) queued'
 
 
 SCHEDULE = (
@@ -62,8 +62,8 @@ SCHEDULE = (
 )
 # Requested by name through jobs.enqueue (after commit), with ids as keyword arguments.
 JOBS: dict[str, Callable[..., Any]] = {messaging.DELIVER_JOB: deliver_outbox}
-# What `manage.py jobs run <command>` runs now, in its own process, outside the schedule.
-COMMANDS = {'reminders': ('daily-reminders',), 'duties': ('expire-and-auto-close', 'notifications', 'outbox')}
+# What `manage.py jobs run <command>` runs now, in its own process, outside the schedule (then the outbox, always).
+COMMANDS = {'reminders': ('daily-reminders', 'outbox'), 'duties': ('expire-and-auto-close', 'notifications', 'outbox')}
 
 
 def run_now(command: str, now: datetime | None = None) -> list[str]:

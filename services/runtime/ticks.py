@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
 
 from models import JobRun
 from models.db import session_scope
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 MAX_RUN_ATTEMPTS = 3  # a run that keeps dying is left for an operator (jobs status shows it)
 MAX_ERROR = 500
 KEEP_SWEEPS = timedelta(days=7)
+FIRST_RUN_SKIPPED = 'skipped: the first period this site saw; the schedule starts with the next one'
 # What a job runner may retry with backoff: the database was busy or briefly unreachable (a lock held too long, a
 # dropped connection). Anything else is a bug or bad data, and retrying it would only repeat it.
 TRANSIENT_ERRORS = (OperationalError,)
@@ -116,12 +118,21 @@ def _run_row(run: JobRun) -> JobRunRow:
 
 
 def _claim(job: ScheduledJob, period: str, now: datetime) -> Claim | None:
+    """The period, claimed for this process; None when someone has it already. A daily job's first period ever is
+    recorded as skipped, not run: a site started at 10:00 sends its first reminders at reminder_time, not
+    yesterday's at once (catching up is for days missed while a running site was down)."""
     try:
         with session_scope(write=True) as session:
-            session.add(JobRun(job=job.name, period=period, started_at=now))
+            first = bool(job.time_setting) and _never_ran(session, job)
+            done = {'finished_at': now, 'summary': FIRST_RUN_SKIPPED} if first else {}
+            session.add(JobRun(job=job.name, period=period, started_at=now, **done))
     except IntegrityError:
         return None  # this period is claimed already: by us earlier, or by another scheduler
-    return Claim(job.name, period)
+    return None if first else Claim(job.name, period)
+
+
+def _never_ran(session: Session, job: ScheduledJob) -> bool:
+    return session.scalar(select(JobRun.id).where(JobRun.job == job.name).limit(1)) is None
 
 
 def _finish(claim: Claim, *, summary: str | None, error: str | None, finished: bool) -> None:

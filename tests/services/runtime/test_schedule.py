@@ -14,6 +14,7 @@ from models import JobRun
 from services import runtime, session_scope
 from services.runtime.schedule import daily_period, interval_period
 from settings import get_settings
+from tests.factories import schedule_ran_before
 
 NOW = datetime(2030, 3, 4, 12, 30, tzinfo=UTC)  # 18:00 in Asia/Kolkata
 
@@ -45,7 +46,15 @@ def test_a_sweep_period_is_its_slice_of_utc_time() -> None:
     assert interval_period(datetime(2030, 3, 4, 12, 33, tzinfo=UTC), 180) == '2030-03-04T12:33:00Z'
 
 
+def test_a_new_sites_first_daily_period_is_recorded_as_skipped_not_run() -> None:
+    assert claimed(NOW + timedelta(hours=1)) == []  # a site started at 19:00 does not send today's at once...
+    [run] = runs()
+    assert (run.period, run.summary, run.finished_at is not None) == ('2030-03-04', runtime.FIRST_RUN_SKIPPED, True)
+    assert claimed(NOW + timedelta(days=1)) == ['2030-03-05']  # ... its first reminders go out the next evening
+
+
 def test_every_job_is_claimed_once_per_period_however_often_it_ticks() -> None:
+    schedule_ran_before(NOW)
     first = runtime.tick(NOW)
     assert {claim.job for claim in first} == {'expire-and-auto-close', 'notifications', 'outbox', 'daily-reminders'}
     assert runtime.tick(NOW) == []
@@ -54,6 +63,7 @@ def test_every_job_is_claimed_once_per_period_however_often_it_ticks() -> None:
 
 
 def test_two_schedulers_ticking_at_once_claim_each_period_once() -> None:
+    schedule_ran_before(NOW)
     found: list[runtime.Claim] = []
     start = threading.Barrier(4)
 
@@ -70,7 +80,7 @@ def test_two_schedulers_ticking_at_once_claim_each_period_once() -> None:
 
 
 def test_days_missed_while_everything_was_down_are_caught_up_once() -> None:
-    assert claimed(NOW - timedelta(days=3)) == ['2030-03-01']  # last ran three days ago, then nothing ran
+    schedule_ran_before(NOW - timedelta(days=2))  # the site last ran on the 1st, then nothing ran
     assert claimed(NOW + timedelta(hours=1)) == ['2030-03-04']  # back up: today's reminders, once
     assert claimed(NOW + timedelta(hours=2)) == []
     assert [run.period for run in runs()] == ['2030-03-01', '2030-03-04']
@@ -89,6 +99,7 @@ def test_a_daily_job_runs_once_across_a_daylight_saving_change(
     monkeypatch.setenv('HSA_TIMEZONE', 'Europe/Berlin')
     monkeypatch.setenv('HSA_REMINDER_TIME', '02:30')
     night = datetime.fromisoformat(f'{day}T00:00:00+00:00') - timedelta(hours=3)
+    schedule_ran_before(night)
     ticks = [night + timedelta(minutes=10 * n) for n in range(7 * 6)]  # every 10 minutes for 7 hours
     ran = [(at, period) for at in ticks for period in claimed(at)]
     assert [period for _, period in ran] == [(datetime.fromisoformat(day).date() - timedelta(days=1)).isoformat(), day]
