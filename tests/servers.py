@@ -4,6 +4,7 @@ Google Chat webhooks and the SMS gateway. Each records what it received and can 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import socket
 import threading
@@ -116,10 +117,11 @@ class HttpSink:
                 status, delay = sink.answer_for(self.path)
                 time.sleep(delay)
                 sink.received.append(Received(self.path, dict(self.headers), json.loads(raw or b'{}')))
-                self.send_response(status)
-                self.send_header('Content-Type', 'application/json')
-                self.end_headers()
-                self.wfile.write(b'{}' if status < 400 else b'{"error": "stand-in failure"}')
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # a client that timed out has gone
+                    self.send_response(status)
+                    self.send_header('Content-Type', 'application/json')
+                    self.end_headers()
+                    self.wfile.write(b'{}' if status < 400 else b'{"error": "stand-in failure"}')
 
             def log_message(self, *args: Any) -> None:  # quiet
                 pass
