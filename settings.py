@@ -102,6 +102,7 @@ class Settings:
     smtp_user: str
     smtp_password: str
     smtp_from: str
+    smtp_ca_file: str
     chat_base_url: str
     sms_gateway_url: str
     sms_auth_header: str

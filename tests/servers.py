@@ -7,12 +7,15 @@ import asyncio
 import contextlib
 import json
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -37,11 +40,33 @@ def wait_until(condition: Any, *, timeout: float = 20, every: float = 0.05) -> b
 # --- SMTP -------------------------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Certificate:
+    """A self-signed certificate for 127.0.0.1 (made with openssl), standing in for a private mail server's."""
+
+    cert: Path
+    key: Path
+
+    @classmethod
+    def make(cls, folder: Path) -> Certificate:
+        cert, key = folder / 'smtp-cert.pem', folder / 'smtp-key.pem'
+        request = ['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1']
+        names = ['-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', str(key), '-out', str(cert)]
+        subprocess.run([*request, *names], check=True, capture_output=True)
+        return cls(cert, key)
+
+    def server_context(self) -> ssl.SSLContext:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(self.cert, self.key)
+        return context
+
+
 class SmtpSink:
     """An SMTP server that keeps every message it accepts. `hold()` makes it take a message and wait before saying
-    250 (to kill a sender mid-send); `refuse(code)` answers every DATA with that reply."""
+    250 (to kill a sender mid-send); `refuse(code)` answers every DATA with that reply. With `tls` ('starttls' or
+    'tls') and a certificate it requires STARTTLS, or speaks TLS from the first byte."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, tls: str = '', certificate: Certificate | None = None) -> None:
         self.port = free_port()
         self.messages: list[EmailMessage] = []
         self.arrived = threading.Event()  # a DATA command came in (held or not)
@@ -49,7 +74,10 @@ class SmtpSink:
         self._open.set()
         self._reply = '250 OK'
         self._lock = threading.Lock()
-        self._controller = Controller(self, hostname='127.0.0.1', port=self.port)
+        context = certificate.server_context() if certificate else None
+        options = {'tls_context': context, 'require_starttls': True} if tls == 'starttls' else {}
+        options |= {'ssl_context': context} if tls == 'tls' else {}
+        self._controller = Controller(self, hostname='127.0.0.1', port=self.port, **options)
 
     def start(self) -> SmtpSink:
         self._controller.start()

@@ -173,10 +173,10 @@ def post_json(url: str, body: dict[str, str], *, settings: Settings, headers: di
 def _smtp(settings: Settings) -> smtplib.SMTP:
     timeout = settings.delivery_timeout_seconds
     if settings.smtp_security == 'tls':
-        return smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=timeout, context=_tls())
+        return smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=timeout, context=_tls(settings))
     smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=timeout)
     if settings.smtp_security == 'starttls':
-        smtp.starttls(context=_tls())
+        smtp.starttls(context=_tls(settings))
     return smtp
 
 
@@ -193,8 +193,9 @@ def _email(message: Outgoing, settings: Settings) -> EmailMessage:
     return email
 
 
-def _tls() -> ssl.SSLContext:
-    return ssl.create_default_context()
+def _tls(settings: Settings) -> ssl.SSLContext:
+    """Certificates are always checked: against `smtp_ca_file` when set (a private CA), else the system's CAs."""
+    return ssl.create_default_context(cafile=settings.smtp_ca_file or None)
 
 
 def _host(url: str) -> str:

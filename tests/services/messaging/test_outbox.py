@@ -14,6 +14,7 @@ from services import Actor, messaging, session_scope
 from services.messaging.delivery import claim_due
 from tests.conftest import Outside
 from tests.factories import make_customer
+from tests.servers import Certificate, SmtpSink
 
 NOW = datetime(2030, 3, 5, 9, 0, tzinfo=UTC)
 WEBHOOK = 'https://chat.googleapis.com/v1/spaces/AAAA1234/messages?key=secret-key&token=secret-token'
@@ -206,3 +207,45 @@ def test_backoff_doubles_and_stops_at_its_cap(monkeypatch) -> None:
     monkeypatch.setenv('HSA_OUTBOX_RETRY_SECONDS', '60')
     monkeypatch.setenv('HSA_OUTBOX_RETRY_MAX_SECONDS', '300')
     assert [messaging.backoff(n).total_seconds() for n in range(1, 6)] == [60, 120, 240, 300, 300]
+
+
+# --- encrypted SMTP ---------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope='module')
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> Certificate:
+    return Certificate.make(tmp_path_factory.mktemp('tls'))
+
+
+@pytest.mark.parametrize('security', ['starttls', 'tls'])
+def test_email_goes_over_starttls_or_implicit_tls_to_a_server_whose_certificate_is_trusted(
+    certificate: Certificate, monkeypatch: pytest.MonkeyPatch, security: str
+) -> None:
+    server = SmtpSink(tls=security, certificate=certificate).start()
+    try:
+        for key, value in {'HSA_SMTP_HOST': '127.0.0.1', 'HSA_SMTP_PORT': str(server.port)}.items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.setenv('HSA_SMTP_SECURITY', security)
+        monkeypatch.setenv('HSA_SMTP_CA_FILE', str(certificate.cert))
+        customer = make_customer()
+        queue(customer)
+        assert len(deliver().sent) == 1
+        assert [m['Subject'] for m in server.to(customer.email)] == [MESSAGE.subject]
+    finally:
+        server.stop()
+
+
+def test_a_server_whose_certificate_is_not_trusted_gets_nothing(
+    certificate: Certificate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = SmtpSink(tls='tls', certificate=certificate).start()
+    try:
+        monkeypatch.setenv('HSA_SMTP_HOST', '127.0.0.1')
+        monkeypatch.setenv('HSA_SMTP_PORT', str(server.port))
+        monkeypatch.setenv('HSA_SMTP_SECURITY', 'tls')  # and no smtp_ca_file: the system's CAs do not know it
+        queue(make_customer())
+        assert len(deliver().retrying) == 1
+        assert 'CERTIFICATE_VERIFY_FAILED' in stored().last_error
+        assert server.messages == []
+    finally:
+        server.stop()
