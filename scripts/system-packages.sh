@@ -34,6 +34,8 @@ case "$target" in
     [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
     # The job tests start a private redis-server of their own (the machine's Redis, if any, is left alone).
     command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+    # ... and make a self-signed certificate for the encrypted SMTP tests.
+    command -v openssl >/dev/null 2>&1 || missing+=(openssl)
     ;;
   native|screenshot)
     for package in "${NATIVE_PACKAGES[@]}"; do have_deb "$package" || missing+=("$package"); done
