@@ -49,6 +49,7 @@ MINIMUMS = {
     'delivery_timeout_seconds': 1,
 }
 SMTP_SECURITY = ('none', 'starttls', 'tls')
+LOOPBACK = ('localhost', '127.0.0.1', '::1')
 MAX_PORT = 65535
 
 
@@ -179,6 +180,16 @@ class Settings:
             _parse_clock(key, getattr(self, key))
         if self.smtp_security not in SMTP_SECURITY:
             raise SettingsError(f'smtp_security must be one of {", ".join(SMTP_SECURITY)}, not {self.smtp_security!r}')
+        if self.smtp_user and self.smtp_security == 'none' and self.smtp_host not in LOOPBACK:
+            raise SettingsError(
+                'smtp_user is set but smtp_security is none: the password would cross the network in clear. '
+                'Set smtp_security to starttls or tls (or leave smtp_user empty for a relay that needs no sign-in)'
+            )
+        if self.outbox_lease_seconds <= 2 * self.delivery_timeout_seconds:
+            raise SettingsError(
+                'outbox_lease_seconds must be more than twice delivery_timeout_seconds: a send (connecting, then '
+                'sending, each up to the timeout) must fit in the lease, or no message would ever be sent'
+            )
         if self.sms_auth_header and ':' not in self.sms_auth_header:
             raise SettingsError('sms_auth_header must look like "Name: value", e.g. "Authorization: Bearer <key>"')
 

@@ -28,6 +28,7 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime]
     lease_until: Mapped[datetime | None]  # while sending: another process takes it up only after this
+    lease_token: Mapped[str | None] = mapped_column(String(32))  # which run holds the lease: only it records outcomes
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

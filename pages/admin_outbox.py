@@ -87,7 +87,18 @@ def _messages(viewer: Viewer, page: OutboxPage, state: str) -> None:
             ui.notify('Queued again from the first attempt.', type='positive')
         ui.navigate.to(with_query(PATH, state=state))
 
+    @guarded(viewer)
+    async def retry_all() -> None:
+        count = await run.io_bound(_retry_all, viewer.actor)
+        ui.notify(f'{count} message{"s" if count != 1 else ""} queued again from the first attempt.', type='positive')
+        ui.navigate.to(with_query(PATH, state=state))
+
     state_counts(page.counts, link_for=lambda s: with_query(PATH, state=s.value))
+    stuck = sum(count for s, count in page.counts if s in (OutboxState.FAILED, OutboxState.NOT_CONFIGURED))
+    if stuck:
+        ui.button(f'Retry all {stuck} failed', icon='replay', on_click=retry_all).props('outline no-caps').mark(
+            'outbox-retry-all'
+        )
     if not page.rows:
         words = f'No message is {STATE_WORDS[OutboxState(state)]}.' if state in STATES else 'No message yet.'
         ui.label(words).classes('text-grey-8').mark('outbox-empty')
@@ -113,6 +124,11 @@ def _read(actor: Actor, state: str, cursor: str) -> tuple[OutboxPage, TestChanne
 def _send_test(actor: Actor, channel: NotificationChannel) -> None:
     with session_scope(write=True) as session:
         messaging.send_test_message(session, actor, channel=channel.value)
+
+
+def _retry_all(actor: Actor) -> int:
+    with session_scope(write=True) as session:
+        return messaging.retry_all_failed(session, actor)
 
 
 def _retry(actor: Actor, message_id: int) -> None:

@@ -280,3 +280,14 @@ def test_jobs_tick_runs_what_is_due_once_and_status_shows_it(outside: Outside) -
     assert status.returncode == 0, status.stderr
     assert 'daily-reminders' in status.stdout and 'done: 0 reminder(s) queued' in status.stdout
     assert status.stdout.strip().endswith('Outbox: 0 pending, 0 sending, 0 sent, 0 failed, 0 not configured')
+
+
+def test_the_demo_marketplaces_professionals_get_their_reminders_once_on_a_fresh_install(outside: Outside) -> None:
+    assert manage('seed-demo').returncode == 0
+    first, again = manage('jobs', 'run', 'reminders'), manage('jobs', 'run', 'reminders')
+    reminded = {message['To'] for message in outside.smtp.messages}
+    assert len(reminded) == len(outside.smtp.messages) >= 3
+    assert all(address.endswith('@demo.example') for address in reminded)
+    assert f'{len(reminded)} reminder(s) queued' in first.stdout
+    assert '0 reminder(s) queued' in again.stdout
+    assert len(outside.smtp.messages) == len(reminded)

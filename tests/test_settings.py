@@ -89,6 +89,10 @@ def test_development_leaves_the_storage_secret_to_the_app(monkeypatch: pytest.Mo
         ('HSA_SIGNIN_ADDRESS_FAILURES', '0', 'signin_address_failures must be at least 1'),
         ('HSA_SESSION_IDLE_MINUTES', '-5', 'session_idle_minutes must be at least 1'),
         ('HSA_PORT', '70000', 'port numbers go up to 65535'),
+        ('HSA_SMTP_SECURITY', 'ssl', 'smtp_security must be one of none, starttls, tls'),
+        ('HSA_SMS_AUTH_HEADER', 'Bearer abc', 'sms_auth_header must look like'),
+        ('HSA_TICK_SECONDS', '0', 'tick_seconds must be at least 1'),
+        ('HSA_OUTBOX_LEASE_SECONDS', '40', 'outbox_lease_seconds must be more than twice delivery_timeout_seconds'),
     ],
 )
 def test_malformed_settings_are_refused_with_the_key_named(
@@ -127,3 +131,15 @@ def test_production_runs_on_the_real_clock(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv('HSA_CLOCK_SHIFT_MINUTES', '60')
     with pytest.raises(SettingsError, match='clock_shift_minutes'):
         get_settings()
+
+
+def test_an_smtp_password_is_never_sent_in_clear_over_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('HSA_SMTP_USER', 'relay')
+    monkeypatch.setenv('HSA_SMTP_HOST', 'mail.example.com')
+    with pytest.raises(SettingsError, match='the password would cross the network in clear'):
+        get_settings()
+    monkeypatch.setenv('HSA_SMTP_SECURITY', 'starttls')
+    assert get_settings().smtp_security == 'starttls'
+    monkeypatch.setenv('HSA_SMTP_SECURITY', 'none')
+    monkeypatch.setenv('HSA_SMTP_HOST', '127.0.0.1')  # a relay on this machine: nothing crosses a network
+    assert get_settings().smtp_host == '127.0.0.1'

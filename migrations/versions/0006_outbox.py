@@ -45,6 +45,7 @@ def upgrade() -> None:
         sa.Column('attempts', sa.Integer(), nullable=False),
         sa.Column('next_attempt_at', models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column('lease_until', models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column('lease_token', sa.String(length=32), nullable=True),
         sa.Column('last_error', sa.String(length=500), nullable=True),
         sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column('updated_at', models.base.UTCDateTime(timezone=True), nullable=False),

@@ -57,6 +57,7 @@ ACTION_WORDS = {
     'request.admin_cancel': 'Cancelled a request as admin',
     'request.expire': 'Expired a request nobody accepted',
     'outbox.retry': 'Retried an outgoing message',
+    'outbox.retry_all': 'Retried every failed message',
     'outbox.test': 'Sent a test message',
 }
 TARGET_WORDS = {

@@ -3,7 +3,7 @@ channel for messages outside the app, and the outbox that sends them there (emai
 queued in the deciding unit, batched for notifications, delivered after commit with retries, watched by admins."""
 
 from services.messaging.channels import get_channel, set_channel
-from services.messaging.delivery import DeliveryReport, backoff, deliver_due
+from services.messaging.delivery import DeliveryReport, RunClock, backoff, deliver_due
 from services.messaging.digest import dispatch_notifications
 from services.messaging.notifications import (
     NOTIFICATIONS_PER_PAGE,
@@ -17,6 +17,7 @@ from services.messaging.outbox import DELIVER_JOB, queue
 from services.messaging.outbox_admin import (
     count_by_state,
     list_outbox,
+    retry_all_failed,
     retry_message,
     send_test_message,
     test_channels,
@@ -33,6 +34,7 @@ __all__ = [
     'NotificationRow',
     'OutboxPage',
     'OutboxRow',
+    'RunClock',
     'TestChannels',
     'backoff',
     'count_by_state',
@@ -47,6 +49,7 @@ __all__ = [
     'notify',
     'queue',
     'render',
+    'retry_all_failed',
     'retry_message',
     'send_test_message',
     'set_channel',

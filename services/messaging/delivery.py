@@ -1,6 +1,8 @@
-"""Delivering the outbox, at least once: claim what is due under a lease (a short write unit), send each message
-with no transaction open, then record each outcome in its own short unit. A process that dies while sending leaves
-its messages leased; once the lease runs out the next run takes them up again (the recovery).
+"""Delivering the outbox, at least once: a run claims the due messages under a lease and a token of its own (a short
+write unit), sends each with no transaction open, and records each outcome at once, only while it still holds the
+lease (an outcome is written only by the run whose token is on the row). A run stops before a send could outlast
+its lease and hands the rest back; a process that dies leaves its messages leased, and once the lease runs out the
+next run takes them up again (the recovery).
 
 A message goes out twice only when a process dies after the other side took it and before its `sent` row
 committed: the time between the two, a few milliseconds per message. Email carries the same Message-ID both times.
@@ -9,6 +11,8 @@ committed: the time between the two, a few milliseconds per message. Email carri
 from __future__ import annotations
 
 import logging
+import secrets
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -25,16 +29,18 @@ from settings import get_settings
 log = logging.getLogger(__name__)
 M = OutboxMessage
 BATCH = 50
+GAVE_UP = 'The process sending it stopped on every attempt.'
 
 
 @dataclass(slots=True)
 class DeliveryReport:
-    """What one delivery run did, by outcome (ids, in the order sent)."""
+    """What one delivery run did, by outcome (ids, in the order sent); `handed_back`: claimed, not tried."""
 
     sent: list[int] = field(default_factory=list)
     retrying: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
     not_configured: list[int] = field(default_factory=list)
+    handed_back: list[int] = field(default_factory=list)
 
     @property
     def claimed(self) -> int:
@@ -45,31 +51,46 @@ class DeliveryReport:
         return ', '.join(f'{len(getattr(self, part))} {part.replace("_", " ")}' for part in parts)
 
 
+class RunClock:
+    """The run's time: the moment it started (the scheduler's, or a test's) moved on by the real time elapsed."""
+
+    def __init__(self, start: datetime) -> None:
+        self.start, self._began = start, time.monotonic()
+
+    def now(self) -> datetime:
+        return self.start + timedelta(seconds=time.monotonic() - self._began)
+
+
 def deliver_due(*, now: datetime | None = None, limit: int = BATCH) -> DeliveryReport:
     """Send every message that is due (pending and its time has come, or leased by a process that died), at most
     `limit` of them. Owns its units: network I/O never runs inside a transaction."""
-    report, now = DeliveryReport(), now or clock.now()
+    report, run, token = DeliveryReport(), RunClock(now or clock.now()), secrets.token_hex(8)
     with session_scope(write=True) as session:
-        claimed = claim_due(session, now=now, limit=limit)
+        claimed = claim_due(session, now=run.now(), limit=limit, token=token)
+    lease_until = run.start + timedelta(seconds=get_settings().outbox_lease_seconds)
     with transports.Sender() as sender:
-        for message in claimed:
-            _deliver(sender, message, report, now)
+        for position, message in enumerate(claimed):
+            if run.now() + _longest_send() >= lease_until:  # it could outlast the lease: leave it to the next run
+                _hand_back([m.id for m in claimed[position:]], token, report)
+                break
+            _deliver(sender, message, report, run, token)
     if claimed:
         log.info('outbox: %s', report)
     return report
 
 
-def claim_due(session: Session, *, now: datetime, limit: int = BATCH) -> list[transports.Outgoing]:
+def claim_due(session: Session, *, now: datetime, limit: int = BATCH, token: str = '') -> list[transports.Outgoing]:
     """Lease the due messages to this run: one conditional UPDATE each, so of two runs racing for one message
-    exactly one gets it."""
+    exactly one gets it. A message whose sender died on its last attempt is failed instead."""
+    _give_up_on_abandoned(session, now)
     ids = session.scalars(select(M.id).where(_due(now)).order_by(M.next_attempt_at, M.id).limit(limit)).all()
-    lease_until = now + timedelta(seconds=get_settings().outbox_lease_seconds)
+    lease = {'lease_until': now + timedelta(seconds=get_settings().outbox_lease_seconds), 'lease_token': token}
     claimed = []
     for message_id in ids:
         row = session.execute(
             update(M)
             .where(M.id == message_id, _due(now))
-            .values(state=OutboxState.SENDING, lease_until=lease_until, attempts=M.attempts + 1, updated_at=now)
+            .values(state=OutboxState.SENDING, attempts=M.attempts + 1, updated_at=now, **lease)
             .returning(M.id, M.channel, M.address, M.subject, M.body_text, M.body_html, M.idempotency_key)
         ).one_or_none()
         if row is not None:
@@ -83,42 +104,82 @@ def _due(now: datetime) -> object:
     return or_(pending, abandoned)
 
 
-def _deliver(sender: transports.Sender, message: transports.Outgoing, report: DeliveryReport, now: datetime) -> None:
+def _give_up_on_abandoned(session: Session, now: datetime) -> None:
+    """A message whose sending process died on every attempt (one that kills its sender, say) stops here."""
+    session.execute(
+        update(M)
+        .where(M.state == OutboxState.SENDING, M.lease_until <= now, M.attempts >= get_settings().outbox_max_attempts)
+        .values(state=OutboxState.FAILED, last_error=GAVE_UP, lease_until=None, lease_token=None, updated_at=now)
+    )
+
+
+def _longest_send() -> timedelta:
+    """How long one send may take at worst: connecting and then sending, each up to the timeout."""
+    return timedelta(seconds=2 * get_settings().delivery_timeout_seconds)
+
+
+def _deliver(
+    sender: transports.Sender, message: transports.Outgoing, report: DeliveryReport, run: RunClock, token: str
+) -> None:
     try:
         sender.send(message)
     except transports.NotConfigured as missing:
-        _record(message.id, state=OutboxState.NOT_CONFIGURED, error=str(missing), now=now)
+        _record(message.id, token, state=OutboxState.NOT_CONFIGURED, error=str(missing), now=run.now())
         report.not_configured.append(message.id)
     except transports.Undelivered as failure:
-        retried = _record_failure(message.id, str(failure), transient=failure.transient, now=now)
+        retried = _record_failure(message.id, token, str(failure), transient=failure.transient, now=run.now())
         (report.retrying if retried else report.failed).append(message.id)
         log.warning('outbox message %d not delivered (%s): %s', message.id, message.channel.value, failure)
+    except Exception as surprise:  # a bug here must not strand the rest of the run: it is tried again later
+        _record_failure(message.id, token, f'unexpected: {surprise!r}', transient=True, now=run.now())
+        report.retrying.append(message.id)
+        log.exception('outbox message %d: unexpected failure', message.id)
     else:
-        _record(message.id, state=OutboxState.SENT, error=None, now=now)
+        _record(message.id, token, state=OutboxState.SENT, error=None, now=run.now())
         report.sent.append(message.id)
 
 
-def _record(message_id: int, *, state: OutboxState, error: str | None, now: datetime) -> None:
+def _held_by(message_id: int, token: str) -> tuple[object, ...]:
+    """The message, while this run still holds its lease (else another run took it: the outcome is not ours)."""
+    return (M.id == message_id, M.state == OutboxState.SENDING, M.lease_token == token)
+
+
+def _record(message_id: int, token: str, *, state: OutboxState, error: str | None, now: datetime) -> None:
     sent_at = now if state is OutboxState.SENT else None
+    released = {'lease_until': None, 'lease_token': None, 'updated_at': now}
     with session_scope(write=True) as session:
         session.execute(
             update(M)
-            .where(M.id == message_id)
-            .values(state=state, last_error=error, lease_until=None, sent_at=sent_at, updated_at=now)
+            .where(*_held_by(message_id, token))
+            .values(state=state, last_error=error, sent_at=sent_at, **released)
         )
 
 
-def _record_failure(message_id: int, error: str, *, transient: bool, now: datetime) -> bool:
+def _record_failure(message_id: int, token: str, error: str, *, transient: bool, now: datetime) -> bool:
     """Back to pending after a growing pause, or failed for good; True when it will be tried again."""
     settings = get_settings()
     with session_scope(write=True) as session:
-        attempts = session.scalar(select(M.attempts).where(M.id == message_id)) or 0
+        attempts = session.scalar(select(M.attempts).where(*_held_by(message_id, token)))
+        if attempts is None:
+            return False  # the lease was lost: the run that holds it now records the outcome
         again = transient and attempts < settings.outbox_max_attempts
         values = {'state': OutboxState.PENDING if again else OutboxState.FAILED, 'last_error': error}
         if again:
             values['next_attempt_at'] = now + backoff(attempts)
-        session.execute(update(M).where(M.id == message_id).values(**values, lease_until=None, updated_at=now))
+        released = {'lease_until': None, 'lease_token': None, 'updated_at': now}
+        session.execute(update(M).where(*_held_by(message_id, token)).values(**values, **released))
     return again
+
+
+def _hand_back(ids: list[int], token: str, report: DeliveryReport) -> None:
+    """Messages claimed but not tried: pending again, the attempt not counted."""
+    with session_scope(write=True) as session:
+        session.execute(
+            update(M)
+            .where(M.id.in_(ids), M.state == OutboxState.SENDING, M.lease_token == token)
+            .values(state=OutboxState.PENDING, attempts=M.attempts - 1, lease_until=None, lease_token=None)
+        )
+    report.handed_back.extend(ids)
 
 
 def backoff(attempts: int) -> timedelta:

@@ -71,10 +71,17 @@ def address_of(user: User, channel: NotificationChannel) -> str:
     return user.email
 
 
+def _chat_safe(text: str) -> str:
+    """Google Chat reads `<users/all>` as a mention of everyone and `<url|label>` as a disguised link: in text that
+    carries what people typed (names, addresses, reasons), angle brackets become look-alikes that mean nothing."""
+    return text.replace('<', '\u2039').replace('>', '\u203a')
+
+
 def _content(channel: NotificationChannel, message: Message) -> dict[str, str | None]:
     """The form each channel sends: email both parts, Google Chat the text under a bold subject, SMS the short one."""
     if channel is NotificationChannel.EMAIL:
         return {'subject': message.subject, 'body_text': message.text, 'body_html': message.html}
     if channel is NotificationChannel.GOOGLE_CHAT:
-        return {'subject': message.subject, 'body_text': f'*{message.subject}*\n{message.text}', 'body_html': None}
+        text = _chat_safe(f'*{message.subject}*\n{message.text}')
+        return {'subject': message.subject, 'body_text': text, 'body_html': None}
     return {'subject': message.subject, 'body_text': message.short, 'body_html': None}

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import OutboxMessage, User
@@ -63,23 +63,42 @@ def count_by_state(session: Session) -> tuple[tuple[OutboxState, int], ...]:
 
 
 def retry_message(session: Session, actor: Actor, *, message_id: Any, now: datetime | None = None) -> None:
-    """Admins send a failed (or not configured) message again from the first attempt."""
+    """Admins send a failed (or not configured) message again from the first attempt, to the recipient's address on
+    that channel as it is now (a person who fixed their webhook or phone gets it there)."""
     require_role(session, actor, Role.ADMIN)
     now = now or clock.now()
-    retried = (
-        validation.is_id(message_id, M.id)
-        and session.execute(
-            update(M)
-            .where(M.id == message_id, M.state.in_(RETRYABLE))
-            .values(state=OutboxState.PENDING, attempts=0, next_attempt_at=now, last_error=None, updated_at=now)
-        ).rowcount
-    )
-    if not retried:
-        if validation.is_id(message_id, M.id) and session.get(M, message_id) is not None:
-            raise InvalidTransition('Only failed or not configured messages can be retried.')
+    message = session.get(M, message_id, with_for_update=True) if validation.is_id(message_id, M.id) else None
+    if message is None:
         raise NotFound('That message does not exist.')
-    audit.record(session, actor, 'outbox.retry', target_type='outbox_message', target_id=message_id, now=now)
+    if message.state not in RETRYABLE:
+        raise InvalidTransition('Only failed or not configured messages can be retried.')
+    _send_again(session, message, now)
+    audit.record(session, actor, 'outbox.retry', target_type='outbox_message', target_id=message.id, now=now)
     outbox.enqueue_delivery(session)
+
+
+def retry_all_failed(session: Session, actor: Actor, *, now: datetime | None = None) -> int:
+    """Admins send every failed (and not configured) message again, after fixing what made them fail (a password,
+    a gateway key); one audit row says how many. Returns how many."""
+    require_role(session, actor, Role.ADMIN)
+    now = now or clock.now()
+    messages = session.scalars(select(M).where(M.state.in_(RETRYABLE)).with_for_update()).all()
+    for message in messages:
+        _send_again(session, message, now)
+    details = {'count': len(messages)}
+    audit.record(
+        session, actor, 'outbox.retry_all', target_type='outbox_message', target_id=None, details=details, now=now
+    )
+    if messages:
+        outbox.enqueue_delivery(session)
+    return len(messages)
+
+
+def _send_again(session: Session, message: OutboxMessage, now: datetime) -> None:
+    recipient = session.get(User, message.user_id)
+    message.address = outbox.address_of(recipient, message.channel) if recipient else message.address
+    message.state, message.attempts, message.next_attempt_at = OutboxState.PENDING, 0, now
+    message.last_error, message.updated_at = None, now
 
 
 def test_channels(session: Session, actor: Actor) -> TestChannels:

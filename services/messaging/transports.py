@@ -15,6 +15,8 @@ import ssl
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from email.message import EmailMessage
 from urllib.parse import urlsplit
 
@@ -23,7 +25,8 @@ from settings import Settings, get_settings
 
 MAX_ERROR = 500
 PERMANENT_SMTP = 500  # SMTP 5xx: the server will not take it; 4xx: try again later
-RETRY_HTTP = frozenset({408, 429})  # with every 5xx: the other side may take it later
+# With every 5xx the other side may take it later; 401 and 403 are the site's key, not the message: fix it and wait.
+RETRY_HTTP = frozenset({401, 403, 408, 429})
 SERVER_ERROR = 500
 CHAT_HOST = 'chat.googleapis.com'
 
@@ -84,7 +87,7 @@ class Sender:
         email = _email(message, self.settings)
         if self._smtp is not None:
             try:
-                self._smtp.send_message(email)
+                self._smtp.send_message(email, to_addrs=[message.address])
             except smtplib.SMTPServerDisconnected:  # it closed our idle connection: that says nothing of this message
                 self._drop_smtp(quit_first=False)
             except (OSError, smtplib.SMTPException) as failure:
@@ -94,7 +97,7 @@ class Sender:
                 return
         self._smtp = _smtp_or_undelivered(self.settings)
         try:
-            self._smtp.send_message(email)
+            self._smtp.send_message(email, to_addrs=[message.address])
         except (OSError, smtplib.SMTPException) as failure:
             self._drop_smtp(quit_first=False)
             raise _undelivered(failure, self.settings) from None
@@ -107,13 +110,15 @@ class Sender:
 
 
 def _smtp_or_undelivered(settings: Settings) -> smtplib.SMTP:
-    """A logged-in connection to the SMTP server, or Undelivered saying why not."""
+    """A logged-in connection to the SMTP server, or Undelivered saying why not. Failing to connect or to log in
+    says nothing about the message (a wrong password, a relay that is down): it is always tried again later."""
     try:
         smtp = _smtp(settings)
         if settings.smtp_user:
             smtp.login(settings.smtp_user, settings.smtp_password)
     except (OSError, smtplib.SMTPException) as failure:
-        raise _undelivered(failure, settings) from None
+        reason = _undelivered(failure, settings)
+        raise Undelivered(f'cannot reach or sign in to the mail server: {reason}', transient=True) from None
     return smtp
 
 
@@ -126,6 +131,8 @@ def _undelivered(failure: BaseException, settings: Settings) -> Undelivered:
         codes = [code for code, _ in failure.recipients.values()]
         transient = all(code < PERMANENT_SMTP for code in codes)
         return Undelivered(f'SMTP refused the recipient: {failure.recipients}', transient=transient)
+    if isinstance(failure, smtplib.SMTPNotSupportedError):  # e.g. an address that needs SMTPUTF8: it will not pass
+        return Undelivered(f'SMTP: {failure}', transient=False)
     return Undelivered(f'SMTP {settings.smtp_host}:{settings.smtp_port}: {failure!r}', transient=True)
 
 
@@ -166,8 +173,10 @@ def post_json(url: str, body: dict[str, str], *, settings: Settings, headers: di
         raise Undelivered(
             f'HTTP {refusal.code} from {_host(url)}: {_text(refusal.read(300))}', transient=transient
         ) from None
-    except (OSError, ValueError) as failure:  # refused, reset, DNS, timeout (socket.timeout is an OSError)
+    except OSError as failure:  # refused, reset, DNS, timeout (socket.timeout is an OSError)
         raise Undelivered(f'{_host(url)}: {failure!r}', transient=True) from None
+    except ValueError:  # a malformed URL in settings: its text may carry a key, so it is not repeated
+        raise Undelivered(f'{_host(url)}: the URL is not one that can be posted to', transient=False) from None
 
 
 def _smtp(settings: Settings) -> smtplib.SMTP:
@@ -183,7 +192,7 @@ def _smtp(settings: Settings) -> smtplib.SMTP:
 def _email(message: Outgoing, settings: Settings) -> EmailMessage:
     email = EmailMessage()
     email['From'] = settings.smtp_from
-    email['To'] = message.address
+    email['To'] = _recipient(message.address)
     email['Subject'] = message.subject
     # The same key gives the same Message-ID, so a message sent twice (the at-least-once window) threads as one.
     email['Message-ID'] = f'<{re.sub(r"[^A-Za-z0-9.-]", ".", message.key)}@household-services.invalid>'
@@ -193,13 +202,27 @@ def _email(message: Outgoing, settings: Settings) -> EmailMessage:
     return email
 
 
+def _recipient(address: str) -> Address:
+    """The one mailbox an address names. Text that would parse as several (a comma, angle brackets) is refused:
+    the message goes to the account's own address or nowhere."""
+    try:
+        recipient = Address(addr_spec=address)
+    except (ValueError, IndexError, HeaderParseError) as problem:  # e.g. a non-ASCII local part needs SMTPUTF8
+        raise Undelivered(f'{address!r} cannot be sent to as one mailbox: {problem}', transient=False) from None
+    if recipient.addr_spec != address:
+        raise Undelivered(f'{address!r} cannot be sent to as one mailbox', transient=False)
+    return recipient
+
+
 def _tls(settings: Settings) -> ssl.SSLContext:
     """Certificates are always checked: against `smtp_ca_file` when set (a private CA), else the system's CAs."""
     return ssl.create_default_context(cafile=settings.smtp_ca_file or None)
 
 
 def _host(url: str) -> str:
-    return urlsplit(url).netloc or url[:60]
+    """Where a URL points, without any user or password in it (an error shown to admins must not carry them)."""
+    parts = urlsplit(url)
+    return f'{parts.hostname}:{parts.port}' if parts.port else parts.hostname or 'the configured URL'
 
 
 def _text(raw: bytes | str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from models.db import session_scope
@@ -37,14 +37,17 @@ def send_notifications(now: datetime, _period: str = '') -> str:
 
 
 def deliver_outbox(now: datetime | None = None, _period: str = '') -> str:
-    """Send everything due in the outbox (including what a process that died left leased), batch after batch."""
-    total = messaging.DeliveryReport()
-    while True:
-        report = messaging.deliver_due(now=now or clock.now(), limit=DELIVERY_BATCH)
+    """Send what is due in the outbox (including what a process that died left leased), batch after batch, for at
+    most half a lease: a long backlog goes on in the next run, and a run never nears a task's time limit."""
+    run, total = messaging.RunClock(now or clock.now()), messaging.DeliveryReport()
+    budget = timedelta(seconds=get_settings().outbox_lease_seconds / 2)
+    while run.now() - run.start < budget:
+        report = messaging.deliver_due(now=run.now(), limit=DELIVERY_BATCH)
         for outcome in ('sent', 'retrying', 'failed', 'not_configured'):
             getattr(total, outcome).extend(getattr(report, outcome))
-        if report.claimed < DELIVERY_BATCH:
-            return str(total)
+        if report.claimed < DELIVERY_BATCH or report.handed_back:
+            break
+    return str(total)
 
 
 def send_daily_reminders(now: datetime, period: str) -> str:
@@ -54,11 +57,11 @@ def send_daily_reminders(now: datetime, period: str) -> str:
     return f'{queued} reminder(s) queued'
 
 
-SCHEDULE = (
+SCHEDULE = (  # in the order a tick runs them: the outbox last, so it sends what the others queued
     ScheduledJob('expire-and-auto-close', expire_and_auto_close, interval_setting='duty_interval_seconds'),
+    ScheduledJob('daily-reminders', send_daily_reminders, time_setting='reminder_time'),
     ScheduledJob('notifications', send_notifications, interval_setting='tick_seconds'),
     ScheduledJob('outbox', deliver_outbox, interval_setting='tick_seconds'),
-    ScheduledJob('daily-reminders', send_daily_reminders, time_setting='reminder_time'),
 )
 # Requested by name through jobs.enqueue (after commit), with ids as keyword arguments.
 JOBS: dict[str, Callable[..., Any]] = {messaging.DELIVER_JOB: deliver_outbox}

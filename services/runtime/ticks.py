@@ -42,9 +42,9 @@ def tick(now: datetime | None = None) -> list[Claim]:
     """Claim every scheduled job whose current period has not run, and every run left unfinished past its lease."""
     now = now or clock.now()
     settings = get_settings()
-    claims = [claim for job in SCHEDULE if (claim := _claim(job, job.period(now, settings), now))]
+    recovered = recover(now)  # first: a failure after claiming would strand the claims until their lease ran out
     _forget_old_sweeps(now)
-    return claims + recover(now)
+    return [claim for job in SCHEDULE if (claim := _claim(job, job.period(now, settings), now))] + recovered
 
 
 def run_schedule(now: datetime | None = None) -> list[str]:
@@ -80,11 +80,11 @@ def recover(now: datetime | None = None) -> list[Claim]:
     with session_scope(write=True) as session:
         rows = session.execute(
             update(r)
-            .where(r.finished_at.is_(None), r.started_at < stale, r.attempts < MAX_RUN_ATTEMPTS, r.job != 'seed-demo')
+            .where(r.finished_at.is_(None), r.started_at < stale, r.attempts < MAX_RUN_ATTEMPTS, r.job.in_(_names()))
             .values(started_at=now, attempts=r.attempts + 1)
             .returning(r.job, r.period)
         ).all()
-    claims = [Claim(job, period) for job, period in rows if job in _names()]
+    claims = [Claim(job, period) for job, period in rows]
     for claim in claims:
         log.warning('taking up %s %s again: its last run did not finish', claim.job, claim.period)
     return claims
@@ -128,6 +128,9 @@ def _claim(job: ScheduledJob, period: str, now: datetime) -> Claim | None:
             session.add(JobRun(job=job.name, period=period, started_at=now, **done))
     except IntegrityError:
         return None  # this period is claimed already: by us earlier, or by another scheduler
+    except TRANSIENT_ERRORS:  # nothing was written: the next tick claims it; the claims made so far still run
+        log.warning('could not claim %s %s now: the database is busy', job.name, period, exc_info=True)
+        return None
     return None if first else Claim(job.name, period)
 
 

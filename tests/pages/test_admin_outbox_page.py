@@ -99,3 +99,22 @@ async def test_others_are_sent_to_their_own_home(user: User) -> None:
     await user.open(PAGE)
     await user.should_see(marker='frame-user-name')
     assert path_of(user) == '/customer'
+
+
+async def test_a_message_that_cannot_reach_the_mail_server_ends_failed_with_its_error_on_the_page(
+    user: User, monkeypatch
+) -> None:
+    monkeypatch.setenv('HSA_SMTP_HOST', '127.0.0.1')
+    monkeypatch.setenv('HSA_SMTP_PORT', '1')  # nothing listens there
+    monkeypatch.setenv('HSA_OUTBOX_RETRY_SECONDS', '0')
+    admin, customer = make_admin(), make_customer()
+    message_id = queued(customer, 'down')
+    for _ in range(5):  # every attempt the outbox allows, as the schedule would make them
+        messaging.deliver_due()
+    assert stored(message_id).state is OutboxState.FAILED
+    await open_page(user, admin, f'{PAGE}?state=failed', f'outbox-{message_id}')
+    await user.should_see(marker=f'outbox-{message_id}-retry')
+    await user.should_see('5 attempts')
+    error = user.find(marker=f'outbox-{message_id}-error').elements.pop().text
+    assert error.startswith('Last error: cannot reach or sign in to the mail server: SMTP 127.0.0.1:1:')
+    assert 'ConnectionRefusedError' in error

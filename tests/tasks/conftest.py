@@ -76,15 +76,21 @@ class Celery:
     def start_worker(self) -> None:
         self.started += 1
         log = self.logs / f'worker-{self.started}.log'
-        command = ['worker', '--pool=threads', '--concurrency=2', '--without-mingle', '--without-gossip']
+        command = [
+            'worker',
+            '--pool=prefork',
+            '--concurrency=2',
+            '--without-mingle',
+            '--without-gossip',
+        ]  # as make worker
         self.worker = self._spawn([*command, '-n', f'hsa{self.started}@localhost'], log)
         if not wait_until(lambda: 'ready.' in log.read_text(), timeout=60):
             pytest.fail(f'the Celery worker did not start:\n{log.read_text()[-3000:]}')
 
     def kill_worker(self) -> None:
-        """SIGKILL: no clean-up, no acknowledgement, exactly like a machine losing power."""
+        """SIGKILL to the worker and its pool processes: no clean-up, no acknowledgement, like losing power."""
         assert self.worker is not None
-        self.worker.send_signal(signal.SIGKILL)
+        os.killpg(self.worker.pid, signal.SIGKILL)
         self.worker.wait(timeout=10)
         self.worker = None
 
@@ -110,8 +116,10 @@ class Celery:
 
     def _spawn(self, args: list[str], log: Path) -> subprocess.Popen:
         command = [sys.executable, '-m', 'celery', '-A', 'tasks', *args, '--loglevel=INFO']
-        with log.open('w') as output:
-            return subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT)
+        with log.open('w') as output:  # a session of its own: the worker and its pool can be killed together
+            return subprocess.Popen(
+                command, cwd=ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+            )
 
 
 @pytest.fixture(scope='session')
@@ -134,7 +142,7 @@ def celery(
         'HSA_NOTIFY_QUIET_SECONDS': '0',
         'HSA_OUTBOX_LEASE_SECONDS': '3',
         'HSA_OUTBOX_RETRY_SECONDS': '0',
-        'HSA_DELIVERY_TIMEOUT_SECONDS': '5',
+        'HSA_DELIVERY_TIMEOUT_SECONDS': '1',
         'HSA_SMTP_HOST': '127.0.0.1',
         'HSA_SMTP_PORT': str(smtp_sink.port),
         'HSA_CHAT_BASE_URL': f'{http_sink.url}/chat',

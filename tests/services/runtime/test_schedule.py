@@ -86,6 +86,14 @@ def test_days_missed_while_everything_was_down_are_caught_up_once() -> None:
     assert [run.period for run in runs()] == ['2030-03-01', '2030-03-04']
 
 
+def test_a_site_down_across_reminder_time_sends_that_days_reminders_when_it_is_back_next_morning() -> None:
+    schedule_ran_before(NOW)  # ran yesterday evening; down today from 17:00 (NOW is 18:00) until 10:00 tomorrow
+    next_morning = NOW + timedelta(hours=16)
+    assert claimed(next_morning) == ['2030-03-04']
+    assert claimed(next_morning + timedelta(minutes=1)) == []
+    assert claimed(NOW + timedelta(days=1)) == ['2030-03-05']  # and that evening its own, as usual
+
+
 @pytest.mark.parametrize(
     ('day', 'first_run_utc'),
     [
