@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from models import AuditEvent, Notification, ProfessionalProfile, RequestDismissal, Review, ServiceRequest
+from models.db import get_engine
 from services import Actor, session_scope
 from services.catalog import ServiceRow
 from tests.factories import make_approved_professional, make_customer, make_service
@@ -78,3 +81,20 @@ def rating_of(professional_id: int) -> tuple[int, int]:
 def review_of(request_id: int) -> Review | None:
     with session_scope() as session:
         return session.scalar(select(Review).where(Review.request_id == request_id))
+
+
+@contextmanager
+def selects() -> Iterator[list[str]]:
+    """The SELECT statements the database is sent while the block runs (to count queries: no N+1)."""
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().upper().startswith('SELECT'):
+            statements.append(statement)
+
+    engine = get_engine()
+    event.listen(engine, 'before_cursor_execute', seen)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, 'before_cursor_execute', seen)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, event, insert
+from sqlalchemy import delete, insert
 
 from models import AuditEvent
-from models.db import get_engine
 from services import Actor, PermissionDenied, ValidationError, audit, catalog, people, session_scope
 from services.audit import AuditPage
 from services.requests import rules as request_rules
@@ -26,7 +23,7 @@ from tests.factories import (
     make_professional,
     make_service,
 )
-from tests.services.request_support import NOW
+from tests.services.request_support import NOW, selects
 
 
 def log(actor: Actor | None = OPERATOR, **filters: Any) -> AuditPage:
@@ -48,22 +45,6 @@ def forget_setup() -> None:
 
 def actions(page: AuditPage) -> list[str]:
     return [row.action for row in page.rows]
-
-
-@contextmanager
-def selects() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def seen(conn, cursor, statement, *args) -> None:
-        if statement.lstrip().upper().startswith('SELECT'):
-            statements.append(statement)
-
-    engine = get_engine()
-    event.listen(engine, 'before_cursor_execute', seen)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, 'before_cursor_execute', seen)
 
 
 # --- what a row says ----------------------------------------------------------------------------------------------

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
-from models.db import get_engine
 from services import NotFound, PermissionDenied, catalog, session_scope
 from services.catalog import ServiceOverview, listing
 from tests.factories import (
@@ -27,7 +23,7 @@ from tests.factories import (
     reject,
     slot,
 )
-from tests.services.request_support import NOW
+from tests.services.request_support import NOW, selects
 
 
 def overviews(actor=OPERATOR) -> dict[str, ServiceOverview]:
@@ -38,22 +34,6 @@ def overviews(actor=OPERATOR) -> dict[str, ServiceOverview]:
 def retire(service_id: int) -> None:
     with session_scope(write=True) as session:
         catalog.retire_service(session, OPERATOR, service_id=service_id)
-
-
-@contextmanager
-def selects() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def seen(conn, cursor, statement, *args) -> None:
-        if statement.lstrip().upper().startswith('SELECT'):
-            statements.append(statement)
-
-    engine = get_engine()
-    event.listen(engine, 'before_cursor_execute', seen)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, 'before_cursor_execute', seen)
 
 
 def test_admin_sees_every_service_with_its_professionals_and_open_requests() -> None:

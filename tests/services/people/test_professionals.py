@@ -5,10 +5,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from models import AuditEvent, Notification, ProfessionalProfile, Review, ServiceRequest
-from models.db import get_engine, set_publisher
+from models.db import set_publisher
 from models.enums import ApprovalState, RequestStatus
 from services import Actor, Conflict, NotFound, PermissionDenied, ValidationError, catalog, people, session_scope
 from services.core.events import DomainEvent
@@ -26,6 +26,7 @@ from tests.factories import (
     make_service,
     reject,
 )
+from tests.services.request_support import selects
 
 NOW = datetime(2030, 5, 1, 9, 30, tzinfo=UTC)
 
@@ -646,18 +647,8 @@ def test_listing_takes_two_queries_however_many_professionals() -> None:
         professional = make_approved_professional(service_id=service.id)
         add_review(professional, 5, customer=customer)
         add_review(professional, 4, customer=customer)
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args) -> None:
-        if statement.lstrip().upper().startswith('SELECT'):
-            statements.append(statement)
-
-    engine = get_engine()
-    event.listen(engine, 'before_cursor_execute', count)
-    try:
+    with selects() as statements:
         cards = listed(service.id)
-    finally:
-        event.remove(engine, 'before_cursor_execute', count)
     assert len(cards) == 4
     assert all(len(card.recent_reviews) == 2 for card in cards)
     assert len(statements) == 2
