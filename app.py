@@ -6,11 +6,11 @@ page tests re-run this file for every test.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import multiprocessing
 import os
-import secrets
 import sys
 import uuid
 from collections.abc import Callable
@@ -23,7 +23,7 @@ from settings import Settings, SettingsError, get_settings
 with contextlib.suppress(SettingsError):
     os.environ.setdefault('NICEGUI_STORAGE_PATH', str(get_settings().data_path / 'nicegui'))
 
-from nicegui import app, native, ui
+from nicegui import app, background_tasks, native, ui
 
 from models.db import dispose_engines, set_publisher
 from models.migrate import upgrade_to_head
@@ -37,13 +37,16 @@ from pages import (
     admin_users,
     auth,
     customer,
+    customer_reports,
     customer_requests,
     documents,
+    exports,
+    live,
     notifications,
     professional,
     professional_work,
 )
-from services import demo, runtime
+from services import demo, runtime, site_secret
 
 log = logging.getLogger('hsa')
 PAGE_MODULES = (
@@ -61,6 +64,8 @@ PAGE_MODULES = (
     professional_work,
     notifications,
     documents,
+    exports,
+    customer_reports,
 )
 for page_module in PAGE_MODULES:
     app.include_router(page_module.router)
@@ -76,8 +81,21 @@ def start() -> None:
     if settings.demo_data:
         seed_demo_data()
     app.state.runner = None
-    app.state.bus = runtime.Bus(run_job=job_runner(settings))
+    app.state.live = live.LiveHub(asyncio.get_running_loop())
+    app.state.bus = runtime.Bus(run_job=job_runner(settings), relay=event_relay(settings))
     set_publisher(app.state.bus.deliver)
+
+
+def event_relay(settings: Settings) -> Callable[[runtime.DomainEvent], None] | None:
+    """How committed events reach the pages: with Redis, every process publishes there and each app process hears
+    them all (its own too) in a listener task; without, straight from this process's bus to its live hub."""
+    if not settings.redis_url:
+        return app.state.live.receive
+    from tasks.relay import RedisRelay, listen  # noqa: PLC0415 (Redis is loaded only when it is configured)
+
+    app.state.relay = RedisRelay(settings.redis_url)
+    background_tasks.create(listen(settings.redis_url, app.state.live.receive), name='live-events')
+    return app.state.relay.publish
 
 
 def job_runner(settings: Settings) -> Callable[[runtime.JobRequest], None] | None:
@@ -108,6 +126,8 @@ def seed_demo_data() -> None:
 def stop() -> None:
     """Stop taking events, let running jobs finish, close the database."""
     set_publisher(None)
+    if getattr(app.state, 'relay', None) is not None:
+        app.state.relay.close()
     if getattr(app.state, 'runner', None) is not None:
         app.state.runner.stop()
     dispose_engines()
@@ -134,16 +154,9 @@ def error_page(error: Exception) -> None:
 
 
 def storage_secret() -> str:
-    """The configured secret; in development, a random one kept in data_dir so restarts keep you signed in."""
-    settings = get_settings()
-    if configured := settings.web_storage_secret():
-        return configured
-    path = settings.data_path / 'dev-storage-secret'
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    """The configured secret; in development, a random one kept in data_dir so restarts keep you signed in (the same
+    one signs the links in messages, services.site_secret)."""
+    return site_secret()
 
 
 def _redacted(url: str) -> str:

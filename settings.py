@@ -47,6 +47,8 @@ MINIMUMS = {
     'outbox_retry_max_seconds': 0,
     'outbox_lease_seconds': 1,
     'delivery_timeout_seconds': 1,
+    'export_keep_days': 1,
+    'exports_running_max': 1,
 }
 SMTP_SECURITY = ('none', 'starttls', 'tls')
 LOOPBACK = ('localhost', '127.0.0.1', '::1')
@@ -114,6 +116,8 @@ class Settings:
     outbox_retry_max_seconds: int
     outbox_lease_seconds: int
     delivery_timeout_seconds: int
+    export_keep_days: int
+    exports_running_max: int
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> Settings:

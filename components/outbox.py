@@ -31,7 +31,13 @@ CHANNEL_WORDS = {
     NotificationChannel.GOOGLE_CHAT: 'Google Chat',
     NotificationChannel.SMS: 'SMS',
 }
-KIND_WORDS = {'reminder': 'Daily reminder', 'notifications': 'Notifications', 'test': 'Test message'}
+KIND_WORDS = {
+    'reminder': 'Daily reminder',
+    'notifications': 'Notifications',
+    'test': 'Test message',
+    'monthly-report': 'Monthly report',
+    'export': 'Export ready',
+}
 
 
 def state_counts(counts: tuple[tuple[OutboxState, int], ...], *, link_for: Callable[[OutboxState], str]) -> None:

@@ -4,9 +4,10 @@ from models.audit import AuditEvent
 from models.auth import AuthSession, SignInAttempt
 from models.base import Base
 from models.document import Document
+from models.export import Export
 from models.job_run import JobRun
 from models.notification import Notification
-from models.outbox import OutboxMessage
+from models.outbox import OutboxAttachment, OutboxMessage
 from models.service import Service
 from models.service_request import RequestDismissal, Review, ServiceRequest
 from models.user import CustomerProfile, ProfessionalPincode, ProfessionalProfile, User
@@ -17,8 +18,10 @@ __all__ = [
     'Base',
     'CustomerProfile',
     'Document',
+    'Export',
     'JobRun',
     'Notification',
+    'OutboxAttachment',
     'OutboxMessage',
     'ProfessionalPincode',
     'ProfessionalProfile',

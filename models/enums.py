@@ -63,3 +63,12 @@ class DocumentKind(StrEnum):
 
 
 OPEN_STATUSES = (RequestStatus.REQUESTED, RequestStatus.ASSIGNED)
+
+
+class ExportState(StrEnum):
+    """Where an export stands: queued -> running -> done, or failed (its owner can retry it)."""
+
+    QUEUED = 'queued'
+    RUNNING = 'running'
+    DONE = 'done'
+    FAILED = 'failed'

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, enum_column
@@ -24,6 +24,7 @@ class OutboxMessage(Base):
     subject: Mapped[str] = mapped_column(String(200))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)  # email only
+    unsubscribe_url: Mapped[str | None] = mapped_column(String(500))  # email: List-Unsubscribe (one click, RFC 8058)
     state: Mapped[OutboxState] = mapped_column(enum_column(OutboxState, 'outbox_state'))
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime]
@@ -39,3 +40,15 @@ class OutboxMessage(Base):
         Index(None, 'created_at', 'id'),  # the admin's list, newest first
         Index(None, 'state', 'created_at', 'id'),  # ... filtered by state
     )
+
+
+class OutboxAttachment(Base):
+    """A file an email carries (the monthly report's PDF); deleted once its message is sent."""
+
+    __tablename__ = 'outbox_attachment'
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey('outbox_message.id', ondelete='CASCADE'), index=True)
+    filename: Mapped[str] = mapped_column(String(120))
+    content_type: Mapped[str] = mapped_column(String(80))
+    content: Mapped[bytes] = mapped_column(LargeBinary)

@@ -30,6 +30,7 @@ class User(Base):
         server_default=NotificationChannel.EMAIL.value,
     )
     chat_webhook_url: Mapped[str | None] = mapped_column(String(500))  # kept when another channel is chosen
+    report_opt_out_at: Mapped[datetime | None]  # unsubscribed from the monthly activity report
     created_at: Mapped[datetime]
     password_changed_at: Mapped[datetime]
 

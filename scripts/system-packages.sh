@@ -26,6 +26,9 @@ if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
 fi
 have_python_venv || missing+=(python3-venv)
 
+# The monthly report's PDF is set in DejaVu Sans (any name a customer types, not only Latin-1).
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+
 case "$target" in
   run) ;;
   test)
@@ -36,6 +39,8 @@ case "$target" in
     command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
     # ... and make a self-signed certificate for the encrypted SMTP tests.
     command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+    # ... and render the monthly report's PDF to an image to check that it opens.
+    command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
     ;;
   native|screenshot)
     for package in "${NATIVE_PACKAGES[@]}"; do have_deb "$package" || missing+=("$package"); done

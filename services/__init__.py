@@ -2,7 +2,7 @@
 
 Pages, tasks and the command line call a domain's face (`from services import requests` -> `requests.accept(...)`)
 and this module, which names what every caller shares: the unit of work, the errors a service raises, who is
-acting, money as a label and the clock.
+acting, money as a label, the clock and the site's signing secret.
 """
 
 from models.db import session_scope
@@ -19,6 +19,7 @@ from services.core.errors import (
     ValidationError,
 )
 from services.core.rows import Actor, CountedPage, format_money
+from services.core.signing import site_secret
 
 __all__ = [
     'AccountBlocked',
@@ -35,4 +36,5 @@ __all__ = [
     'clock',
     'format_money',
     'session_scope',
+    'site_secret',
 ]

@@ -100,6 +100,7 @@ def paise(value: Any, *, field: str = 'base_price', label: str = 'Base price') -
 
 # The largest value of each integer column type on every engine we run on: PostgreSQL's INTEGER is 32-bit (SQLite's
 # is 64-bit), and a larger value sent to PostgreSQL is a DataError, not "no such row". Most specific type first.
+MAX_ID_DIGITS = 19
 INTEGER_MAXIMA = ((BigInteger, 2**63 - 1), (SmallInteger, 2**15 - 1), (Integer, 2**31 - 1))
 
 
@@ -107,6 +108,14 @@ def is_id(value: Any, column: Any) -> bool:
     """A value that can be an id of `column` (the column it will be compared with) on every engine: a positive int
     within the column's integer type, and not a bool (True is 1). Checked before any query, so junk is a refusal."""
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= largest_value_of(column)
+
+
+def to_id(value: Any, column: Any) -> int | None:
+    """An id of `column` from a caller or a URL: an int, or a string of ASCII digits (no signs, spaces, other
+    scripts' digits), within the column's range on every engine; None for anything else (the caller's "not found")."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= MAX_ID_DIGITS:
+        value = int(value)
+    return value if is_id(value, column) else None
 
 
 def largest_value_of(column: Any) -> int:

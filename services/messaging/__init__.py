@@ -22,12 +22,13 @@ from services.messaging.outbox_admin import (
     send_test_message,
     test_channels,
 )
-from services.messaging.render import Message, render
+from services.messaging.render import Attachment, Message, render
 from services.messaging.rows import ChannelPreference, NotificationRow, OutboxPage, OutboxRow, TestChannels
 
 __all__ = [
     'DELIVER_JOB',
     'NOTIFICATIONS_PER_PAGE',
+    'Attachment',
     'ChannelPreference',
     'DeliveryReport',
     'Message',

@@ -16,20 +16,22 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from models import OutboxMessage
+from models import OutboxAttachment, OutboxMessage
 from models.db import session_scope
-from models.enums import OutboxState
+from models.enums import NotificationChannel, OutboxState
 from services.core import clock
 from services.messaging import transports
+from services.messaging.render import Attachment
 from settings import get_settings
 
 log = logging.getLogger(__name__)
 M = OutboxMessage
 BATCH = 50
 GAVE_UP = 'The process sending it stopped on every attempt.'
+OUTGOING = (M.id, M.channel, M.address, M.subject, M.body_text, M.body_html, M.idempotency_key, M.unsubscribe_url)
 
 
 @dataclass(slots=True)
@@ -91,11 +93,26 @@ def claim_due(session: Session, *, now: datetime, limit: int = BATCH, token: str
             update(M)
             .where(M.id == message_id, _due(now))
             .values(state=OutboxState.SENDING, attempts=M.attempts + 1, updated_at=now, **lease)
-            .returning(M.id, M.channel, M.address, M.subject, M.body_text, M.body_html, M.idempotency_key)
+            .returning(*OUTGOING)
         ).one_or_none()
         if row is not None:
-            claimed.append(transports.Outgoing(*row))
-    return claimed
+            claimed.append(row)
+    carried = _attachments(session, [row.id for row in claimed if row.channel is NotificationChannel.EMAIL])
+    return [transports.Outgoing(*row, attachments=carried.get(row.id, ())) for row in claimed]
+
+
+def _attachments(session: Session, message_ids: list[int]) -> dict[int, tuple[Attachment, ...]]:
+    """The files the claimed emails carry, in one query (most carry none)."""
+    if not message_ids:
+        return {}
+    a = OutboxAttachment
+    found = session.execute(
+        select(a.message_id, a.filename, a.content_type, a.content).where(a.message_id.in_(message_ids)).order_by(a.id)
+    )
+    carried: dict[int, tuple[Attachment, ...]] = {}
+    for message_id, *attachment in found:
+        carried[message_id] = (*carried.get(message_id, ()), Attachment(*attachment))
+    return carried
 
 
 def _due(now: datetime) -> object:
@@ -148,11 +165,13 @@ def _record(message_id: int, token: str, *, state: OutboxState, error: str | Non
     sent_at = now if state is OutboxState.SENT else None
     released = {'lease_until': None, 'lease_token': None, 'updated_at': now}
     with session_scope(write=True) as session:
-        session.execute(
+        recorded = session.execute(
             update(M)
             .where(*_held_by(message_id, token))
             .values(state=state, last_error=error, sent_at=sent_at, **released)
-        )
+        ).rowcount
+        if recorded and state is OutboxState.SENT:  # a sent file is not kept: the report stays in the app
+            session.execute(delete(OutboxAttachment).where(OutboxAttachment.message_id == message_id))
 
 
 def _record_failure(message_id: int, token: str, error: str, *, transient: bool, now: datetime) -> bool:

@@ -26,15 +26,19 @@ def notify(
     *,
     request_id: int | None = None,
     now: datetime | None = None,
+    dispatched: bool = False,
 ) -> None:
-    """Tell `user_id` about something; committed (or rolled back) with the change itself."""
+    """Tell `user_id` about something; committed (or rolled back) with the change itself. `dispatched`: a message
+    of its own says it outside the app already, so the digest does not send it again."""
+    now = now or clock.now()
     session.add(
         Notification(
             user_id=user_id,
             kind=kind,
             message=message[:MAX_MESSAGE],
             request_id=request_id,
-            created_at=now or clock.now(),
+            created_at=now,
+            dispatched_at=now if dispatched else None,
         )
     )
 

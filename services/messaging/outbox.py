@@ -9,11 +9,11 @@ from datetime import datetime
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from models import OutboxMessage, User
+from models import OutboxAttachment, OutboxMessage, User
 from models.db import is_sqlite
 from models.enums import NotificationChannel, OutboxState
 from services.core import clock, jobs
-from services.messaging.render import Message
+from services.messaging.render import Attachment, Message
 
 MAX_KEY = 160
 DELIVER_JOB = 'deliver-outbox'  # the job that sends what is due (also run by the schedule every tick)
@@ -28,9 +28,12 @@ def queue(
     message: Message,
     channel: NotificationChannel | None = None,
     now: datetime | None = None,
+    attachments: tuple[Attachment, ...] = (),
+    unsubscribe_url: str | None = None,
 ) -> bool:
     """Write `message` for `user_id` on the channel they chose (or `channel`), to go out once this unit commits.
-    A key written before is skipped: returns False then, True when the message was written."""
+    A key written before is skipped: returns False then, True when the message was written. An email may carry
+    `attachments` and a one-click `unsubscribe_url` (other channels drop both)."""
     user = session.get(User, user_id)
     if user is None:
         return False
@@ -43,6 +46,7 @@ def queue(
         'idempotency_key': key[:MAX_KEY],
         'address': address_of(user, channel),
         **_content(channel, message),
+        'unsubscribe_url': unsubscribe_url if channel is NotificationChannel.EMAIL else None,
         'state': OutboxState.PENDING,
         'attempts': 0,
         'next_attempt_at': now,
@@ -51,8 +55,14 @@ def queue(
     }
     insert = (sqlite.insert if is_sqlite(session) else postgresql.insert)(OutboxMessage)
     statement = insert.values(**values).on_conflict_do_nothing(index_elements=['idempotency_key'])
-    if session.execute(statement.returning(OutboxMessage.id)).scalar_one_or_none() is None:
+    message_id = session.execute(statement.returning(OutboxMessage.id)).scalar_one_or_none()
+    if message_id is None:
         return False
+    if channel is NotificationChannel.EMAIL:
+        session.add_all(
+            OutboxAttachment(message_id=message_id, filename=a.filename, content_type=a.content_type, content=a.content)
+            for a in attachments
+        )
     enqueue_delivery(session)
     return True
 

@@ -27,6 +27,15 @@ class Message:
     short: str
 
 
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file an email carries (the monthly report's PDF)."""
+
+    filename: str
+    content_type: str  # e.g. 'application/pdf'
+    content: bytes
+
+
 def render(template: str, **context: Any) -> Message:
     """`<template>.subject.txt`, `.txt`, `.html` and `.sms.txt` rendered with the same context (plus `app_url`)."""
     context = {'app_url': get_settings().public_url, **context}

@@ -21,6 +21,7 @@ from email.message import EmailMessage
 from urllib.parse import urlsplit
 
 from models.enums import NotificationChannel
+from services.messaging.render import Attachment
 from settings import Settings, get_settings
 
 MAX_ERROR = 500
@@ -42,6 +43,8 @@ class Outgoing:
     text: str
     html: str | None
     key: str
+    unsubscribe_url: str | None = None
+    attachments: tuple[Attachment, ...] = ()
 
 
 class Undelivered(Exception):
@@ -196,9 +199,15 @@ def _email(message: Outgoing, settings: Settings) -> EmailMessage:
     email['Subject'] = message.subject
     # The same key gives the same Message-ID, so a message sent twice (the at-least-once window) threads as one.
     email['Message-ID'] = f'<{re.sub(r"[^A-Za-z0-9.-]", ".", message.key)}@household-services.invalid>'
+    if message.unsubscribe_url:  # RFC 8058: mail clients offer "Unsubscribe", one POST, no sign-in
+        email['List-Unsubscribe'] = f'<{message.unsubscribe_url}>'
+        email['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click'
     email.set_content(message.text)
     if message.html:
         email.add_alternative(message.html, subtype='html')
+    for attachment in message.attachments:
+        maintype, _, subtype = attachment.content_type.partition('/')
+        email.add_attachment(attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename)
     return email
 
 

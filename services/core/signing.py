@@ -1,0 +1,45 @@
+"""Signed tokens for links that work without signing in (an unsubscribe link): `<value>.<HMAC-SHA256>`, keyed by the
+site's secret and bound to a purpose, so a token for one thing never works for another."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+from settings import get_settings
+
+SIGNATURE_CHARS = 32  # 192 bits of the HMAC, base64url
+MAX_TOKEN = 200
+
+
+def site_secret() -> str:
+    """The configured `storage_secret` (required in production); in development a random one kept in data_dir, the
+    same one the app signs its cookies with, so a link made by a worker or the command line works in the app."""
+    settings = get_settings()
+    if configured := settings.web_storage_secret():
+        return configured
+    path = settings.data_path / 'dev-storage-secret'
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def sign(purpose: str, value: str) -> str:
+    return f'{value}.{_signature(purpose, value)}'
+
+
+def verified(purpose: str, token: object) -> str | None:
+    """The value a token signed for `purpose` carries, or None for anything else (forged, cut, another purpose)."""
+    if not isinstance(token, str) or '.' not in token or len(token) > MAX_TOKEN:
+        return None
+    value, _, signature = token.rpartition('.')
+    return value if hmac.compare_digest(signature.encode(), _signature(purpose, value).encode()) else None
+
+
+def _signature(purpose: str, value: str) -> str:
+    digest = hmac.new(site_secret().encode(), f'{purpose}:{value}'.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode()[:SIGNATURE_CHARS]
