@@ -12,9 +12,9 @@ from components.forms import busy, clear_field_errors, show_field_error
 from components.frame import frame
 from components.profile import approval_banner
 from models.enums import Role
-from pages.account_sections import channel_card, sessions_card
+from pages.account_sections import channel_card, report_card, sessions_card
 from pages.viewer import Viewer, frame_options, guarded, require_viewer
-from services import Actor, ServiceError, ValidationError, identity, messaging, people, session_scope
+from services import Actor, ServiceError, ValidationError, identity, messaging, people, reports, session_scope
 from services.people import ProfileView
 
 router = APIRouter()
@@ -28,11 +28,14 @@ async def account_page(request: Request) -> RedirectResponse | None:
     with session_scope() as session:
         profile = people.get_profile(session, viewer.actor)
         channel = messaging.get_channel(session, viewer.actor)
+        subscribed = reports.report_subscription(session, viewer.actor) if viewer.actor.role is Role.CUSTOMER else None
     with frame('Account', **frame_options(viewer)):
         approval_banner(profile.approval_state, profile.approval_reason)
         _profile_card(viewer, profile)
         _password_card(viewer, request.client.host if request.client else '')
         channel_card(viewer, channel)
+        if subscribed is not None:
+            report_card(viewer, subscribed=subscribed)
         sessions_card(viewer)
     return None
 

@@ -1,4 +1,4 @@
-"""`/account`'s notification channel and active sessions sections (the page itself is pages/account.py)."""
+"""`/account`'s notification channel, monthly report and sessions sections (the page itself is pages/account.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from components.notifications import focus
 from components.sessions import session_list
 from models.enums import NotificationChannel
 from pages.viewer import Viewer, guarded
-from services import Actor, ServiceError, ValidationError, identity, messaging, requests, session_scope
+from services import Actor, ServiceError, ValidationError, identity, messaging, reports, requests, session_scope
 from services.messaging import ChannelPreference
 
 
@@ -56,6 +56,23 @@ def _channel_words(viewer: Viewer, preference: ChannelPreference) -> dict[str, s
         NotificationChannel.GOOGLE_CHAT.value: 'Google Chat (a space webhook)',
         NotificationChannel.SMS.value: sms,
     }
+
+
+def report_card(viewer: Viewer, *, subscribed: bool) -> None:
+    """A customer's monthly report by email: on or off (the report's own unsubscribe link turns it off too)."""
+
+    @guarded(viewer)
+    async def save(wanted: bool) -> None:
+        await _run(_save_report, viewer.actor, wanted, done='Saved.' if wanted else 'No more monthly reports by email.')
+
+    with ui.card().classes('w-full max-w-xl gap-2'):
+        ui.label('Monthly report').classes('text-lg font-semibold').props('role=heading aria-level=2')
+        ui.switch(
+            'Email me a report of my requests on the 1st of each month',
+            value=subscribed,
+            on_change=lambda e: save(e.value),
+        ).mark('account-monthly-report')
+        ui.link('See your monthly reports', '/customer/reports').classes('text-sm')
 
 
 def sessions_card(viewer: Viewer) -> None:
@@ -103,6 +120,11 @@ async def _run(unit: Callable[..., Any], *args: Any, done: str) -> None:
         ui.notify(str(refusal), type='negative', position='top')
         return
     ui.notify(done, type='positive', position='top')
+
+
+def _save_report(actor: Actor, subscribed: bool) -> None:
+    with session_scope(write=True) as session:
+        reports.set_report_subscription(session, actor, subscribed=subscribed)
 
 
 def _save_channel(actor: Actor, values: dict[str, Any]) -> None:

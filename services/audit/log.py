@@ -37,6 +37,8 @@ ACTION_WORDS = {
     'user.password_change': 'Changed their password',
     'user.password_reset': 'Reset a password',
     'user.unlock_sign_in': 'Lifted a sign-in lock',
+    'user.report_unsubscribe': 'Unsubscribed from the monthly report',
+    'user.report_subscribe': 'Subscribed to the monthly report',
     'professional.edit_profile': 'Edited a professional profile',
     'professional.approve': 'Approved a professional',
     'professional.reject': 'Rejected a professional',

@@ -1,7 +1,7 @@
 """What the composition roots (app.py, manage.py, the Celery app in tasks/) wire in: the bus that delivers committed
 events and job requests, the schedule and its tick, the units it runs, the embedded job runner and the log format."""
 
-from services.core.events import JobRequest
+from services.core.events import DomainEvent, JobRequest
 from services.runtime.bus import ANY, Bus
 from services.runtime.duties import (
     COMMANDS,
@@ -37,6 +37,7 @@ __all__ = [
     'TRANSIENT_ERRORS',
     'Bus',
     'Claim',
+    'DomainEvent',
     'EmbeddedRunner',
     'JobRequest',
     'JobRunRow',

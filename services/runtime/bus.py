@@ -16,13 +16,19 @@ ANY = '*'
 
 
 class Bus:
-    """Delivers committed events to subscribers (by name, or '*' for all) and job requests to the
-    job runner, in the thread that committed. A failing subscriber is logged and skipped."""
+    """Delivers committed events to subscribers (by name, or '*' for all) and to the relay (Redis pub/sub, which
+    carries them to every app process), and job requests to the job runner, in the thread that committed. A
+    failing subscriber is logged and skipped."""
 
-    def __init__(self, run_job: Callable[[JobRequest], None] | None = None) -> None:
+    def __init__(
+        self,
+        run_job: Callable[[JobRequest], None] | None = None,
+        relay: Callable[[DomainEvent], None] | None = None,
+    ) -> None:
         self._subscribers: dict[str, list[Callable[[DomainEvent], None]]] = defaultdict(list)
         self._lock = threading.Lock()
         self._run_job = run_job
+        self._relay = relay
 
     def subscribe(self, name: str, subscriber: Callable[[DomainEvent], None]) -> Callable[[], None]:
         """Returns the function that unsubscribes."""
@@ -40,6 +46,8 @@ class Bus:
     def _announce(self, event: DomainEvent) -> None:
         with self._lock:
             subscribers = [*self._subscribers.get(event.name, ()), *self._subscribers.get(ANY, ())]
+        if self._relay is not None:
+            subscribers.append(self._relay)
         for subscriber in subscribers:
             try:
                 subscriber(event)

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from models.db import session_scope
-from services import messaging, requests
+from services import exports, messaging, reports, requests
 from services.core import clock
 from services.runtime.schedule import ScheduledJob
 from settings import get_settings
@@ -57,24 +57,45 @@ def send_daily_reminders(now: datetime, period: str) -> str:
     return f'{queued} reminder(s) queued'
 
 
+def send_monthly_reports(now: datetime, period: str) -> str:
+    """Queue the reports of the period's month, batch by batch (the outbox sends each batch once it commits)."""
+    return str(reports.queue_monthly_reports(reports.parse_month(period), now=now))
+
+
+def sweep_exports(now: datetime, _period: str = '') -> str:
+    """Fail the exports whose run died (removing partial files) and delete the old ones with their files."""
+    return exports.sweep_exports(now)
+
+
+def run_export(export_id: int) -> str:
+    return exports.run_export(export_id)
+
+
 SCHEDULE = (  # in the order a tick runs them: the outbox last, so it sends what the others queued
     ScheduledJob('expire-and-auto-close', expire_and_auto_close, interval_setting='duty_interval_seconds'),
+    ScheduledJob('exports', sweep_exports, interval_setting='duty_interval_seconds'),
     ScheduledJob('daily-reminders', send_daily_reminders, time_setting='reminder_time'),
+    ScheduledJob('monthly-report', send_monthly_reports, time_setting='report_time', monthly=True),
     ScheduledJob('notifications', send_notifications, interval_setting='tick_seconds'),
     ScheduledJob('outbox', deliver_outbox, interval_setting='tick_seconds'),
 )
 # Requested by name through jobs.enqueue (after commit), with ids as keyword arguments.
-JOBS: dict[str, Callable[..., Any]] = {messaging.DELIVER_JOB: deliver_outbox}
+JOBS: dict[str, Callable[..., Any]] = {messaging.DELIVER_JOB: deliver_outbox, exports.EXPORT_JOB: run_export}
 # What `manage.py jobs run <command>` runs now, in its own process, outside the schedule (then the outbox, always).
-COMMANDS = {'reminders': ('daily-reminders', 'outbox'), 'duties': ('expire-and-auto-close', 'notifications', 'outbox')}
+COMMANDS = {
+    'reminders': ('daily-reminders', 'outbox'),
+    'monthly-report': ('monthly-report', 'outbox'),
+    'duties': ('expire-and-auto-close', 'exports', 'notifications', 'outbox'),
+}
 
 
-def run_now(command: str, now: datetime | None = None) -> list[str]:
-    """Run a command's jobs here and now, a daily one for the local today (without claiming the period: every unit
-    is safe to run twice, and the outbox keys keep a reminder from going out twice a day). Returns what each did."""
+def run_now(command: str, now: datetime | None = None, *, period: str = '') -> list[str]:
+    """Run a command's jobs here and now: a daily one for the local today, a monthly one for last month (or the
+    `period` given), without claiming the period: every unit is safe to run twice, and the outbox keys keep a
+    reminder or a report from going out twice. Returns what each did."""
     now, settings = now or clock.now(), get_settings()
     done = []
     for job in (job for name in COMMANDS[command] for job in SCHEDULE if job.name == name):
-        period = job.period_now(now, settings)
-        done.append(f'{job.name} {period}: {job.unit(now, period)}')
+        chosen = period if period and job.time_setting else job.period_now(now, settings)
+        done.append(f'{job.name} {chosen}: {job.unit(now, chosen)}')
     return done

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from services.reports import month_text, previous_month
 from settings import Settings, clock_time
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -16,23 +17,31 @@ Unit = Callable[[datetime, str], str]  # (now, period) -> what it did, in words
 
 @dataclass(frozen=True, slots=True)
 class ScheduledJob:
-    """A job the schedule runs: every `interval_setting` seconds, or daily at the local time in `time_setting`."""
+    """A job the schedule runs: every `interval_setting` seconds, or daily at the local time in `time_setting`
+    (`monthly`: on the 1st at that time, for the month before)."""
 
     name: str
     unit: Unit
     interval_setting: str = ''
     time_setting: str = ''
+    monthly: bool = False
 
     def period(self, now: datetime, settings: Settings) -> str:
         """The period that is due at `now` (the latest one that has begun)."""
+        if self.monthly:
+            return monthly_period(now, getattr(settings, self.time_setting), settings)
         if self.time_setting:
             return daily_period(now, getattr(settings, self.time_setting), settings)
         return interval_period(now, getattr(settings, self.interval_setting))
 
     def period_now(self, now: datetime, settings: Settings) -> str:
-        """The period an operator means by "now": a daily job's local today (even before its time of day)."""
+        """The period an operator means by "now": a daily job's local today (even before its time of day), a monthly
+        job's last month."""
+        today = now.astimezone(settings.zone).date()
+        if self.monthly:
+            return month_text(previous_month(today.replace(day=1)))
         if self.time_setting:
-            return now.astimezone(settings.zone).date().isoformat()
+            return today.isoformat()
         return self.period(now, settings)
 
 
@@ -45,6 +54,16 @@ def daily_period(now: datetime, at: str, settings: Settings) -> str:
     occurrence = datetime.combine(today, clock_time(at), zone)
     day = today if occurrence.astimezone(UTC) <= now else today - timedelta(days=1)
     return day.isoformat()
+
+
+def monthly_period(now: datetime, at: str, settings: Settings) -> str:
+    """The month reported by the latest 1st-of-the-month at `at` o'clock that has passed (local time): on 1 December
+    at 08:00 the period becomes '2026-11'. A time the clocks skip or repeat is handled as in `daily_period`."""
+    zone = settings.zone
+    first = now.astimezone(zone).date().replace(day=1)
+    occurrence = datetime.combine(first, clock_time(at), zone)
+    due = first if occurrence.astimezone(UTC) <= now else previous_month(first)
+    return month_text(previous_month(due))
 
 
 def interval_period(now: datetime, seconds: int) -> str:
