@@ -1,4 +1,5 @@
-"""Operator command line: create-admin, reset-password, block, unblock, unlock, add-service, seed-demo, jobs, backup.
+"""Operator command line: create-admin, reset-password, block, unblock, unlock, add-service, seed-demo, jobs,
+export-closed, backup.
 
 Passwords are read from standard input (one line) or asked for at a prompt, never taken from argv,
 where they would land in shell history and process lists.
@@ -24,10 +25,12 @@ from services import (
     ServiceError,
     catalog,
     demo,
+    exports,
     format_money,
     identity,
     messaging,
     people,
+    reports,
     runtime,
     session_scope,
 )
@@ -112,7 +115,18 @@ def backup(args: argparse.Namespace) -> str:
 
 
 def jobs_run(args: argparse.Namespace) -> str:
-    return '\n'.join(runtime.run_now(args.job))
+    if args.month and args.job != 'monthly-report':
+        raise CommandError('--month goes with monthly-report only.')
+    period = reports.month_text(reports.parse_month(args.month)) if args.month else ''
+    return '\n'.join(runtime.run_now(args.job, period=period))
+
+
+def export_closed(args: argparse.Namespace) -> str:
+    destination = Path(args.out)
+    if not destination.parent.is_dir():
+        raise CommandError(f'{destination.parent} is not a folder.')
+    rows = exports.write_closed_csv(destination, professional_email=args.professional)
+    return f'Wrote {rows} closed request(s) to {destination}.'
 
 
 def jobs_tick(args: argparse.Namespace) -> str:
@@ -176,7 +190,11 @@ def parser() -> argparse.ArgumentParser:
     job_commands.add_parser('tick', help='claim and run what the schedule has due now').set_defaults(handler=jobs_tick)
     run = job_commands.add_parser('run', help='run a job now in this process and send what it queued')
     run.add_argument('job', choices=sorted(runtime.COMMANDS))
+    run.add_argument('--month', default='', help='monthly-report: the month to report, YYYY-MM (default: last month)')
     run.set_defaults(handler=jobs_run)
+    sub = command('export-closed', export_closed, "write every closed request (or one professional's) as CSV to PATH")
+    sub.add_argument('--out', required=True, help='the CSV file to write (replaced once it is complete)')
+    sub.add_argument('--professional', default='', help="only this professional's closed jobs (their email)")
     sub = command('backup', backup, 'copy the SQLite database to PATH (online, consistent; does not migrate)')
     sub.add_argument('path')
     sub.set_defaults(migrate=False)  # a backup taken before an upgrade must be of the old schema

@@ -19,6 +19,7 @@ from components.pager import pager
 from components.requests import STATUS_WORDS, request_list_table
 from components.words import local_time
 from models.enums import OPEN_STATUSES, RequestStatus, Role
+from pages.exports import export_button
 from pages.viewer import Viewer, frame_options, guarded, require_viewer, with_query
 from services import NotFound, ServiceError, catalog, format_money, requests, session_scope
 from services.catalog import ServiceRow
@@ -74,6 +75,8 @@ async def requests_page(
             first_page = with_query(LIST_PATH, **filters.query())
             show_refusal(inputs, refusal, first_page_url=first_page, first_page_marker='first-page', noun='requests')
         elif found is not None:
+            kept = {name: getattr(filters, name) for name in FILTER_FIELDS if name != 'status'}
+            export_button(viewer, kept, label='Export closed requests (CSV)')
             _results(found, filters, timezone)
     return None
 

@@ -21,6 +21,7 @@ from components.reviews import rating_summary, review_card
 from components.work_cards import inbox_card, job_card, request_card, slot_words
 from models.enums import RequestStatus, Role
 from pages import professional_units as units
+from pages.exports import export_button
 from pages.viewer import Viewer, frame_options, guarded, require_viewer, with_query
 from services import Conflict, InvalidTransition, NotFound, PermissionDenied, ServiceError, clock, requests
 from services.requests import RequestPage, RequestRow
@@ -96,6 +97,7 @@ async def jobs_page(show: str = 'upcoming', cursor: str = '') -> RedirectRespons
                 ui.tab(name, label).mark(f'jobs-tab-{name}')
         tabs.on_value_change(lambda e: ui.navigate.to(with_query(JOBS, show=e.value)))
         ui.label(_rules(show, hours)).classes('text-grey-8').mark('jobs-rules')
+        export_button(viewer, label='Export my closed jobs (CSV)')
         await jobs()
     return None
 

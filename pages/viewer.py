@@ -102,6 +102,7 @@ ADMIN_NAV = [
     NavItem('Users', '/admin/users', 'group'),
     NavItem('Services', '/admin/services', 'home_repair_service'),
     NavItem('Outbox', '/admin/outbox', 'outgoing_mail'),
+    NavItem('Exports', '/exports', 'file_download'),
     NavItem('Audit log', '/admin/audit', 'history'),
 ]
 
@@ -109,12 +110,14 @@ ADMIN_NAV = [
 CUSTOMER_NAV = [
     NavItem('Find a service', '/customer', 'search'),
     NavItem('My requests', '/customer/requests', 'assignment'),
+    NavItem('Monthly reports', '/customer/reports', 'summarize'),
 ]
 PROFESSIONAL_NAV = [
     NavItem('My work', '/professional', 'work'),
     NavItem('Inbox', '/professional/inbox', 'inbox'),
     NavItem('Jobs', '/professional/jobs', 'event'),
     NavItem('Reviews and earnings', '/professional/reviews', 'star'),
+    NavItem('Exports', '/exports', 'file_download'),
 ]
 NAV = {Role.ADMIN: ADMIN_NAV, Role.CUSTOMER: CUSTOMER_NAV, Role.PROFESSIONAL: PROFESSIONAL_NAV}
 

@@ -9,6 +9,7 @@ from celery.signals import beat_init, setup_logging, worker_init, worker_ready
 from models.db import set_publisher
 from services import runtime
 from settings import SettingsError, get_settings
+from tasks.relay import RedisRelay
 
 SOFT_LIMIT_SECONDS = 300  # a job past this gets SoftTimeLimitExceeded and can still record how far it came
 HARD_LIMIT_SECONDS = 360
@@ -58,9 +59,10 @@ def _log_like_the_app(**_: object) -> None:
 
 @worker_init.connect
 def _publish_after_commit(**_: object) -> None:
-    """Units a task runs may ask for jobs (the outbox's delivery): hand those to the workers too."""
-    broker_url()  # refuse to start without Redis, saying why
-    set_publisher(runtime.Bus(run_job=submit).deliver)
+    """Units a task runs may ask for jobs (the outbox's delivery): hand those to the workers too; their events (an
+    export's progress) go over Redis to every app process's pages."""
+    relay = RedisRelay(broker_url())  # refuse to start without Redis, saying why
+    set_publisher(runtime.Bus(run_job=submit, relay=relay.publish).deliver)
 
 
 @beat_init.connect

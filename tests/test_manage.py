@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import sqlite3
 import subprocess
@@ -13,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from manage import parser
-from models import AuditEvent, User
+from models import AuditEvent, ServiceRequest, User
 from models.enums import Role
 from services import (
     AccountBlocked,
@@ -24,9 +25,11 @@ from services import (
     clock,
     identity,
     messaging,
+    reports,
     session_scope,
 )
 from services.identity import SignedIn
+from settings import get_settings
 from tests.conftest import Outside
 from tests.factories import (
     PASSWORD,
@@ -264,6 +267,7 @@ def test_jobs_run_duties_expires_closes_and_sends_notifications(outside: Outside
     assert result.returncode == 0, result.stderr
     assert [line.split(' ', 2)[0] for line in result.stdout.splitlines()] == [
         'expire-and-auto-close',
+        'exports',
         'notifications',
         'outbox',
     ]
@@ -291,3 +295,47 @@ def test_the_demo_marketplaces_professionals_get_their_reminders_once_on_a_fresh
     assert f'{len(reminded)} reminder(s) queued' in first.stdout
     assert '0 reminder(s) queued' in again.stdout
     assert len(outside.smtp.messages) == len(reminded)
+
+
+def test_the_demos_monthly_report_goes_out_by_email_with_its_pdf_once(outside: Outside) -> None:
+    assert manage('seed-demo').returncode == 0
+    last_month = reports.month_text(reports.previous_month(clock.now().astimezone(get_settings().zone).date()))
+    first = manage('jobs', 'run', 'monthly-report', '--month', last_month)
+    assert first.returncode == 0, first.stderr
+    queued = int(first.stdout.split(f'monthly-report {last_month}: {last_month}: ')[1].split(' ')[0])
+    assert queued > 0
+    assert f': {queued} sent, 0 retrying, 0 failed' in first.stdout
+    emails = [email for email in outside.smtp.messages if 'Your month with Household Services' in email['Subject']]
+    assert len(emails) == queued
+    assert all(any(part.get_content_type() == 'application/pdf' for part in email.walk()) for email in emails)
+    again = manage('jobs', 'run', 'monthly-report', '--month', last_month)
+    assert f'0 report(s) queued, {queued} sent before' in again.stdout
+    assert len(outside.smtp.messages) == len(emails)  # nothing more went out
+
+
+def test_a_malformed_month_is_refused_with_a_message() -> None:
+    result = manage('jobs', 'run', 'monthly-report', '--month', '2026-13')
+    assert (result.returncode, result.stderr.strip()) == (1, 'error: Enter a month like 2026-11.')
+    wrong_job = manage('jobs', 'run', 'reminders', '--month', '2026-11')
+    assert (wrong_job.returncode, wrong_job.stderr.strip()) == (1, 'error: --month goes with monthly-report only.')
+
+
+def test_export_closed_writes_one_row_per_closed_request(tmp_path: Path) -> None:
+    assert manage('seed-demo').returncode == 0
+    with session_scope() as session:
+        closed = session.scalar(
+            select(func.count()).select_from(ServiceRequest).where(ServiceRequest.service_status == 'closed')
+        )
+    out = tmp_path / 'closed.csv'
+    result = manage('export-closed', '--out', str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f'Wrote {closed} closed request(s) to {out}.'
+    with out.open(encoding='utf-8-sig', newline='') as written:
+        header, *rows = list(csv.reader(written))
+    assert header[:3] == ['Request ID', 'Service ID', 'Service'] and len(rows) == closed > 0
+    assert {row[11] for row in rows} == {'closed'}
+    nobody = manage('export-closed', '--out', str(out), '--professional', 'nobody@example.com')
+    assert (nobody.returncode, nobody.stderr.strip()) == (
+        1,
+        "error: No professional has the email 'nobody@example.com'.",
+    )

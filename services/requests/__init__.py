@@ -8,6 +8,13 @@ from services.requests.bookings import book, edit
 from services.requests.cancelling import admin_cancel, cancel, expire_due
 from services.requests.customer_view import customer_choices, get_customer_request
 from services.requests.earnings import earnings_by_month, month_firsts
+from services.requests.export_rows import (
+    closed_export_filters,
+    closed_rows,
+    count_closed,
+    export_criteria,
+    export_header,
+)
 from services.requests.history import request_history
 from services.requests.lists import (
     get_request,
@@ -52,12 +59,17 @@ __all__ = [
     'cancel',
     'check_slot',
     'close',
+    'closed_export_filters',
+    'closed_rows',
     'complete',
+    'count_closed',
     'customer_choices',
     'decline',
     'earnings_by_month',
     'edit',
     'expire_due',
+    'export_criteria',
+    'export_header',
     'get_customer_request',
     'get_request',
     'list_all_requests',
