@@ -3,14 +3,16 @@ HTTP stand-ins once; a second scheduler adds nothing; a worker killed in the mid
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import select
 
 from models import JobRun, OutboxMessage
 from models.enums import NotificationChannel, OutboxState
-from services import clock, messaging, runtime, session_scope
+from services import clock, exports, messaging, runtime, session_scope
 from settings import get_settings
-from tasks import submit
+from tasks import relay, submit
 from tests.factories import (
     accept_request,
     book_request,
@@ -21,6 +23,8 @@ from tests.factories import (
     slot,
 )
 from tests.servers import HttpSink, SmtpSink, wait_until
+from tests.services.reports.report_support import IN_FEBRUARY, closed_job
+from tests.services.request_support import make_market
 from tests.tasks.conftest import Celery
 
 pytestmark = pytest.mark.xdist_group('celery')  # one redis-server and one worker for all of them
@@ -127,3 +131,32 @@ def test_a_job_asked_for_after_commit_runs_on_a_worker(jobs: Celery, smtp_sink: 
     submit(runtime.JobRequest(messaging.DELIVER_JOB, {}))
     assert wait_until(lambda: smtp_sink.to(customer.email), timeout=30)
     assert outbox_states() == [OutboxState.SENT]
+
+
+def test_an_export_runs_on_a_worker_and_its_progress_reaches_the_app_over_redis_in_order(
+    jobs: Celery, smtp_sink: SmtpSink, redis_url: str
+) -> None:
+    market = make_market()
+    for _ in range(3):
+        closed_job(market.customer, market.pro, market.service.id, booked=IN_FEBRUARY)
+    heard: list[runtime.DomainEvent] = []
+
+    async def listen_while_it_runs() -> None:  # what an app process's listener does
+        listener = asyncio.create_task(relay.listen(redis_url, heard.append))
+        await asyncio.sleep(0.5)  # subscribed
+        with session_scope(write=True) as session:
+            export_id = exports.create_export(session, market.pro).id
+        submit(runtime.JobRequest(exports.EXPORT_JOB, {'export_id': export_id}))
+        for _ in range(600):
+            if any(event.data.get('state') == 'done' for event in heard):
+                break
+            await asyncio.sleep(0.05)
+        listener.cancel()
+
+    asyncio.run(listen_while_it_runs())
+    states = [(event.data['state'], event.data['rows_done']) for event in heard if event.name == exports.CHANGED_EVENT]
+    assert states[0] == ('running', 0)
+    assert states[-1] == ('done', 3)
+    assert [rows for _, rows in states] == sorted(rows for _, rows in states)  # in order, never backwards
+    assert wait_until(lambda: smtp_sink.to(market.pro.email), timeout=30)
+    assert 'ready' in smtp_sink.to(market.pro.email)[0]['Subject'].lower()
