@@ -88,7 +88,7 @@ async def test_frame_shows_the_name_and_navigation(user: User) -> None:
     await open_as(user, make_customer(name='Asha Rao'), '/customer', 'customer-welcome')
     assert user.find(marker='frame-user-name').elements.pop().text == 'Asha Rao'
     links = {link.props['href'] for link in user.find(ui.link).elements}
-    assert links == {'/customer', '/customer/requests', '/account'}
+    assert links == {'/customer', '/customer/requests', '/customer/reports', '/account'}
     account_link = next(link for link in user.find(ui.link).elements if link.props['href'] == '/account')
     interaction = user.find(ui.link)
     interaction.elements = {account_link}  # click exactly this link

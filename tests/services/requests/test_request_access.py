@@ -124,6 +124,9 @@ CASES = {
     ),
     'list_reviews_of_me': Case(nothing, lambda s, a, _r, _now: sr.list_reviews_of_me(s, a), {APPROVED, PENDING}),
     'earnings_by_month': Case(nothing, lambda s, a, _r, now: sr.earnings_by_month(s, a, now=now), {APPROVED, PENDING}),
+    'closed_export_filters': Case(
+        nothing, lambda s, a, _r, _now: sr.closed_export_filters(s, a, {}), {APPROVED, PENDING, 'admin'}
+    ),
 }
 # A pending professional may work on jobs they already hold, so for jobs that are not theirs they get NotFound.
 NOT_THEIRS = {(PENDING, 'withdraw'), (PENDING, 'complete'), (PENDING, 'get_request'), (PENDING, 'request_history')}
@@ -176,7 +179,7 @@ def operations_with_an_actor() -> set[str]:
 
 
 def test_the_matrix_covers_every_role_and_every_operation_with_an_actor() -> None:
-    assert len(ROLES) * len(CASES) == 114
+    assert len(ROLES) * len(CASES) == 120
     assert set(CASES) == operations_with_an_actor()
 
 
