@@ -53,8 +53,9 @@ def fail_stalled_exports(now: datetime) -> int:
             events.publish(session, CHANGED_EVENT, export_id=export_id, owner_id=owner_id, state='failed')
     for export_id, _, stored_name in failed:
         log.warning('export %d failed: its run stopped or never started', export_id)
-        if stored_name:
+        if stored_name:  # a run that died after renaming, before its done unit: that file is never served
             file_path(stored_name + '.part').unlink(missing_ok=True)
+            file_path(stored_name).unlink(missing_ok=True)
     return len(failed)
 
 

@@ -165,7 +165,10 @@ def _progress(run: Run, rows_done: int, rows_total: int) -> None:
 
 def _finish(run: Run, part: Path, rows: int) -> None:
     final = file_path(run.stored_name)
-    size = durable_rename(part, final)
+    try:
+        size = durable_rename(part, final)
+    except FileNotFoundError:  # the stall sweep gave up on this run (and removed its file) after its last page
+        raise Superseded from None
     now = clock.now()
     with session_scope(write=True) as session:
         done = {'state': ExportState.DONE, 'rows_done': rows, 'rows_total': rows, 'size': size, 'finished_at': now}
