@@ -7,15 +7,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
-from nicegui import APIRouter, app, run, ui
+from nicegui import APIRouter, run, ui
 
 from components.forms import notice
 from components.frame import frame
 from components.reports import report_months, report_view
 from models.enums import Role
-from pages.documents import PROTECTIVE_HEADERS, content_disposition
-from pages.viewer import TOKEN_KEY, frame_options, login_path, require_viewer
-from services import Actor, ServiceError, identity, reports, session_scope
+from pages.documents import PROTECTIVE_HEADERS, content_disposition, not_found
+from pages.viewer import frame_options, login_path, require_viewer, route_actor
+from services import Actor, ServiceError, reports, session_scope
 from services.reports import MonthlyReport, ReportMonth, Unsubscribed
 
 router = APIRouter()
@@ -62,15 +62,14 @@ async def report_page(month: str) -> RedirectResponse | None:
 @router.get('/customer/reports/{month}/pdf')
 async def report_pdf(month: str) -> Response:
     """The report as a PDF, to the customer it belongs to (the service builds it for the signed-in customer only)."""
-    token = app.storage.user.get(TOKEN_KEY, '')
-    actor = await run.io_bound(identity.authenticate, token) if token else None
+    actor = await route_actor()
     if actor is None:
         return RedirectResponse(login_path(f'{LIST}/{month}'), headers=PROTECTIVE_HEADERS)
     try:
         name, content = await run.io_bound(_pdf, actor, month)
     except ServiceError:
-        return PlainTextResponse('Not found.', status_code=404, headers=PROTECTIVE_HEADERS)
-    disposition = content_disposition(name).replace('inline;', 'attachment;', 1)
+        return not_found()
+    disposition = content_disposition(name, 'attachment')
     headers = {**PROTECTIVE_HEADERS, 'Content-Disposition': disposition}
     return Response(content, media_type='application/pdf', headers=headers)
 

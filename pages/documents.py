@@ -11,10 +11,10 @@ import re
 from urllib.parse import quote
 
 from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
-from nicegui import APIRouter, app, run
+from nicegui import APIRouter, run
 
-from pages.viewer import TOKEN_KEY, login_path
-from services import Actor, ServiceError, identity, people, session_scope
+from pages.viewer import login_path, route_actor
+from services import Actor, ServiceError, people, session_scope
 from services.people import DocumentFile
 
 router = APIRouter()
@@ -34,16 +34,15 @@ _UNSAFE_IN_QUOTES = re.compile(r'[^\x20-\x7e]|["\\]')
 async def document_route(document_id: str) -> Response:
     """The owner or an admin gets the file; a visitor who is not signed in goes to sign in first; for
     everyone else the document does not exist (the same 404 as a missing id)."""
-    token = app.storage.user.get(TOKEN_KEY, '')
-    actor = await run.io_bound(identity.authenticate, token) if token else None
+    actor = await route_actor()
     if actor is None:
         return RedirectResponse(login_path(f'/documents/{quote(document_id, safe="")}'), headers=PROTECTIVE_HEADERS)
     if not _ID.match(document_id):
-        return _not_found()
+        return not_found()
     try:
         document = await run.io_bound(_open, actor, int(document_id))
     except ServiceError:
-        return _not_found()
+        return not_found()
     return FileResponse(
         document.path,
         media_type=document.content_type,
@@ -51,10 +50,11 @@ async def document_route(document_id: str) -> Response:
     )
 
 
-def content_disposition(name: str) -> str:
-    """`inline` with an ASCII fallback name for old clients and the exact name as RFC 5987 `filename*`."""
+def content_disposition(name: str, kind: str = 'inline') -> str:
+    """`inline` (or `attachment`) with an ASCII fallback name for old clients and the exact name as RFC 5987
+    `filename*`."""
     fallback = _UNSAFE_IN_QUOTES.sub('_', name) or 'document'
-    return f'inline; filename="{fallback}"; filename*=UTF-8\'\'{quote(name, safe="")}'
+    return f'{kind}; filename="{fallback}"; filename*=UTF-8\'\'{quote(name, safe="")}'
 
 
 def _open(actor: Actor, document_id: int) -> DocumentFile:
@@ -62,5 +62,5 @@ def _open(actor: Actor, document_id: int) -> DocumentFile:
         return people.open_document(session, actor, document_id=document_id)
 
 
-def _not_found() -> Response:
+def not_found() -> Response:
     return PlainTextResponse('Not found.', status_code=404, headers=PROTECTIVE_HEADERS)

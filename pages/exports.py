@@ -8,16 +8,16 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
-from nicegui import APIRouter, app, run, ui
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from nicegui import APIRouter, run, ui
 
 from components.exports import ExportProgress
 from components.frame import frame
 from models.enums import ExportState, Role
-from pages.documents import PROTECTIVE_HEADERS, content_disposition
+from pages.documents import PROTECTIVE_HEADERS, content_disposition, not_found
 from pages.live import on_event
-from pages.viewer import TOKEN_KEY, Viewer, frame_options, guarded, login_path, require_viewer
-from services import Actor, ServiceError, exports, identity, requests, session_scope
+from pages.viewer import Viewer, frame_options, guarded, login_path, require_viewer, route_actor
+from services import Actor, ServiceError, exports, requests, session_scope
 from services.exports import ExportFile, ExportRow
 
 router = APIRouter()
@@ -47,15 +47,14 @@ async def exports_page() -> RedirectResponse | None:
 @router.get('/exports/{export_id}')
 async def export_download(export_id: str) -> Response:
     """The owner gets the file as an attachment; someone not signed in signs in first; everyone else: not found."""
-    token = app.storage.user.get(TOKEN_KEY, '')
-    actor = await run.io_bound(identity.authenticate, token) if token else None
+    actor = await route_actor()
     if actor is None:
         return RedirectResponse(login_path(f'/exports/{quote(export_id, safe="")}'), headers=PROTECTIVE_HEADERS)
     try:
         found = await run.io_bound(_file, actor, export_id)
     except ServiceError:
-        return PlainTextResponse('Not found.', status_code=404, headers=PROTECTIVE_HEADERS)
-    disposition = content_disposition(found.download_name).replace('inline;', 'attachment;', 1)
+        return not_found()
+    disposition = content_disposition(found.download_name, 'attachment')
     return FileResponse(
         found.path,
         media_type='text/csv; charset=utf-8',

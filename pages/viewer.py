@@ -51,6 +51,12 @@ async def require_viewer(*roles: Role) -> Viewer:
     return Viewer(actor, token, path=here)
 
 
+async def route_actor() -> Actor | None:
+    """Who is signed in, for a plain FastAPI route (a file download): the session's actor, or None."""
+    token = app.storage.user.get(TOKEN_KEY, '')
+    return await run.io_bound(identity.authenticate, token) if token else None
+
+
 def guarded(viewer: Viewer) -> Callable[[Callable[P, T]], Callable[P, Awaitable[T | None]]]:
     """Wrap an event handler so it first re-validates the captured viewer: a user who was blocked or
     signed out elsewhere since the page was built goes to /login instead of acting."""
