@@ -28,6 +28,7 @@ BUSY_TIMEOUT_MS = 10_000
 SQLITE_SYNCHRONOUS = 'FULL'
 _WRITE_OPTION = 'hsa_write'
 _AFTER_COMMIT = 'hsa_after_commit'
+_ON_COMMIT = 'hsa_on_commit'
 _lock = threading.Lock()
 _engines: dict[str, Engine] = {}
 _publisher: Callable[[list[Any]], None] | None = None
@@ -71,7 +72,9 @@ def session_scope(*, write: bool = False) -> Iterator[Session]:
         raise
     finally:
         pending = session.info.pop(_AFTER_COMMIT, [])
+        committed = session.info.pop(_ON_COMMIT, {})
         session.close()
+    _run_committed(committed)
     _hand_over(pending)
 
 
@@ -80,10 +83,24 @@ def after_commit(session: Session, item: Any) -> None:
     session.info.setdefault(_AFTER_COMMIT, []).append(item)
 
 
+def on_commit(session: Session, key: Any, callback: Callable[[], None]) -> None:
+    """Run `callback` right after this unit commits, before its items are handed over (once per `key`); dropped on
+    rollback. The cache forgets what a unit changed this way, so a page woken by the unit's event reads it fresh."""
+    session.info.setdefault(_ON_COMMIT, {}).setdefault(key, callback)
+
+
 def set_publisher(publisher: Callable[[list[Any]], None] | None) -> None:
     """The composition root registers what receives committed items (None: nobody, they are dropped)."""
     global _publisher  # noqa: PLW0603 (one slot, filled at start-up and emptied at shutdown)
     _publisher = publisher
+
+
+def _run_committed(callbacks: dict[Any, Callable[[], None]]) -> None:
+    for callback in callbacks.values():
+        try:
+            callback()
+        except Exception:  # the unit is committed: a failing callback must not look like a failed action
+            log.exception('an after-commit callback failed')
 
 
 def _hand_over(items: list[Any]) -> None:

@@ -15,7 +15,7 @@ RULES: dict[str, tuple[set[str], set[str]]] = {
     'pages': ({'nicegui', 'fastapi', 'starlette'}, {'models', 'tasks', 'settings'}),
     'api': ({'fastapi', 'starlette', 'pydantic'}, {'models', 'pages', 'components', 'tasks', 'settings'}),
     'components': ({'nicegui'}, {'services', 'models', 'tasks', 'pages'}),
-    'services': ({'sqlalchemy', 'bcrypt', 'jinja2', 'fpdf', 'fontTools'}, {'pages', 'components', 'tasks'}),
+    'services': ({'sqlalchemy', 'bcrypt', 'jinja2', 'fpdf', 'fontTools', 'redis'}, {'pages', 'components', 'tasks'}),
     'tasks': ({'celery', 'redis'}, {'pages', 'components'}),
     'models': ({'sqlalchemy', 'alembic'}, {'services', 'pages', 'components', 'tasks'}),
 }

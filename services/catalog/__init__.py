@@ -1,7 +1,7 @@
 """The service catalogue (admins add, edit, retire and reinstate services) and how customers find one: search by
 name or category in a pincode, and the booking form with its professionals and free days."""
 
-from services.catalog.editing import create_service, edit_service, reinstate_service, retire_service
+from services.catalog.editing import SERVICE_CHANGED, create_service, edit_service, reinstate_service, retire_service
 from services.catalog.listing import (
     get_overview,
     get_service,
@@ -22,6 +22,7 @@ from services.catalog.rows import (
 from services.catalog.search import booking_form, find_services
 
 __all__ = [
+    'SERVICE_CHANGED',
     'BookingForm',
     'NearbyPincode',
     'ProfessionalContact',

@@ -15,13 +15,14 @@ from models.enums import Role
 from services import audit
 from services.catalog import listing
 from services.catalog.rows import ServiceRow
-from services.core import clock, validation
+from services.core import clock, events, validation
 from services.core.access import require_role
 from services.core.errors import Conflict, ValidationError
 from services.core.rows import Actor
 
 MAX_MINUTES = 12 * 60  # a job must fit in one working day
 EDITABLE = ('name', 'category', 'base_price', 'time_required', 'description')
+SERVICE_CHANGED = 'service.changed'  # {service_id, active}: created, edited, retired or reinstated
 
 
 def create_service(
@@ -54,7 +55,7 @@ def create_service(
         details={'after': fields},
         now=now,
     )
-    return listing.service_row(service)
+    return _announced(session, service)
 
 
 def edit_service(
@@ -93,7 +94,7 @@ def edit_service(
         details={'changed': changed},
         now=service.updated_at,
     )
-    return listing.service_row(service)
+    return _announced(session, service)
 
 
 def retire_service(session: Session, actor: Actor, *, service_id: int, now: datetime | None = None) -> ServiceRow:
@@ -123,6 +124,12 @@ def _set_active(session: Session, actor: Actor, *, service_id: int, active: bool
         target_id=service.id,
         now=now,
     )
+    return _announced(session, service)
+
+
+def _announced(session: Session, service: Service) -> ServiceRow:
+    """The service as it is now, its change announced (search, booking and the dashboard show it)."""
+    events.publish(session, SERVICE_CHANGED, service_id=service.id, active=service.is_active)
     return listing.service_row(service)
 
 

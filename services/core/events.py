@@ -14,8 +14,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from models.db import after_commit
+from services.core import cache
 
 log = logging.getLogger(__name__)
+_PUBLISHED = 'hsa_published'
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,5 +33,12 @@ class JobRequest:
 
 
 def publish(session: Session, name: str, **data: Any) -> None:
-    """Announce a change once this unit commits."""
+    """Announce a change once this unit commits (once per unit, however often the unit says it), after the cache
+    has forgotten what the change makes stale."""
+    seen = session.info.setdefault(_PUBLISHED, set())
+    key = (name, repr(sorted(data.items())))
+    if key in seen:
+        return
+    seen.add(key)
+    cache.forget_on_commit(session, name, data)
     after_commit(session, DomainEvent(name, data))

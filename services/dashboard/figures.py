@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from models import ProfessionalProfile, Review, Service, ServiceRequest, User
 from models.enums import OPEN_STATUSES, ApprovalState, RequestStatus, Role
 from services import requests
-from services.core import clock
+from services.core import cache, clock
 from services.core.access import require_role
 from services.core.rows import Actor
 from services.dashboard.rows import DashboardFigures
@@ -24,9 +24,15 @@ LONGEST_WAITING_SHOWN = 5
 
 
 def figures(session: Session, actor: Actor, *, now: datetime | None = None) -> DashboardFigures:
-    """Admins see how the marketplace is doing right now."""
+    """Admins see how the marketplace is doing right now (cached: every watching admin shares one computation, and
+    whatever changes a figure makes the cached one stale; `now` given, as by tests, computes afresh)."""
     require_role(session, actor, Role.ADMIN)
-    now = now or clock.now()
+    if now is not None:
+        return _figures(session, now)
+    return cache.cached(cache.DASHBOARD, '', 'figures', lambda: _figures(session, clock.now()))
+
+
+def _figures(session: Session, now: datetime) -> DashboardFigures:
     settings = get_settings()
     by_status, by_service = _requests_by_status_and_service(session)
     days = _local_days(now, settings.zone)

@@ -5,6 +5,7 @@ from services.identity.credentials import change_password, get_user_by_email, re
 from services.identity.passwords import hash_new, normalized, validate_new, verify
 from services.identity.rows import SessionRow, SignedIn
 from services.identity.sessions import (
+    SESSIONS_ENDED,
     actor_for,
     authenticate,
     hash_token,
@@ -20,6 +21,7 @@ from services.identity.throttle import EMAIL_TAKEN, account_wait_minutes, refuse
 
 __all__ = [
     'EMAIL_TAKEN',
+    'SESSIONS_ENDED',
     'SessionRow',
     'SignedIn',
     'account_wait_minutes',

@@ -15,7 +15,7 @@ from models import AuthSession, User
 from models.db import session_scope
 from models.enums import Role
 from services import audit
-from services.core import clock, validation
+from services.core import clock, events, validation
 from services.core.access import require_signed_in
 from services.core.errors import NotFound
 from services.core.rows import Actor
@@ -24,6 +24,7 @@ from settings import get_settings
 
 TOUCH_EVERY = timedelta(minutes=1)  # last_seen_at is written at most once a minute
 MAX_LISTED = 50
+SESSIONS_ENDED = 'session.ended'  # {user_id}: some session of theirs ended; their open pages check their own
 
 
 def authenticate(token: object, *, now: datetime | None = None) -> Actor | None:
@@ -51,11 +52,14 @@ def authenticate(token: object, *, now: datetime | None = None) -> Actor | None:
 def sign_out(session: Session, token: object, *, now: datetime | None = None) -> None:
     """End this session on the server: the token is dead even if someone kept a copy."""
     if isinstance(token, str) and token:
-        session.execute(
+        ended = session.execute(
             update(AuthSession)
             .where(AuthSession.token_hash == hash_token(token), AuthSession.revoked_at.is_(None))
             .values(revoked_at=now or clock.now(), revoked_reason='signed out')
-        )
+            .returning(AuthSession.user_id)
+        ).scalar_one_or_none()
+        if ended is not None:
+            events.publish(session, SESSIONS_ENDED, user_id=ended)
 
 
 def revoke_sessions(session: Session, *, user_id: int, reason: str, now: datetime, keep_token: str = '') -> int:
@@ -63,7 +67,10 @@ def revoke_sessions(session: Session, *, user_id: int, reason: str, now: datetim
     query = update(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
     if keep_token:
         query = query.where(AuthSession.token_hash != hash_token(keep_token))
-    return session.execute(query.values(revoked_at=now, revoked_reason=reason)).rowcount
+    ended = session.execute(query.values(revoked_at=now, revoked_reason=reason)).rowcount
+    if ended:
+        events.publish(session, SESSIONS_ENDED, user_id=user_id)
+    return ended
 
 
 def open_session(session: Session, user: User, *, client_ip: str, user_agent: str, now: datetime) -> str:
@@ -145,6 +152,7 @@ def sign_out_session(session: Session, actor: Actor, *, session_id: object, now:
     )
     if not ended:
         raise NotFound('That session does not exist or has ended already.')
+    events.publish(session, SESSIONS_ENDED, user_id=user.id)
     audit.record(session, actor, 'user.sign_out_session', target_type='auth_session', target_id=session_id, now=now)
 
 

@@ -7,13 +7,14 @@ from services.messaging.delivery import DeliveryReport, RunClock, backoff, deliv
 from services.messaging.digest import dispatch_notifications
 from services.messaging.notifications import (
     NOTIFICATIONS_PER_PAGE,
+    UNREAD_CHANGED,
     count_unread,
     list_notifications,
     mark_all_read,
     mark_read,
     notify,
 )
-from services.messaging.outbox import DELIVER_JOB, queue
+from services.messaging.outbox import DELIVER_JOB, OUTBOX_CHANGED, queue
 from services.messaging.outbox_admin import (
     count_by_state,
     list_outbox,
@@ -28,6 +29,8 @@ from services.messaging.rows import ChannelPreference, NotificationRow, OutboxPa
 __all__ = [
     'DELIVER_JOB',
     'NOTIFICATIONS_PER_PAGE',
+    'OUTBOX_CHANGED',
+    'UNREAD_CHANGED',
     'Attachment',
     'ChannelPreference',
     'DeliveryReport',

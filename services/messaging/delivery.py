@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session
 from models import OutboxAttachment, OutboxMessage
 from models.db import session_scope
 from models.enums import NotificationChannel, OutboxState
-from services.core import clock
+from services.core import clock, events
 from services.messaging import transports
+from services.messaging.outbox import OUTBOX_CHANGED
 from services.messaging.render import Attachment
 from settings import get_settings
 
@@ -97,6 +98,8 @@ def claim_due(session: Session, *, now: datetime, limit: int = BATCH, token: str
         ).one_or_none()
         if row is not None:
             claimed.append(row)
+    if claimed:
+        events.publish(session, OUTBOX_CHANGED)
     carried = _attachments(session, [row.id for row in claimed if row.channel is NotificationChannel.EMAIL])
     return [transports.Outgoing(*row, attachments=carried.get(row.id, ())) for row in claimed]
 
@@ -172,6 +175,8 @@ def _record(message_id: int, token: str, *, state: OutboxState, error: str | Non
         ).rowcount
         if recorded and state is OutboxState.SENT:  # a sent file is not kept: the report stays in the app
             session.execute(delete(OutboxAttachment).where(OutboxAttachment.message_id == message_id))
+        if recorded:
+            events.publish(session, OUTBOX_CHANGED)
 
 
 def _record_failure(message_id: int, token: str, error: str, *, transient: bool, now: datetime) -> bool:
@@ -187,6 +192,7 @@ def _record_failure(message_id: int, token: str, error: str, *, transient: bool,
             values['next_attempt_at'] = now + backoff(attempts)
         released = {'lease_until': None, 'lease_token': None, 'updated_at': now}
         session.execute(update(M).where(*_held_by(message_id, token)).values(**values, **released))
+        events.publish(session, OUTBOX_CHANGED)
     return again
 
 

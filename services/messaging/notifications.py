@@ -8,13 +8,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from models import Notification
-from services.core import clock, validation
+from services.core import clock, events, validation
 from services.core.access import require_signed_in
 from services.core.errors import NotFound
 from services.core.rows import Actor
 from services.messaging.rows import NotificationRow
 
 MAX_MESSAGE = 500
+UNREAD_CHANGED = 'notification.changed'  # {user_id}: the bell's count may have changed
 NOTIFICATIONS_PER_PAGE = 50
 
 
@@ -41,6 +42,7 @@ def notify(
             dispatched_at=now if dispatched else None,
         )
     )
+    events.publish(session, UNREAD_CHANGED, user_id=user_id)
 
 
 def list_notifications(
@@ -78,13 +80,17 @@ def mark_read(session: Session, actor: Actor, *, notification_id: int, now: date
     )
     if found != 1:
         raise NotFound('That notification does not exist.')
+    events.publish(session, UNREAD_CHANGED, user_id=user.id)
 
 
 def mark_all_read(session: Session, actor: Actor, *, now: datetime | None = None) -> int:
     """Mark every unread notification of the viewer read; returns how many."""
     user = require_signed_in(session, actor)
-    return session.execute(
+    marked = session.execute(
         update(Notification)
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .values(read_at=now or clock.now())
     ).rowcount
+    if marked:
+        events.publish(session, UNREAD_CHANGED, user_id=user.id)
+    return marked

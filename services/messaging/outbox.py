@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 from models import OutboxAttachment, OutboxMessage, User
 from models.db import is_sqlite
 from models.enums import NotificationChannel, OutboxState
-from services.core import clock, jobs
+from services.core import clock, events, jobs
 from services.messaging.render import Attachment, Message
 
 MAX_KEY = 160
 DELIVER_JOB = 'deliver-outbox'  # the job that sends what is due (also run by the schedule every tick)
+OUTBOX_CHANGED = 'outbox.changed'  # a message was queued or changed state: the outbox page shows it
 
 
 def queue(
@@ -64,6 +65,7 @@ def queue(
             for a in attachments
         )
     enqueue_delivery(session)
+    events.publish(session, OUTBOX_CHANGED)
     return True
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from models import OutboxMessage, User
 from models.enums import NotificationChannel, OutboxState, Role
 from services import audit
-from services.core import clock, cursors, validation
+from services.core import clock, cursors, events, validation
 from services.core.access import require_role
 from services.core.errors import InvalidTransition, NotFound, ValidationError
 from services.core.rows import Actor
@@ -99,6 +99,7 @@ def _send_again(session: Session, message: OutboxMessage, now: datetime) -> None
     message.address = outbox.address_of(recipient, message.channel) if recipient else message.address
     message.state, message.attempts, message.next_attempt_at = OutboxState.PENDING, 0, now
     message.last_error, message.updated_at = None, now
+    events.publish(session, outbox.OUTBOX_CHANGED)
 
 
 def test_channels(session: Session, actor: Actor) -> TestChannels:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from models import Service, User
 from models.enums import NotificationChannel, Role
 from services import audit, identity, messaging, requests
-from services.core import clock, validation
+from services.core import clock, events, validation
 from services.core.access import require_role, require_signed_in
 from services.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from services.core.rows import Actor
@@ -37,6 +37,7 @@ def block_user(session: Session, actor: Actor, *, user_id: int, reason: Any, now
     message = f'Your account was blocked: {reason} Reply to this message or contact support if you think this is wrong.'
     messaging.notify(session, user.id, 'account.blocked', message, now=now)
     audit.record(session, actor, 'user.block', target_type='user', target_id=user.id, reason=reason, now=now)
+    events.publish(session, 'user.blocked', user_id=user.id, service_ids=_services_offered(user))
 
 
 def unblock_user(
@@ -63,6 +64,7 @@ def unblock_user(
         details={'was_blocked_for': previous},
         now=now,
     )
+    events.publish(session, 'user.unblocked', user_id=user.id, service_ids=_services_offered(user))
 
 
 def get_profile(session: Session, actor: Actor) -> ProfileView:
@@ -113,6 +115,12 @@ def set_dark_mode(session: Session, actor: Actor, *, dark: bool) -> None:
 def get_user_id(session: Session, actor: Actor, *, email: Any) -> int:
     """Admins find a user's id by email."""
     return identity.get_user_by_email(session, actor, email=email).id
+
+
+def _services_offered(user: User) -> tuple[int, ...]:
+    """The service whose search results a professional's block or unblock changes (none for others)."""
+    profile = user.professional_profile if user.role is Role.PROFESSIONAL else None
+    return (profile.service_id,) if profile is not None else ()
 
 
 def _get_user(session: Session, user_id: int) -> User:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from models import ProfessionalPincode, ProfessionalProfile, Review, Service, User
 from models.enums import ApprovalState, Role
 from services import audit, requests
-from services.core import clock, events, validation
+from services.core import cache, clock, events, validation
 from services.core.access import require_owner_or_admin, require_professional, require_role
 from services.core.errors import NotFound, ValidationError
 from services.core.rows import Actor
@@ -39,6 +39,7 @@ def edit_profile(
     now = now or clock.now()
     after = _profile_fields(service_id, experience_years, description, pincodes, phone=phone, current_phone=user.phone)
     profile = _locked_profile(session, user.id)
+    service_before = profile.service_id
     changed = _changes(profile, user, after)
     if 'service_id' in changed:
         _require_active_service(session, service_id)
@@ -57,7 +58,13 @@ def edit_profile(
             now=now,
         )
         back_to_pending = 'approval_state' in changed
-        events.publish(session, 'professional.profile_edited', professional_id=user.id, back_to_pending=back_to_pending)
+        events.publish(
+            session,
+            'professional.profile_edited',
+            professional_id=user.id,
+            back_to_pending=back_to_pending,
+            service_ids=tuple(sorted({service_before, profile.service_id})),
+        )
     return views_of(session, [user.id])[0]
 
 
@@ -89,6 +96,13 @@ def list_for_service(session: Session, *, service_id: int, pincode: Any, limit: 
     code = validation.pincode(pincode)
     if not validation.is_id(service_id, Service.id):
         return []
+    limit = _clamped(limit)
+    return list(
+        cache.cached(cache.SEARCH, service_id, f'{code}:{limit}', lambda: _serving(session, service_id, code, limit))
+    )
+
+
+def _serving(session: Session, service_id: int, code: str, limit: int) -> tuple[ProfessionalCard, ...]:
     p, u = ProfessionalProfile, User
     rating = case((p.rating_count > 0, cast(p.rating_sum, Float) / p.rating_count), else_=None)
     rows = session.execute(
@@ -104,10 +118,10 @@ def list_for_service(session: Session, *, service_id: int, pincode: Any, limit: 
             u.is_blocked.is_(False),
         )
         .order_by(rating.desc().nulls_last(), p.rating_count.desc(), u.name, u.id)
-        .limit(_clamped(limit))
+        .limit(limit)
     ).all()
     reviews = _recent_reviews(session, [row.id for row in rows])
-    return [
+    return tuple(
         ProfessionalCard(
             professional_id=row.id,
             name=row.name,
@@ -118,7 +132,7 @@ def list_for_service(session: Session, *, service_id: int, pincode: Any, limit: 
             recent_reviews=tuple(reviews.get(row.id, ())),
         )
         for row in rows
-    ]
+    )
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------

@@ -34,7 +34,12 @@ def approve(session: Session, actor: Actor, *, professional_id: int, now: dateti
     )
     message = 'Your profile was approved. You can now accept requests for your service.'
     messaging.notify(session, professional_id, 'professional.approved', message, now=now)
-    events.publish(session, 'professional.approved', professional_id=professional_id)
+    events.publish(
+        session,
+        'professional.approved',
+        professional_id=professional_id,
+        service_ids=_service_of(session, professional_id),
+    )
 
 
 def reject(session: Session, actor: Actor, *, professional_id: int, reason: Any, now: datetime | None = None) -> None:
@@ -55,7 +60,12 @@ def reject(session: Session, actor: Actor, *, professional_id: int, reason: Any,
     requests.open_requests_addressed_to(session, session.get(User, professional_id), now=now)
     message = f'Your profile was not approved: {reason} Fix your profile, then resubmit it.'
     messaging.notify(session, professional_id, 'professional.rejected', message, now=now)
-    events.publish(session, 'professional.rejected', professional_id=professional_id)
+    events.publish(
+        session,
+        'professional.rejected',
+        professional_id=professional_id,
+        service_ids=_service_of(session, professional_id),
+    )
 
 
 def resubmit(session: Session, actor: Actor, *, now: datetime | None = None) -> None:
@@ -71,7 +81,9 @@ def resubmit(session: Session, actor: Actor, *, now: datetime | None = None) -> 
         values={'approval_state': ApprovalState.PENDING, 'approval_reason': None, 'submitted_at': now},
         now=now,
     )
-    events.publish(session, 'professional.resubmitted', professional_id=user.id)
+    events.publish(
+        session, 'professional.resubmitted', professional_id=user.id, service_ids=_service_of(session, user.id)
+    )
 
 
 def _transition(
@@ -108,3 +120,11 @@ def _transition(
         details={'approval_state': [before.value, values['approval_state'].value]},
         now=now,
     )
+
+
+def _service_of(session: Session, professional_id: int) -> tuple[int, ...]:
+    """The service whose search results a change of approval changes."""
+    service_id = session.scalar(
+        select(ProfessionalProfile.service_id).where(ProfessionalProfile.user_id == professional_id)
+    )
+    return (service_id,) if service_id is not None else ()

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from models import ServiceRequest
 from models.enums import RequestStatus
-from services.core import clock, validation
+from services.core import cache, clock, validation
 from services.core.access import require_professional
 from services.core.rows import Actor
 from services.requests.rows import MonthEarnings
@@ -36,6 +36,12 @@ def earnings_by_month(
     count = validation.whole_number(months, field='months', label='Months', minimum=1, maximum=MAX_MONTHS)
     zone = get_settings().zone
     firsts = month_firsts((now or clock.now()).astimezone(zone).date(), count)
+    return cache.cached(
+        cache.RATING_CARD, user.id, f'earnings:{firsts[0]}:{count}', lambda: _sums(session, user.id, firsts, zone)
+    )
+
+
+def _sums(session: Session, professional_id: int, firsts: list[date], zone: Any) -> tuple[MonthEarnings, ...]:
     bounds = [datetime.combine(first, time(), zone).astimezone(UTC) for first in firsts]
     columns = []
     for start, end in itertools.pairwise(bounds):
@@ -43,7 +49,7 @@ def earnings_by_month(
         columns += [func.sum(case((in_month, R.price), else_=0)), func.count(case((in_month, 1)))]
     sums = session.execute(
         select(*columns).where(
-            R.professional_id == user.id,
+            R.professional_id == professional_id,
             R.service_status.in_(EARNING_STATUSES),
             R.scheduled_at >= bounds[0],
             R.scheduled_at < bounds[-1],

@@ -162,7 +162,11 @@ def test_admin_approves_pending_professional_with_audit_notification_and_event(b
     with session_scope(write=True) as session:
         people.approve(session, admin, professional_id=professional.id, now=NOW)
         assert seen == []
-    assert seen == [DomainEvent('professional.approved', {'professional_id': professional.id})]
+    service_ids = (profile_of(professional.id).service_id,)
+    assert seen == [
+        DomainEvent('notification.changed', {'user_id': professional.id}),  # the bell's count
+        DomainEvent('professional.approved', {'professional_id': professional.id, 'service_ids': service_ids}),
+    ]
     profile = profile_of(professional.id)
     assert (profile.approval_state, profile.approval_decided_at, profile.approval_reason) == (
         ApprovalState.APPROVED,
@@ -248,7 +252,7 @@ def test_admin_rejects_pending_professional_and_they_are_told_why(bus: Bus) -> N
     [note] = notifications_of(professional.id)
     assert note.kind == 'professional.rejected'
     assert 'The ID photo is blurred.' in note.message
-    assert [e.name for e in seen] == ['professional.rejected']
+    assert [e.name for e in seen] == ['notification.changed', 'professional.rejected']
 
 
 def test_admin_rejects_an_approved_professional() -> None:
@@ -278,7 +282,10 @@ def test_rejected_professional_resubmits_and_waits_again(bus: Bus) -> None:
     )
     [row] = audit_rows('professional.resubmit')
     assert (row.actor_id, row.details) == (professional.id, {'approval_state': ['rejected', 'pending']})
-    assert seen == [DomainEvent('professional.resubmitted', {'professional_id': professional.id})]
+    service_ids = (profile.service_id,)
+    assert seen == [
+        DomainEvent('professional.resubmitted', {'professional_id': professional.id, 'service_ids': service_ids})
+    ]
 
 
 @pytest.mark.parametrize('state', ['pending', 'approved'])
@@ -374,9 +381,8 @@ def test_pincodes_description_and_experience_change_and_approval_stays(bus: Bus)
         'description': ['Ten years of careful work.', 'Taps and tiles.'],
         'experience_years': [5, 9],
     }
-    assert seen == [
-        DomainEvent('professional.profile_edited', {'professional_id': professional.id, 'back_to_pending': False})
-    ]
+    edited = {'professional_id': professional.id, 'back_to_pending': False, 'service_ids': (view.service_id,)}
+    assert seen == [DomainEvent('professional.profile_edited', edited)]
     assert notifications_of(professional.id)[-1].kind == 'professional.approved'  # nothing new
 
 
@@ -408,10 +414,11 @@ def test_changing_service_sends_the_profile_back_to_pending() -> None:
 
 def test_an_approved_professional_changing_service_needs_approval_again(bus: Bus) -> None:
     professional, other = make_approved_professional(), make_service()
-    seen = collect(bus)
+    seen, before = collect(bus), profile_of(professional.id).service_id
     view = edit(professional, service_id=other.id)
     assert (view.service_id, view.approval_state) == (other.id, ApprovalState.PENDING)
-    assert seen[0].data == {'professional_id': professional.id, 'back_to_pending': True}
+    before_and_after = tuple(sorted({before, other.id}))
+    assert seen[0].data == {'professional_id': professional.id, 'back_to_pending': True, 'service_ids': before_and_after}
 
 
 @pytest.mark.parametrize('target', ['retired', 'missing', 'text'])

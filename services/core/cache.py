@@ -1,0 +1,195 @@
+"""The cache of read-heavy figures: what is cached, for how long, and which committed events make it stale, all here.
+
+Entries live in Redis when `redis_url` is set (shared by every app process and worker), else in this process. Each
+cached thing belongs to a *scope* (a family and what it is about: the dashboard; one service's search results; one
+professional's rating card) that carries a generation number; an entry is stored under its scope's current
+generation. A unit that changes what a scope shows bumps the generation right after it commits and before its event
+is announced, so a page woken by the event never reads the old entry, and a value computed from the old data while
+the unit committed is stored under the old generation, where nobody looks again. The expiry bounds what only time
+changes (bookings today, requests now waiting too long) and what a Redis outage made us miss.
+
+A cache that fails (Redis unreachable) is skipped: reads compute the value, nothing raises.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy.orm import Session
+
+from models.db import on_commit
+from settings import get_settings
+
+log = logging.getLogger(__name__)
+T = TypeVar('T')
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    name: str
+    ttl_seconds: int
+
+
+DASHBOARD = Family('dashboard', 30)  # the admin dashboard's figures (one entry); 'today' moves on with the clock
+SEARCH = Family('search', 300)  # per service: the professionals serving a pincode, best rated first
+RATING_CARD = Family('rating-card', 300)  # per professional: the earnings on their rating card (the rating is a row)
+FAMILIES = (DASHBOARD, SEARCH, RATING_CARD)
+
+REQUEST_EVENTS_THAT_CHANGE_RATINGS = {'request.closed', 'request.auto_closed', 'request.reviewed'}
+REQUEST_EVENTS_THAT_CHANGE_EARNINGS = {'request.completed', *REQUEST_EVENTS_THAT_CHANGE_RATINGS}
+PROFESSIONAL_EVENTS = {'professional.approved', 'professional.rejected', 'professional.resubmitted'}
+
+
+def stale_scopes(name: str, data: dict[str, Any]) -> list[tuple[Family, Any]]:
+    """The scopes a committed event makes stale: exactly what it changes, never everything."""
+    if name.startswith('request.'):
+        scopes: list[tuple[Family, Any]] = [(DASHBOARD, '')]
+        if name in REQUEST_EVENTS_THAT_CHANGE_RATINGS:
+            scopes.append((SEARCH, data.get('service_id')))
+        if name in REQUEST_EVENTS_THAT_CHANGE_EARNINGS and data.get('professional_id'):
+            scopes.append((RATING_CARD, data['professional_id']))
+        return scopes
+    if name in PROFESSIONAL_EVENTS or name in {'professional.profile_edited', 'user.blocked', 'user.unblocked'}:
+        return [(DASHBOARD, ''), *((SEARCH, service_id) for service_id in data.get('service_ids', ()))]
+    if name == 'service.changed':
+        return [(DASHBOARD, ''), (SEARCH, data.get('service_id'))]
+    return []
+
+
+def forget_on_commit(session: Session, name: str, data: dict[str, Any]) -> None:
+    """Once this unit commits, bump the generation of every scope its event `name` makes stale."""
+    for family, about in stale_scopes(name, data):
+        scope = scope_key(family, about)
+        on_commit(session, ('cache', scope), lambda scope=scope: _store().bump(scope))
+
+
+def cached(family: Family, about: Any, key: str, compute: Callable[[], T]) -> T:
+    """The value of `key` in the scope (family, about), computed and stored when missing or stale."""
+    store, scope = _store(), scope_key(family, about)
+    generation = store.generation(scope)
+    if generation is None:  # the cache is out of order: read straight through
+        return compute()
+    entry = f'{scope}:{generation}:{key}'
+    found = store.get(entry)
+    if found is not None:
+        return found
+    value = compute()
+    store.put(entry, value, family.ttl_seconds)
+    return value
+
+
+def scope_key(family: Family, about: Any) -> str:
+    return f'{family.name}:{about}'
+
+
+# --- where entries live -----------------------------------------------------------------------------------------------
+
+
+class Store(Protocol):
+    def generation(self, scope: str) -> int | None: ...  # None: unavailable
+
+    def bump(self, scope: str) -> None: ...
+
+    def get(self, entry: str) -> Any | None: ...
+
+    def put(self, entry: str, value: Any, ttl_seconds: int) -> None: ...
+
+
+class MemoryStore:
+    """In this process, for the embedded defaults (one app process, jobs in it). Bounded: the oldest entries go."""
+
+    MAX_ENTRIES = 10_000
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._generations: dict[str, int] = {}
+        self._entries: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+
+    def generation(self, scope: str) -> int:
+        with self._lock:
+            return self._generations.get(scope, 0)
+
+    def bump(self, scope: str) -> None:
+        with self._lock:
+            self._generations[scope] = self._generations.get(scope, 0) + 1
+
+    def get(self, entry: str) -> Any | None:
+        with self._lock:
+            found = self._entries.get(entry)
+            if found is None or found[0] < time.monotonic():
+                return None
+            return found[1]
+
+    def put(self, entry: str, value: Any, ttl_seconds: int) -> None:
+        with self._lock:
+            self._entries[entry] = (time.monotonic() + ttl_seconds, value)
+            self._entries.move_to_end(entry)
+            while len(self._entries) > self.MAX_ENTRIES:
+                self._entries.popitem(last=False)
+
+
+class RedisStore:
+    """In Redis, shared by every process. Values are pickled frozen rows of our own (Redis is ours, on loopback or a
+    private network). A failure is logged, then the cache is left alone for a few seconds, so an outage costs one
+    short timeout rather than one per read."""
+
+    PAUSE_AFTER_FAILURE = 5.0
+
+    def __init__(self, url: str, namespace: str) -> None:
+        import redis  # noqa: PLC0415 (only with Redis configured)
+
+        self._errors = (redis.RedisError, OSError)
+        self._client = redis.Redis.from_url(url, socket_timeout=0.25, socket_connect_timeout=0.25)
+        self._prefix = f'hsa:cache:{namespace}:'
+        self._down_until = 0.0
+
+    def generation(self, scope: str) -> int | None:
+        found = self._call(lambda: self._client.get(f'{self._prefix}gen:{scope}') or b'0', default=None)
+        return None if found is None else int(found)
+
+    def bump(self, scope: str) -> None:
+        self._call(lambda: self._client.incr(f'{self._prefix}gen:{scope}'), default=None)
+
+    def get(self, entry: str) -> Any | None:
+        raw = self._call(lambda: self._client.get(self._prefix + entry), default=None)
+        return None if raw is None else pickle.loads(raw)  # our own rows, written by put below
+
+    def put(self, entry: str, value: Any, ttl_seconds: int) -> None:
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        self._call(lambda: self._client.set(self._prefix + entry, payload, ex=ttl_seconds), default=None)
+
+    def _call(self, command: Callable[[], Any], *, default: Any) -> Any:
+        if time.monotonic() < self._down_until:
+            return default
+        try:
+            result = command()
+        except self._errors:
+            self._down_until = time.monotonic() + self.PAUSE_AFTER_FAILURE
+            log.warning('the cache is unreachable: reading without it for %g s', self.PAUSE_AFTER_FAILURE)
+            return default
+        return result
+
+
+_stores: dict[tuple[str, str], Store] = {}
+_stores_lock = threading.Lock()
+
+
+def _store() -> Store:
+    """The store for the configured Redis and database (one per pair: tests switch databases in one process)."""
+    settings = get_settings()
+    database = settings.effective_database_url
+    key = (settings.redis_url, database)
+    with _stores_lock:
+        store = _stores.get(key)
+        if store is None:
+            namespace = hashlib.sha256(database.encode()).hexdigest()[:12]
+            store = _stores[key] = RedisStore(settings.redis_url, namespace) if settings.redis_url else MemoryStore()
+        return store
