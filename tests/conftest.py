@@ -6,17 +6,20 @@ Service tests also run against PostgreSQL when it answers on 127.0.0.1:5432 (tes
 from __future__ import annotations
 
 import shutil
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import redis
 from hypothesis import settings
 
 from models.db import dispose_engines
+from services.core import cache
 from models.migrate import upgrade_to_head
 from tests import postgres
-from tests.servers import HttpSink, SmtpSink
+from tests.servers import HttpSink, SmtpSink, free_port, wait_until
 
 # `make test` and CI draw the same examples every run (derandomized, no example database), so a landing never
 # depends on the luck of a draw; `make fuzz` draws many more at random (tests/fuzzing.py) and whatever it finds
@@ -25,6 +28,7 @@ settings.register_profile('ci', derandomize=True, database=None, deadline=None, 
 settings.register_profile('fuzz', derandomize=False, deadline=None, print_blob=True)
 settings.load_profile('ci')  # --hypothesis-profile=fuzz (make fuzz) replaces it
 
+INSTALL = 'sudo apt-get install -y redis-server   (or: make test, which installs it)'
 TEST_ENV = {
     'HSA_ENV': 'development',
     'HSA_BCRYPT_ROUNDS': '4',
@@ -52,6 +56,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template_db: Path)
     shutil.copy(template_db, tmp_path / 'hsa.db')
     yield tmp_path
     dispose_engines()
+    cache.forget_stores()
 
 
 @pytest.fixture(autouse=True)
@@ -133,3 +138,40 @@ def outside(monkeypatch: pytest.MonkeyPatch, smtp_sink: SmtpSink, http_sink: Htt
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     return Outside(smtp_sink, http_sink, env)
+
+
+@pytest.fixture(scope='session')
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A redis-server of our own: nothing else's keys, nothing of ours left behind."""
+    server = shutil.which('redis-server')
+    if server is None:
+        pytest.fail(f'redis-server is not installed: {INSTALL}')
+    port, folder = free_port(), tmp_path_factory.mktemp('redis')
+    args = [
+        server,
+        '--port',
+        str(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        str(folder),
+    ]
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f'redis://127.0.0.1:{port}/0'
+    if not wait_until(lambda: _answers(url), timeout=10):
+        process.kill()
+        pytest.fail(f'redis-server did not start on port {port}')
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return bool(redis.Redis.from_url(url, socket_timeout=0.5).ping())
+    except redis.RedisError:
+        return False

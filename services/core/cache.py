@@ -193,3 +193,9 @@ def _store() -> Store:
             namespace = hashlib.sha256(database.encode()).hexdigest()[:12]
             store = _stores[key] = RedisStore(settings.redis_url, namespace) if settings.redis_url else MemoryStore()
         return store
+
+
+def forget_stores() -> None:
+    """Drop this process's stores and what the in-process ones hold (tests switch databases whose ids start again)."""
+    with _stores_lock:
+        _stores.clear()

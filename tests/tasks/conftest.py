@@ -23,44 +23,6 @@ from tests.conftest import TEST_ENV
 from tests.servers import HttpSink, SmtpSink, free_port, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
-INSTALL = 'sudo apt-get install -y redis-server   (or: make test, which installs it)'
-
-
-@pytest.fixture(scope='session')
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A redis-server of our own: nothing else's keys, nothing of ours left behind."""
-    server = shutil.which('redis-server')
-    if server is None:
-        pytest.fail(f'redis-server is not installed: {INSTALL}')
-    port, folder = free_port(), tmp_path_factory.mktemp('redis')
-    args = [
-        server,
-        '--port',
-        str(port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--dir',
-        str(folder),
-    ]
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f'redis://127.0.0.1:{port}/0'
-    if not wait_until(lambda: _answers(url), timeout=10):
-        process.kill()
-        pytest.fail(f'redis-server did not start on port {port}')
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
-
-
-def _answers(url: str) -> bool:
-    try:
-        return bool(redis.Redis.from_url(url, socket_timeout=0.5).ping())
-    except redis.RedisError:
-        return False
 
 
 @dataclass
