@@ -16,8 +16,8 @@ import redis
 from hypothesis import settings
 
 from models.db import dispose_engines
-from services.core import cache
 from models.migrate import upgrade_to_head
+from services.core import cache
 from tests import postgres
 from tests.servers import HttpSink, SmtpSink, free_port, wait_until
 

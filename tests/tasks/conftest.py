@@ -20,7 +20,7 @@ from sqlalchemy import delete
 import models
 from models.db import dispose_engines, session_scope
 from tests.conftest import TEST_ENV
-from tests.servers import HttpSink, SmtpSink, free_port, wait_until
+from tests.servers import HttpSink, SmtpSink, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 

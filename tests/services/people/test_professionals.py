@@ -418,7 +418,11 @@ def test_an_approved_professional_changing_service_needs_approval_again(bus: Bus
     view = edit(professional, service_id=other.id)
     assert (view.service_id, view.approval_state) == (other.id, ApprovalState.PENDING)
     before_and_after = tuple(sorted({before, other.id}))
-    assert seen[0].data == {'professional_id': professional.id, 'back_to_pending': True, 'service_ids': before_and_after}
+    assert seen[0].data == {
+        'professional_id': professional.id,
+        'back_to_pending': True,
+        'service_ids': before_and_after,
+    }
 
 
 @pytest.mark.parametrize('target', ['retired', 'missing', 'text'])
