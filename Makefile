@@ -4,12 +4,17 @@
 # make worker runs a Celery worker with its beat (needs HSA_REDIS_URL): the app then hands it every job.
 # make native installs the optional desktop window (pywebview on Qt, its system libraries); then
 #             `HSA_NATIVE=1 make run` opens the app in a window (scripts/native-screenshot.sh: under Xvfb).
+# make cluster starts the site past one process on this machine: PostgreSQL, a private Redis, nginx in front of
+#             APPS app processes (default 2), a Celery worker and beat, all on 127.0.0.1, under var/cluster
+#             (scripts/cluster.sh; README "Running past one process"). make cluster-stop stops it;
+#             `bash scripts/cluster.sh status` says what runs.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+APPS ?= 2
 
 .DEFAULT_GOAL := run
-.PHONY: run worker test fuzz lint format native
+.PHONY: run worker test fuzz lint format native cluster cluster-stop
 
 $(BIN)/python:
 	bash scripts/system-packages.sh run
@@ -47,6 +52,13 @@ test: lint
 fuzz: $(VENV)/.installed-test
 	bash scripts/start-services.sh
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider -m fuzz --hypothesis-profile=fuzz
+
+cluster: $(VENV)/.installed-run
+	bash scripts/system-packages.sh cluster
+	VENV=$(VENV) bash scripts/cluster.sh start $(APPS)
+
+cluster-stop:
+	VENV=$(VENV) bash scripts/cluster.sh stop
 
 native: $(VENV)/.installed-native
 	bash scripts/system-packages.sh native

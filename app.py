@@ -18,10 +18,15 @@ from collections.abc import Callable
 import desktop
 from settings import Settings, SettingsError, get_settings
 
-# NiceGUI reads its storage folder when it is imported: point it into data_dir first.
+# NiceGUI reads where it keeps app.storage when it is imported: point it into data_dir first; with Redis, into Redis
+# (keys hsa:nicegui:user-<session id>, beside our hsa:events), so every app process behind a proxy knows every
+# browser's session and another can take over when one dies (README "Running past one process").
 # (A malformed setting is reported by serve() below, with a message instead of a traceback.)
 with contextlib.suppress(SettingsError):
     os.environ.setdefault('NICEGUI_STORAGE_PATH', str(get_settings().data_path / 'nicegui'))
+    if get_settings().redis_url:
+        os.environ.setdefault('NICEGUI_REDIS_URL', get_settings().redis_url)
+        os.environ.setdefault('NICEGUI_REDIS_KEY_PREFIX', 'hsa:nicegui:')
 
 from nicegui import app, background_tasks, native, ui
 
@@ -46,7 +51,7 @@ from pages import (
     professional,
     professional_work,
 )
-from services import demo, runtime, site_secret
+from services import demo, forget_cache, runtime, site_secret
 
 log = logging.getLogger('hsa')
 PAGE_MODULES = (
@@ -94,7 +99,14 @@ def event_relay(settings: Settings) -> Callable[[runtime.DomainEvent], None] | N
     from tasks.relay import RedisRelay, listen  # noqa: PLC0415 (Redis is loaded only when it is configured)
 
     app.state.relay = RedisRelay(settings.redis_url)
-    background_tasks.create(listen(settings.redis_url, app.state.live.receive), name='live-events')
+    hub = app.state.live
+
+    def hear(event: runtime.DomainEvent) -> None:
+        if event.name == live.RESYNC:  # back after an outage: what was cached meanwhile may have missed its bump
+            forget_cache()
+        hub.receive(event)
+
+    background_tasks.create(listen(settings.redis_url, hear, on_state=hub.set_state), name='live-events')
     return app.state.relay.publish
 
 

@@ -57,3 +57,11 @@ def _common(title: str, dark: bool) -> dict[str, Any]:
         'aria': {'enabled': True},
         'animation': False,
     }
+
+
+def show_bars(chart: ui.echart, labels: list[str], values: list[int]) -> None:
+    """Put new figures on a drawn bar chart in place (its colours, title and size stay)."""
+    category_axis = 'yAxis' if chart.options['yAxis'].get('type') == 'category' else 'xAxis'
+    chart.options[category_axis]['data'] = labels
+    chart.options['series'][0]['data'] = values
+    chart.update()

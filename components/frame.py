@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from nicegui import ui
 
+from components.live import announcer, live_indicator
 from components.notifications import notification_bell
 from components.theme import theme
 
@@ -29,8 +30,10 @@ def frame(
     dark: bool = False,
     on_dark_change: Callable[[bool], object] | None = None,
     unread: int | None = None,
+    live_state: str | None = None,
 ) -> Iterator[ui.column]:
-    """Header and navigation around the page's content; yields the content column."""
+    """Header and navigation around the page's content; yields the content column. With `live_state` the page
+    follows changes as they happen: the header says whether it is connected, and screen readers hear what changed."""
     theme()
     dark_mode = ui.dark_mode(value=dark)
 
@@ -45,6 +48,8 @@ def frame(
         )
         ui.label('Household Services').classes('text-lg font-bold max-sm:hidden')
         ui.space()
+        if live_state is not None:
+            live_indicator(live_state)
         if unread is not None:  # None: a page without the viewer's notifications
             notification_bell(unread)
         ui.label(user_name).classes('text-sm truncate max-w-[40vw]').mark('frame-user-name')
@@ -63,6 +68,8 @@ def frame(
                     ui.label(item.label)
     with ui.column().classes('w-full max-w-5xl mx-auto p-4 gap-4') as content:
         ui.label(title).classes('text-2xl font-semibold').props('role=heading aria-level=1')
+        if live_state is not None:
+            announcer()
         yield content
 
 

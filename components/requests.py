@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from zoneinfo import ZoneInfo
 
 from nicegui import ui
 
+from components.live import HIGHLIGHT_CLASS
 from components.tables import column
 from components.words import local_time
 from models.enums import RequestStatus
@@ -69,8 +71,10 @@ def request_list_table(
     empty: str,
     marker: str,
     show_booked: bool = False,
+    fresh: Collection[int] = (),
 ) -> ui.table | ui.label:
-    """The admin's view of requests: both people, each service a link to the request's page."""
+    """The admin's view of requests: both people, each service a link to the request's page; the `fresh` ones (new
+    or changed a moment ago) highlighted until `fade` takes it off."""
     if not rows:
         return ui.label(empty).classes('text-grey-8').mark(f'{marker}-empty')
     zone = ZoneInfo(timezone)
@@ -97,12 +101,21 @@ def request_list_table(
             or (f'asked: {row.requested_professional_name}' if row.requested_professional_name else '—'),
             'status': STATUS_WORDS[row.status] + (f' · rated {row.rating}/5' if row.rating else ''),
             'price': format_money(row.price),
+            'fresh': row.id in fresh,
         }
         for row in rows
     ]
     table = ui.table(columns=columns, rows=table_rows, row_key='id').classes('w-full').props('flat bordered')
+    table.props(f":table-row-class-fn=\"row => row.fresh ? '{HIGHLIGHT_CLASS} fresh-row' : ''\"")
     table.add_slot(
         'body-cell-service',
         '<q-td :props="props"><a :href="props.row.href" class="text-primary font-medium">{{ props.value }}</a></q-td>',
     )
     return table.mark(marker)
+
+
+def fade(table: ui.table) -> None:
+    """Take the highlight off every row of a request table."""
+    for row in table.rows:
+        row['fresh'] = False
+    table.update()

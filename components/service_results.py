@@ -7,10 +7,11 @@ from collections.abc import Callable
 
 from nicegui import ui
 
+from components.forms import notice
 from components.professionals import professional_card
 from components.words import duration
 from services import format_money
-from services.catalog import NearbyPincode, ServiceMatch
+from services.catalog import NearbyPincode, ServiceMatch, ServiceSearch
 
 BookUrl = Callable[[int, int | None], str]  # (service id, professional id or None) -> the booking page
 
@@ -51,3 +52,29 @@ def _nearby(nearby: tuple[NearbyPincode, ...], search_url: Callable[[str], str])
             count = place.professional_count
             words = f'{place.pincode} ({count} professional{"" if count == 1 else "s"})'
             ui.link(words, search_url(place.pincode)).mark(f'nearby-{place.pincode}')
+
+
+def search_results(
+    found: ServiceSearch,
+    *,
+    book_url: BookUrl,
+    search_url: Callable[[str], str],
+) -> None:
+    """What a customer's search found: the bookable services first, then those not offered in their pincode yet."""
+    where = found.pincode
+    heading = f'Services in {where}' + (f' matching “{found.text}”' if found.text else '')
+    ui.label(heading).classes('text-lg font-semibold').props('role=heading aria-level=2').mark('search-heading')
+    if found.nothing_because:
+        notice(found.nothing_because).mark(f'search-empty-{found.nothing_kind}')
+    bookable = [match for match in found.matches if match.bookable]
+    elsewhere = [match for match in found.matches if not match.bookable]
+    for matches, marker in ((bookable, 'search-results'), (elsewhere, 'search-not-here')):
+        if not matches:
+            continue
+        if marker == 'search-not-here' and bookable:
+            ui.label(f'Not offered in {where} yet').classes('text-lg font-semibold mt-4').props(
+                'role=heading aria-level=2'
+            )
+        with ui.column().classes('w-full gap-3').mark(marker):
+            for match in matches:
+                service_result(match, pincode=where, book_url=book_url, search_url=search_url)

@@ -1,5 +1,6 @@
 """The admin's dashboard (`/admin`): counters that link to the lists behind them, four charts, and the requests
-nobody has accepted for too long. Figures come from one service call per page build."""
+nobody has accepted for too long. Figures come from one service call per page build, then follow the marketplace
+live: one computation per burst of changes for every watching admin (pages/live.SharedFigure), drawn in place."""
 
 from __future__ import annotations
 
@@ -9,16 +10,19 @@ from zoneinfo import ZoneInfo
 from fastapi.responses import RedirectResponse
 from nicegui import APIRouter, run, ui
 
-from components.charts import bar_chart, day_labels, recolour
+from components.charts import bar_chart, day_labels, recolour, show_bars
 from components.frame import frame
+from components.live import announce, plural
 from components.requests import STATUS_WORDS, request_list_table
 from models.enums import Role
+from pages import live
 from pages.viewer import Viewer, frame_options, require_viewer, with_query
-from services import dashboard, requests, session_scope
+from services import dashboard, requests, runtime, session_scope
 from services.dashboard import DashboardFigures
 
 router = APIRouter(prefix='/admin')
 SERVICES_CHARTED = 10  # the busiest; the rest are added up as 'Other services'
+FIGURES_CHANGE_ON = ('request.', 'professional.', 'user.', 'service.')  # the events that can move a figure
 
 
 @router.page('', title='Dashboard · Household Services')
@@ -37,10 +41,29 @@ async def dashboard_page() -> RedirectResponse | None:
 
     with frame('Dashboard', **(options | {'on_dark_change': on_dark_change})):
         ui.label(f'Welcome, {viewer.actor.name}.').classes('text-grey-8').mark('admin-welcome')
-        _counters(found, timezone)
+        counters = _counters(found, timezone)
         charts = _charts(found, dark=viewer.actor.prefers_dark)
-        _longest_waiting(found, timezone)
+        waiting = ui.refreshable(_longest_waiting)
+        waiting(found, timezone)
+    shown = {'figures': found}
+
+    def show(new: DashboardFigures) -> None:
+        booked = new.bookings_today - shown['figures'].bookings_today
+        shown['figures'] = new
+        _show_counters(counters, new)
+        _show_charts(charts, new)
+        waiting.refresh(new, timezone)
+        if booked > 0:
+            announce(f'{plural(booked, "new booking")} today')
+
+    hub = live.hub()
+    if hub is not None:
+        hub.shared('dashboard', _moves_a_figure).watch(lambda: _figures(viewer)[0], show)
     return None
+
+
+def _moves_a_figure(event: runtime.DomainEvent) -> bool:
+    return event.name.startswith(FIGURES_CHANGE_ON)
 
 
 def _figures(viewer: Viewer) -> tuple[DashboardFigures, str]:
@@ -48,75 +71,80 @@ def _figures(viewer: Viewer) -> tuple[DashboardFigures, str]:
         return dashboard.figures(session, viewer.actor), requests.policy().timezone
 
 
-def _counters(found: DashboardFigures, timezone: str) -> None:
+def _counter_values(found: DashboardFigures) -> dict[str, int]:
+    return {
+        'pending': found.pending_approvals,
+        'open': found.open_requests,
+        'waiting': found.waiting_too_long,
+        'today': found.bookings_today,
+    }
+
+
+def _show_counters(counters: dict[str, ui.label], found: DashboardFigures) -> None:
+    for marker, value in _counter_values(found).items():
+        counters[marker].set_text(f'{value:,}')
+
+
+def _counters(found: DashboardFigures, timezone: str) -> dict[str, ui.label]:
     today = datetime.now(ZoneInfo(timezone)).date().isoformat()
     hours = found.waiting_alert_minutes / 60
     waited = f'{hours:g} hours' if hours >= 1 else f'{found.waiting_alert_minutes} minutes'
     with ui.element('div').classes('w-full grid grid-cols-2 md:grid-cols-4 gap-3'):
-        _counter('Pending approvals', found.pending_approvals, '/admin/users?status=pending', 'pending', alert=False)
-        _counter('Open requests', found.open_requests, '/admin/requests?status=requested', 'open', alert=False)
-        _counter(
-            f'Waiting over {waited}',
-            found.waiting_too_long,
-            '#longest-waiting',
-            'waiting',
-            alert=found.waiting_too_long > 0,
-        )
-        _counter(
-            'Booked today',
-            found.bookings_today,
-            with_query('/admin/requests', sort='booked', date_from=today, date_to=today),
-            'today',
-            alert=False,
-        )
+        return {
+            'pending': _counter('Pending approvals', found.pending_approvals, '/admin/users?status=pending', 'pending'),
+            'open': _counter('Open requests', found.open_requests, '/admin/requests?status=requested', 'open'),
+            'waiting': _counter(f'Waiting over {waited}', found.waiting_too_long, '#longest-waiting', 'waiting'),
+            'today': _counter(
+                'Booked today',
+                found.bookings_today,
+                with_query('/admin/requests', sort='booked', date_from=today, date_to=today),
+                'today',
+            ),
+        }
 
 
-def _counter(label: str, value: int, target: str, marker: str, *, alert: bool) -> None:
+def _counter(label: str, value: int, target: str, marker: str) -> ui.label:
+    alert = marker == 'waiting' and value > 0  # the colour is set once: a page that stays open keeps it
     colour = 'bg-orange-1 text-deep-orange-10' if alert else 'bg-blue-1 text-blue-10'  # both 5:1 or more
     with ui.link(target=target).classes(f'no-underline rounded-lg p-4 {colour} focus:outline focus:outline-2'):
-        ui.label(f'{value:,}').classes('text-3xl font-bold').mark(f'counter-{marker}')
+        shown = ui.label(f'{value:,}').classes('text-3xl font-bold').mark(f'counter-{marker}')
         ui.label(label).classes('text-sm')
+    return shown
+
+
+CHARTS = (
+    ('Requests by status', 'chart-status', True),
+    ('Requests by service', 'chart-service', True),
+    ('Bookings per day (last 30 days)', 'chart-days', False),
+    ('Ratings', 'chart-ratings', False),
+)
 
 
 def _charts(found: DashboardFigures, *, dark: bool) -> list[ui.echart]:
-    statuses = [STATUS_WORDS[status] for status, _ in found.by_status]
+    with ui.element('div').classes('w-full grid grid-cols-1 md:grid-cols-2 gap-4'):
+        return [
+            bar_chart(title, labels, values, dark=dark, horizontal=horizontal, marker=marker)
+            for (title, marker, horizontal), (labels, values) in zip(CHARTS, _series(found), strict=True)
+        ]
+
+
+def _show_charts(charts: list[ui.echart], found: DashboardFigures) -> None:
+    for chart, (labels, values) in zip(charts, _series(found), strict=True):
+        show_bars(chart, labels, values)
+
+
+def _series(found: DashboardFigures) -> list[tuple[list[str], list[int]]]:
+    """Each chart's labels and values, in the order of CHARTS."""
     top = list(found.by_service[:SERVICES_CHARTED])
     rest = sum(count for _, count in found.by_service[SERVICES_CHARTED:])
     if rest:
         top.append(('Other services', rest))
-    with ui.element('div').classes('w-full grid grid-cols-1 md:grid-cols-2 gap-4'):
-        return [
-            bar_chart(
-                'Requests by status',
-                statuses,
-                [count for _, count in found.by_status],
-                dark=dark,
-                horizontal=True,
-                marker='chart-status',
-            ),
-            bar_chart(
-                'Requests by service',
-                [name for name, _ in top],
-                [count for _, count in top],
-                dark=dark,
-                horizontal=True,
-                marker='chart-service',
-            ),
-            bar_chart(
-                'Bookings per day (last 30 days)',
-                day_labels([day for day, _ in found.per_day]),
-                [count for _, count in found.per_day],
-                dark=dark,
-                marker='chart-days',
-            ),
-            bar_chart(
-                'Ratings',
-                [f'{stars} ★' for stars, _ in found.ratings],
-                [count for _, count in found.ratings],
-                dark=dark,
-                marker='chart-ratings',
-            ),
-        ]
+    return [
+        ([STATUS_WORDS[status] for status, _ in found.by_status], [count for _, count in found.by_status]),
+        ([name for name, _ in top], [count for _, count in top]),
+        (day_labels([day for day, _ in found.per_day]), [count for _, count in found.per_day]),
+        ([f'{stars} ★' for stars, _ in found.ratings], [count for _, count in found.ratings]),
+    ]
 
 
 def _longest_waiting(found: DashboardFigures, timezone: str) -> None:

@@ -3,6 +3,7 @@ their attempts and last error; Retry for a failed one; and a test message to the
 
 from __future__ import annotations
 
+import contextlib
 from zoneinfo import ZoneInfo
 
 from fastapi.responses import RedirectResponse
@@ -13,6 +14,7 @@ from components.frame import frame
 from components.outbox import STATE_WORDS, message_line, state_counts, test_buttons
 from components.pager import pager
 from models.enums import NotificationChannel, OutboxState, Role
+from pages import live
 from pages.viewer import Viewer, frame_options, guarded, require_viewer, with_query
 from services import Actor, ServiceError, messaging, session_scope
 from services.messaging import OutboxPage, TestChannels
@@ -20,6 +22,8 @@ from services.messaging import OutboxPage, TestChannels
 router = APIRouter(prefix='/admin')
 PATH = '/admin/outbox'
 STATES = {state.value: words for state, words in STATE_WORDS.items()}
+
+OUTBOX_BURST_SECONDS = 1.0  # a delivery run changes many messages: the list is read again once a second
 
 
 @router.page('/outbox', title='Outbox · Household Services')
@@ -45,7 +49,14 @@ async def outbox_page(state: str = '', cursor: str = '') -> RedirectResponse | N
             ui.label(str(refusal)).classes('text-negative').mark('outbox-problem')
             ui.link('Show every message', PATH)
         if page is not None:
-            _messages(viewer, page, state)
+            messages = ui.refreshable(_messages)
+            messages(viewer, page, state)
+
+            async def again() -> None:
+                with contextlib.suppress(ServiceError):  # a stale cursor: the next reload by the admin says so
+                    messages.refresh(viewer, (await run.io_bound(_read, viewer.actor, state, cursor))[0], state)
+
+            live.follow({messaging.OUTBOX_CHANGED}, again, seconds=OUTBOX_BURST_SECONDS)
     return None
 
 
@@ -57,7 +68,7 @@ def _tests(viewer: Viewer, channels: TestChannels) -> None:
         except ServiceError as error:
             ui.notify(str(error), type='negative')
             return
-        ui.notify('Test message queued: it goes out in a moment. Reload to see it below.', type='positive')
+        ui.notify('Test message queued: it goes out in a moment, below.', type='positive')
 
     ui.label('Send yourself a test message').classes('text-lg font-semibold').props('role=heading aria-level=2')
     test_buttons(channels, on_send=send)

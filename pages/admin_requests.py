@@ -15,10 +15,12 @@ from components.filters import filter_card, known, service_options, show_refusal
 from components.forms import notice
 from components.frame import frame
 from components.history import history_timeline
+from components.live import HIGHLIGHT_SECONDS, announce, plural
 from components.pager import pager
-from components.requests import STATUS_WORDS, request_list_table
+from components.requests import STATUS_WORDS, fade, request_list_table
 from components.words import local_time
 from models.enums import OPEN_STATUSES, RequestStatus, Role
+from pages import live
 from pages.exports import export_button
 from pages.viewer import Viewer, frame_options, guarded, require_viewer, with_query
 from services import NotFound, ServiceError, catalog, format_money, requests, session_scope
@@ -77,8 +79,42 @@ async def requests_page(
         elif found is not None:
             kept = {name: getattr(filters, name) for name in FILTER_FIELDS if name != 'status'}
             export_button(viewer, kept, label='Export closed requests (CSV)')
-            _results(found, filters, timezone)
+            LiveResults(viewer, filters, cursor or None, timezone).show(found)
     return None
+
+
+class LiveResults:
+    """The list as it is now: once per burst of request changes it is loaded again with the same filters and page
+    (a request that now matches appears, one that no longer does leaves), the new and changed rows are highlighted
+    for a moment, and screen readers hear how many are new."""
+
+    def __init__(self, viewer: Viewer, filters: Filters, cursor: str | None, timezone: str) -> None:
+        self.viewer, self.filters, self.cursor, self.timezone = viewer, filters, cursor, timezone
+        self.shown: dict[int, RequestRow] = {}
+        self.container = ui.column().classes('w-full gap-2')
+        live.follow(requests.EVENT_NAMES, self.reload)
+
+    def show(self, found: RequestPage, fresh: set[int] | frozenset[int] = frozenset()) -> ui.element:
+        self.container.clear()
+        with self.container:
+            table = _results(found, self.filters, self.timezone, fresh)
+        self.shown = {row.id: row for row in found.rows}
+        return table
+
+    async def reload(self) -> None:
+        try:
+            found = await run.io_bound(_load_page, self.viewer, self.filters, self.cursor)
+        except ServiceError:  # e.g. the cursor's page is gone: the next reload by the user says so
+            return
+        fresh = {row.id for row in found.rows if self.shown.get(row.id) != row}
+        new = fresh - self.shown.keys()
+        table = self.show(found, fresh)
+        if new:
+            announce(plural(len(new), 'new request'))
+        elif fresh:
+            announce(f'{plural(len(fresh), "request")} changed')
+        if fresh and isinstance(table, ui.table):
+            ui.timer(HIGHLIGHT_SECONDS, lambda: fade(table), once=True)
 
 
 def _load_list(
@@ -88,11 +124,16 @@ def _load_list(
         services = catalog.list_services(session, viewer.actor, include_retired=True)
         timezone = requests.policy().timezone
         try:
-            fields = {name: getattr(filters, name) for name in FILTER_FIELDS}
-            found = requests.list_all_requests(session, viewer.actor, cursor=cursor, **fields)
+            found = _load_page(viewer, filters, cursor)
         except ServiceError as refusal:
             return services, None, refusal, timezone
         return services, found, None, timezone
+
+
+def _load_page(viewer: Viewer, filters: Filters, cursor: str | None) -> RequestPage:
+    with session_scope() as session:
+        fields = {name: getattr(filters, name) for name in FILTER_FIELDS}
+        return requests.list_all_requests(session, viewer.actor, cursor=cursor, **fields)
 
 
 def _filter_form(filters: Filters, services: list[ServiceRow]) -> dict[str, ui.element]:
@@ -123,7 +164,7 @@ def _filters_url(values: dict[str, str]) -> str:
     return with_query(LIST_PATH, **{**values, 'sort': sort})
 
 
-def _results(found: RequestPage, filters: Filters, timezone: str) -> None:
+def _results(found: RequestPage, filters: Filters, timezone: str, fresh: set[int] | frozenset[int]) -> ui.element:
     pager(
         total_label=found.total_label,
         noun='requests',
@@ -131,12 +172,13 @@ def _results(found: RequestPage, filters: Filters, timezone: str) -> None:
         next_url=_page_url(filters, found.next_cursor),
         marker='requests-pager',
     )
-    request_list_table(
+    return request_list_table(
         found.rows,
         timezone=timezone,
         empty='No request matches these filters.' if any(filters.query().values()) else 'No requests yet.',
         marker='requests-table',
         show_booked=filters.sort == 'booked',
+        fresh=fresh,
     )
 
 
@@ -190,7 +232,13 @@ async def request_page(request_id: str) -> RedirectResponse | None:
             details.refresh()
 
         await details()
+        live.follow(requests.EVENT_NAMES, details.refresh, wanted=lambda data: _is(data, request_id))
     return None
+
+
+def _is(data: dict, request_id: str) -> bool:
+    """Whether an event is about the request this page shows."""
+    return str(data.get('request_id')) == request_id
 
 
 def _load_request(viewer: Viewer, request_id: str) -> tuple[RequestRow, tuple[HistoryEntry, ...], str]:

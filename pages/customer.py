@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import partial
+from typing import Any
 
 from fastapi.responses import RedirectResponse
 from nicegui import APIRouter, run, ui
@@ -14,8 +15,9 @@ from components.filters import filter_card, known, refusal_notice
 from components.forms import busy, notice, show_field_error
 from components.frame import frame
 from components.professionals import rating_words
-from components.service_results import service_result
+from components.service_results import search_results
 from models.enums import Role
+from pages import live
 from pages.viewer import Viewer, frame_options, guarded, require_viewer, with_query
 from services import ServiceError, catalog, format_money, people, requests, session_scope
 from services.catalog import BookingForm, ServiceSearch
@@ -42,7 +44,15 @@ async def home_page(text: str = '', category: str = '', pincode: str = '') -> Re
             refusal_notice(inputs, refusal)
             ui.label('Fix the search above to see services.').classes('text-grey-8').mark('search-refused')
         elif found is not None:
-            _results(found)
+            results = ui.refreshable(_results)
+            results(found)
+
+            async def search_again() -> None:
+                _, again, _ = await run.io_bound(_search, viewer, wanted)
+                if again is not None:
+                    results.refresh(again)
+
+            live.follow(catalog.SEARCH_CHANGED_BY, search_again)
     return None
 
 
@@ -76,30 +86,13 @@ def _search_form(wanted: dict[str, str], categories: list[str]) -> dict[str, ui.
 
 
 def _results(found: ServiceSearch) -> None:
-    where = found.pincode
-    heading = f'Services in {where}' + (f' matching “{found.text}”' if found.text else '')
-    ui.label(heading).classes('text-lg font-semibold').props('role=heading aria-level=2').mark('search-heading')
-    if found.nothing_because:
-        notice(found.nothing_because).mark(f'search-empty-{found.nothing_kind}')
-
     def book_url(service_id: int, professional_id: int | None) -> str:
-        return with_query(f'{HOME}/book/{service_id}', pincode=where, professional_id=professional_id)
+        return with_query(f'{HOME}/book/{service_id}', pincode=found.pincode, professional_id=professional_id)
 
     def search_url(pincode: str) -> str:
         return with_query(HOME, text=found.text, category=found.category, pincode=pincode)
 
-    bookable = [match for match in found.matches if match.bookable]
-    elsewhere = [match for match in found.matches if not match.bookable]
-    for matches, marker in ((bookable, 'search-results'), (elsewhere, 'search-not-here')):
-        if not matches:
-            continue
-        if marker == 'search-not-here' and bookable:
-            ui.label(f'Not offered in {where} yet').classes('text-lg font-semibold mt-4').props(
-                'role=heading aria-level=2'
-            )
-        with ui.column().classes('w-full gap-3').mark(marker):
-            for match in matches:
-                service_result(match, pincode=where, book_url=book_url, search_url=search_url)
+    search_results(found, book_url=book_url, search_url=search_url)
 
 
 # --- booking ------------------------------------------------------------------------------------------------------
@@ -116,8 +109,18 @@ async def book_page(service_id: str, pincode: str = '', professional_id: str = '
         if booking is None:
             notice(str(refusal))
             return None
-        service_summary(booking.service)
-        _booking_form(viewer, booking)
+        gone = ui.column().classes('w-full')
+        with ui.column().classes('w-full gap-4') as form:
+            service_summary(booking.service)
+            _booking_form(viewer, booking)
+
+    def retired(data: dict[str, Any]) -> None:  # hidden, not deleted: a click on its way still gets its answer
+        if data.get('service_id') == booking.service.id and data.get('active') is False and form.visible:
+            form.set_visibility(False)
+            with gone:
+                notice(f'{booking.service.name} is no longer offered, so it cannot be booked.').mark('service-retired')
+
+    live.on_event(catalog.SERVICE_CHANGED, retired)
     return None
 
 

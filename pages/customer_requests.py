@@ -22,6 +22,7 @@ from components.request_summary import rating_choice, request_card, request_fact
 from components.words import local_time
 from models.enums import Role
 from pages import customer_units as units
+from pages import live
 from pages.viewer import Viewer, frame_options, guarded, require_viewer, with_query
 from services import NotFound, ServiceError, requests
 from services.requests import CustomerRequest, RequestPage, RequestRow
@@ -40,7 +41,15 @@ async def requests_page(cursor: str = '') -> RedirectResponse | None:
         if refusal is not None:
             show_refusal({}, refusal, first_page_url=LIST_PATH, first_page_marker='first-page', noun='requests')
         elif found is not None:
-            _list(found, ZoneInfo(timezone), has_cursor=bool(cursor))
+            shown = ui.refreshable(_list)
+            shown(found, ZoneInfo(timezone), has_cursor=bool(cursor))
+
+            async def again() -> None:
+                now_found, _, _ = await run.io_bound(units.load_list, viewer, cursor or None)
+                if now_found is not None:
+                    shown.refresh(now_found, ZoneInfo(timezone), has_cursor=bool(cursor))
+
+            live.follow(requests.EVENT_NAMES, again, wanted=lambda data: data.get('customer_id') == viewer.actor.id)
     return None
 
 
@@ -94,6 +103,7 @@ async def request_page(request_id: str, booked: str = '') -> RedirectResponse | 
             history_timeline(shown.history, zone)
 
         await details()
+    live.follow(requests.EVENT_NAMES, details.refresh, wanted=lambda data: str(data.get('request_id')) == request_id)
     return None
 
 

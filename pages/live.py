@@ -1,19 +1,30 @@
 """The UI bridge: committed domain events, from any thread (a page's write unit, a job on the embedded runner) or
 from Redis (the workers and the other app processes), are moved onto NiceGUI's event loop and only there emitted to
-the pages that subscribed. A page subscribes inside its own build, so its subscriptions end with its client."""
+the pages that subscribed. A page subscribes inside its own build, so its subscriptions end with its client.
+
+Pages follow events three ways: `on_event` (a callback per event), `follow` (reload a part of the page once per
+burst of events, and after a resync), and `SharedFigure` (one computation per burst for every page watching it, as
+the admin dashboard's figures). After Redis comes back from an outage the listener emits RESYNC: every follower
+reloads, because the events sent meanwhile are gone."""
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Collection
+from typing import Any, Generic, TypeVar
 
-from nicegui import Event, app
+from nicegui import Event, app, background_tasks, context, run
 
-from services import runtime
+from components.live import show_connection
+from services import ServiceError, runtime
 
 log = logging.getLogger(__name__)
+RESYNC = 'live.resync'  # emitted after a reconnect: what a page shows may have missed events
+LIVE, RECONNECTING = 'live', 'reconnecting'
+BURST_SECONDS = 0.25  # events this close together cause one reload
+T = TypeVar('T')
 
 
 class LiveHub:
@@ -22,25 +33,153 @@ class LiveHub:
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
         self.changed: Event[runtime.DomainEvent] = Event()
+        self.state = LIVE  # whether this process hears every process's events (Redis reachable, or no Redis)
+        self.state_changed: Event[str] = Event()
+        self._shared: dict[str, SharedFigure[Any]] = {}
 
     def receive(self, event: runtime.DomainEvent) -> None:
         """From any thread: hand the event to the event loop (a closed loop means the app is stopping)."""
+        self._on_loop(self._dispatch, event)
+
+    def set_state(self, state: str) -> None:
+        """From any thread: the connection to the other processes' events is 'live' or 'reconnecting'."""
+        self._on_loop(self._new_state, state)
+
+    def shared(self, name: str, wanted: Callable[[runtime.DomainEvent], bool]) -> SharedFigure[Any]:
+        """The figure called `name`, computed again once per burst of the events it wants."""
+        if name not in self._shared:
+            self._shared[name] = SharedFigure(wanted)
+        return self._shared[name]
+
+    def _dispatch(self, event: runtime.DomainEvent) -> None:
+        for figure in self._shared.values():
+            figure.consider(event)
+        self.changed.emit(event)
+
+    def _new_state(self, state: str) -> None:
+        if state != self.state:
+            self.state = state
+            self.state_changed.emit(state)
+
+    def _on_loop(self, function: Callable[[Any], None], argument: Any) -> None:
         if self._loop.is_closed():
             return
         try:
-            self._loop.call_soon_threadsafe(self.changed.emit, event)
+            self._loop.call_soon_threadsafe(function, argument)
         except RuntimeError:  # the loop closed between the check and the call
-            log.debug('event %s dropped: the app is stopping', event.name)
+            log.debug('%r dropped: the app is stopping', argument)
 
 
-def on_event(name: str, callback: Callable[[dict[str, Any]], Any]) -> None:
-    """Call `callback(data)` on this page for every committed event called `name` (on the event loop, in the page's
-    context) until the page goes away."""
-    hub: LiveHub | None = getattr(app.state, 'live', None)
-    if hub is None:  # the app runs without live updates (a command, a test without start-up)
+def hub() -> LiveHub | None:
+    """This process's hub; None where the app runs without live updates (a command, a test without start-up)."""
+    return getattr(app.state, 'live', None)
+
+
+def on_event(name: str | Collection[str], callback: Callable[[dict[str, Any]], Any]) -> None:
+    """Call `callback(data)` on this page for every committed event called `name` (or any of the names) and, with
+    empty data, after a resync; on the event loop, in the page's context, until the page goes away."""
+    live = hub()
+    if live is None:
         return
+    names = {name} if isinstance(name, str) else set(name)
 
     def relay(event: runtime.DomainEvent) -> Any:
-        return callback(event.data) if event.name == name else None
+        if event.name in names:
+            return callback(event.data)
+        return callback({}) if event.name == RESYNC else None
 
-    hub.changed.subscribe(relay)
+    live.changed.subscribe(relay)
+
+
+def follow(
+    names: Collection[str],
+    reload: Callable[[], Any],
+    *,
+    wanted: Callable[[dict[str, Any]], bool] | None = None,
+    seconds: float = BURST_SECONDS,
+) -> None:
+    """Reload part of this page (e.g. a refreshable) once per burst of the events it shows (those `wanted` of them),
+    and after a resync; a reload still running when the next event comes is followed by one more."""
+    client, busy = context.client, {'scheduled': False}
+
+    async def later() -> None:
+        await asyncio.sleep(seconds)
+        busy['scheduled'] = False
+        if client.is_deleted:
+            return
+        with client.content:
+            result = reload()
+            if inspect.isawaitable(result):
+                await result
+
+    def changed(data: dict[str, Any]) -> None:
+        if busy['scheduled'] or (data and wanted is not None and not wanted(data)):
+            return
+        busy['scheduled'] = True
+        background_tasks.create(later(), name='live-reload')
+
+    on_event(names, changed)
+
+
+def follow_connection() -> None:
+    """Keep this page's live indicator telling the truth about the connection to the other processes' events."""
+    live = hub()
+    if live is None:
+        return
+    show_connection(live.state)
+    live.state_changed.subscribe(show_connection)
+
+
+class ShownRows:
+    """The ids a live list shows: what a reload brought that is new, and whether an event is about a shown row."""
+
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+        self._loaded = False
+
+    def update(self, ids: set[int]) -> set[int]:
+        """Now showing `ids`; returns those that are new (none on the first load)."""
+        new = ids - self.ids if self._loaded else set()
+        self.ids, self._loaded = ids, True
+        return new
+
+    def __contains__(self, request_id: object) -> bool:
+        return request_id in self.ids
+
+
+class SharedFigure(Generic[T]):
+    """A figure every watching page shows (the admin dashboard's): computed once per burst of the events it wants,
+    whatever the number of pages, then handed to each. The computation runs as one of the watching viewers (with
+    their permissions); a viewer refused meanwhile (blocked) is skipped."""
+
+    def __init__(self, wanted: Callable[[runtime.DomainEvent], bool], seconds: float = BURST_SECONDS) -> None:
+        self._wanted, self._seconds = wanted, seconds
+        self._computers: dict[str, Callable[[], T]] = {}  # client id -> the computation as that viewer
+        self._scheduled = False
+        self.updated: Event[T] = Event()
+        self.computations = 0  # how many times it was computed (the tests and the benchmark read it)
+
+    def watch(self, compute: Callable[[], T], show: Callable[[T], Any]) -> None:
+        """From a page's build: show every new value on this page until it goes away."""
+        client = context.client
+        self._computers[client.id] = compute
+        client.on_delete(lambda: self._computers.pop(client.id, None))
+        self.updated.subscribe(show)
+
+    def consider(self, event: runtime.DomainEvent) -> None:
+        if self._scheduled or not self._computers or not (event.name == RESYNC or self._wanted(event)):
+            return
+        self._scheduled = True
+        background_tasks.create(self._recompute(), name='live-figure')
+
+    async def _recompute(self) -> None:
+        await asyncio.sleep(self._seconds)
+        self._scheduled = False  # an event from now on is a new burst
+        for compute in list(self._computers.values()):
+            try:
+                value = await run.io_bound(compute)
+            except ServiceError:
+                continue
+            self.computations += 1
+            self.updated.emit(value)
+            return

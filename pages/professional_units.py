@@ -41,6 +41,12 @@ def load_home(viewer: Viewer) -> Home:
         return Home(profile, catalog.list_services(session), inbox, upcoming)
 
 
+def service_of(viewer: Viewer) -> int:
+    """The service this professional offers (their inbox follows its new requests)."""
+    with session_scope() as session:
+        return people.get_professional(session, viewer.actor, professional_id=viewer.actor.id).service_id
+
+
 def load_inbox(viewer: Viewer, cursor: str | None) -> RequestPage:
     with session_scope() as session:
         return requests.list_inbox(session, viewer.actor, cursor=cursor)

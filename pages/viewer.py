@@ -18,7 +18,9 @@ from fastapi.responses import RedirectResponse
 from nicegui import app, run, ui
 
 from components.frame import NavItem
+from components.notifications import show_unread
 from models.enums import Role
+from pages import live
 from services import Actor, ServiceError, identity, messaging, people, session_scope
 
 TOKEN_KEY = 'session_token'
@@ -141,6 +143,8 @@ def frame_options(viewer: Viewer) -> dict[str, Any]:
     async def save_dark(dark: bool) -> None:
         await run.io_bound(_save_dark, actor, dark)
 
+    follow_viewer(viewer)
+    hub = live.hub()
     return {
         'nav_items': nav_for(actor),
         'user_name': actor.name,
@@ -148,7 +152,30 @@ def frame_options(viewer: Viewer) -> dict[str, Any]:
         'dark': actor.prefers_dark,
         'on_dark_change': save_dark,
         'unread': _count_unread(actor),
+        'live_state': hub.state if hub is not None else None,
     }
+
+
+def follow_viewer(viewer: Viewer) -> None:
+    """What every signed-in page follows about its viewer: the bell's count, and the end of their session (signed
+    out elsewhere, blocked, idle): every open page of theirs goes to /login at once."""
+    actor = viewer.actor
+    assert actor is not None
+
+    def theirs(data: dict[str, Any]) -> bool:
+        return data.get('user_id') == actor.id
+
+    async def recount(data: dict[str, Any]) -> None:
+        if not data or theirs(data):
+            show_unread(await run.io_bound(_count_unread, actor))
+
+    async def still_signed_in(data: dict[str, Any]) -> None:
+        if (not data or theirs(data)) and await run.io_bound(identity.authenticate, viewer.token) is None:
+            ui.navigate.to(login_path(viewer.path, ended=True))
+
+    live.on_event(messaging.UNREAD_CHANGED, recount)
+    live.on_event({identity.SESSIONS_ENDED, people.USER_BLOCKED}, still_signed_in)
+    live.follow_connection()
 
 
 def _count_unread(actor: Actor) -> int:

@@ -7,6 +7,7 @@ acting, money as a label, the clock and the site's signing secret.
 
 from models.db import session_scope
 from services.core import clock
+from services.core.cache import forget_everything as forget_cache
 from services.core.errors import (
     AccountBlocked,
     Conflict,
@@ -34,6 +35,7 @@ __all__ = [
     'Throttled',
     'ValidationError',
     'clock',
+    'forget_cache',
     'format_money',
     'session_scope',
     'site_secret',

@@ -179,3 +179,39 @@ class HttpSink:
     @property
     def url(self) -> str:
         return f'http://127.0.0.1:{self.port}'
+
+
+# --- Redis ------------------------------------------------------------------------------------------------------------
+
+
+class RedisServer:
+    """A redis-server of a test's own that can be stopped and started again on the same port, keeping its data (an
+    append-only file, as a production Redis would): an outage, then the same Redis back."""
+
+    def __init__(self, folder: Path) -> None:
+        self.port, self.folder = free_port(), folder
+        self.url = f'redis://127.0.0.1:{self.port}/0'
+        self._process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        options = ['--port', str(self.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes']
+        options += ['--appendfsync', 'always', '--dir', str(self.folder)]
+        self._process = subprocess.Popen(
+            ['redis-server', *options], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        if not wait_until(self.answers, timeout=10):
+            raise RuntimeError(f'redis-server did not start on port {self.port}')
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.kill()  # an outage, not a shutdown: nothing more is written
+            self._process.wait(timeout=10)
+            self._process = None
+
+    def answers(self) -> bool:
+        import redis  # noqa: PLC0415 (only the tests that start a Redis need the client)
+
+        try:
+            return bool(redis.Redis.from_url(self.url, socket_timeout=0.5).ping())
+        except redis.RedisError:
+            return False

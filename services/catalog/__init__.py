@@ -19,9 +19,10 @@ from services.catalog.rows import (
     ServiceRow,
     ServiceSearch,
 )
-from services.catalog.search import booking_form, find_services
+from services.catalog.search import SEARCH_CHANGED_BY, booking_form, find_services
 
 __all__ = [
+    'SEARCH_CHANGED_BY',
     'SERVICE_CHANGED',
     'BookingForm',
     'NearbyPincode',

@@ -25,6 +25,20 @@ from settings import get_settings
 MAX_TEXT = 80
 PROFESSIONALS_SHOWN = 5  # per service in the results; the booking form lists more
 NEARBY_SHOWN = 5
+SEARCH_CHANGED_BY = frozenset(  # the events after which a search may find something else
+    {
+        'service.changed',
+        'user.blocked',
+        'user.unblocked',
+        'professional.approved',
+        'professional.rejected',
+        'professional.resubmitted',
+        'professional.profile_edited',
+        'request.closed',
+        'request.reviewed',
+        'request.auto_closed',
+    }
+)
 MAX_NAMED = 3  # services named in 'nobody serves ...'; more read as a wall of names
 
 

@@ -8,7 +8,10 @@ is announced, so a page woken by the event never reads the old entry, and a valu
 the unit committed is stored under the old generation, where nobody looks again. The expiry bounds what only time
 changes (bookings today, requests now waiting too long) and what a Redis outage made us miss.
 
-A cache that fails (Redis unreachable) is skipped: reads compute the value, nothing raises.
+A cache that fails (Redis unreachable) is skipped: reads compute the value, nothing raises. A bump lost in an
+outage would leave a stale entry behind, so every entry also carries the store's *epoch*, which `forget_everything`
+moves on: a process whose bump failed does it as soon as Redis answers again, and every app process does it when its
+event listener reconnects (it may have missed other processes' bumps as well as their events).
 """
 
 from __future__ import annotations
@@ -90,13 +93,20 @@ def scope_key(family: Family, about: Any) -> str:
     return f'{family.name}:{about}'
 
 
+def forget_everything() -> None:
+    """Make every entry stale at once: only after an outage, when bumps may have been lost (never per write)."""
+    _store().new_epoch()
+
+
 # --- where entries live -----------------------------------------------------------------------------------------------
 
 
 class Store(Protocol):
-    def generation(self, scope: str) -> int | None: ...  # None: unavailable
+    def generation(self, scope: str) -> str | None: ...  # 'epoch.generation'; None: unavailable
 
     def bump(self, scope: str) -> None: ...
+
+    def new_epoch(self) -> None: ...
 
     def get(self, entry: str) -> Any | None: ...
 
@@ -111,11 +121,17 @@ class MemoryStore:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._generations: dict[str, int] = {}
+        self._epoch = 0
         self._entries: OrderedDict[str, tuple[float, Any]] = OrderedDict()
 
-    def generation(self, scope: str) -> int:
+    def generation(self, scope: str) -> str:
         with self._lock:
-            return self._generations.get(scope, 0)
+            return f'{self._epoch}.{self._generations.get(scope, 0)}'
+
+    def new_epoch(self) -> None:
+        with self._lock:
+            self._epoch += 1
+            self._entries.clear()
 
     def bump(self, scope: str) -> None:
         with self._lock:
@@ -150,13 +166,20 @@ class RedisStore:
         self._client = redis.Redis.from_url(url, socket_timeout=0.25, socket_connect_timeout=0.25)
         self._prefix = f'hsa:cache:{namespace}:'
         self._down_until = 0.0
+        self._owes_epoch = False  # a bump failed: the next call that reaches Redis moves the epoch on first
 
-    def generation(self, scope: str) -> int | None:
-        found = self._call(lambda: self._client.get(f'{self._prefix}gen:{scope}') or b'0', default=None)
-        return None if found is None else int(found)
+    def generation(self, scope: str) -> str | None:
+        keys = [f'{self._prefix}epoch', f'{self._prefix}gen:{scope}']
+        found = self._call(lambda: self._client.mget(keys), default=None)
+        return None if found is None else '.'.join((value or b'0').decode() for value in found)
 
     def bump(self, scope: str) -> None:
-        self._call(lambda: self._client.incr(f'{self._prefix}gen:{scope}'), default=None)
+        if self._call(lambda: self._client.incr(f'{self._prefix}gen:{scope}'), default=None) is None:
+            self._owes_epoch = True
+
+    def new_epoch(self) -> None:
+        if self._call(lambda: self._client.incr(f'{self._prefix}epoch'), default=None) is None:
+            self._owes_epoch = True
 
     def get(self, entry: str) -> Any | None:
         raw = self._call(lambda: self._client.get(self._prefix + entry), default=None)
@@ -170,6 +193,9 @@ class RedisStore:
         if time.monotonic() < self._down_until:
             return default
         try:
+            if self._owes_epoch:
+                self._client.incr(f'{self._prefix}epoch')
+                self._owes_epoch = False
             result = command()
         except self._errors:
             self._down_until = time.monotonic() + self.PAUSE_AFTER_FAILURE

@@ -1,7 +1,16 @@
 """People: sign-up, accounts and profiles, blocking; professionals, their vetting and documents; the admin's list of
 everyone and one person's page. Pages, tasks and other domains call only this."""
 
-from services.people.accounts import block_user, get_profile, get_user_id, set_dark_mode, unblock_user, update_profile
+from services.people.accounts import (
+    USER_BLOCKED,
+    USER_UNBLOCKED,
+    block_user,
+    get_profile,
+    get_user_id,
+    set_dark_mode,
+    unblock_user,
+    update_profile,
+)
 from services.people.documents import (
     MAX_DOCUMENT_BYTES,
     MAX_DOCUMENTS,
@@ -33,6 +42,8 @@ __all__ = [
     'MAX_DOCUMENTS',
     'MAX_DOCUMENT_BYTES',
     'TOO_BIG',
+    'USER_BLOCKED',
+    'USER_UNBLOCKED',
     'WRONG_TYPE',
     'DocumentFile',
     'DocumentRow',

@@ -19,6 +19,9 @@ from services.core.rows import Actor
 from services.people.rows import ProfileView
 from services.people.signup import person_fields
 
+USER_BLOCKED = 'user.blocked'  # {user_id, service_ids}: their open pages go to /login
+USER_UNBLOCKED = 'user.unblocked'  # {user_id, service_ids}
+
 
 def block_user(session: Session, actor: Actor, *, user_id: int, reason: Any, now: datetime | None = None) -> None:
     """Admins block a user with a reason; every session of theirs ends at once, and they are told why (by their
@@ -37,7 +40,7 @@ def block_user(session: Session, actor: Actor, *, user_id: int, reason: Any, now
     message = f'Your account was blocked: {reason} Reply to this message or contact support if you think this is wrong.'
     messaging.notify(session, user.id, 'account.blocked', message, now=now)
     audit.record(session, actor, 'user.block', target_type='user', target_id=user.id, reason=reason, now=now)
-    events.publish(session, 'user.blocked', user_id=user.id, service_ids=_services_offered(user))
+    events.publish(session, USER_BLOCKED, user_id=user.id, service_ids=_services_offered(user))
 
 
 def unblock_user(
@@ -64,7 +67,7 @@ def unblock_user(
         details={'was_blocked_for': previous},
         now=now,
     )
-    events.publish(session, 'user.unblocked', user_id=user.id, service_ids=_services_offered(user))
+    events.publish(session, USER_UNBLOCKED, user_id=user.id, service_ids=_services_offered(user))
 
 
 def get_profile(session: Session, actor: Actor) -> ProfileView:

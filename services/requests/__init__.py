@@ -37,10 +37,11 @@ from services.requests.rows import (
     ReviewPage,
     ReviewRow,
 )
-from services.requests.rules import policy
+from services.requests.rules import EVENT_NAMES, policy
 from services.requests.slots import available_slots, bookable_days, check_slot, local_day_start
 
 __all__ = [
+    'EVENT_NAMES',
     'CustomerChoices',
     'CustomerRequest',
     'HistoryEntry',

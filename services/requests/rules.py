@@ -42,6 +42,7 @@ EVENTS = {
     'expire': 'request.expired',
     'release': 'request.released',
 }
+EVENT_NAMES = frozenset(EVENTS.values())  # every event a request's change announces
 
 
 def is_request_id(value: Any) -> bool:
@@ -223,6 +224,7 @@ def announce(
         service_id=request.service_id,
         customer_id=request.customer_id,
         professional_id=details.get('professional_id', request.professional_id),
+        requested_professional_id=getattr(request, 'requested_professional_id', None),
     )
 
 

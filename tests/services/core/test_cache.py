@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import redis
+from sqlalchemy import text
 
 from models.db import set_publisher
 from services import Actor, catalog, clock, dashboard, people, requests, runtime, session_scope
 from services.core import cache
 from tests.factories import accept_request, book_request, complete_request, make_admin, slot
-from tests.servers import free_port
+from tests.servers import RedisServer, free_port
 from tests.services.request_support import make_market, selects
 
 
@@ -154,3 +156,37 @@ def test_each_event_makes_exactly_its_scopes_stale() -> None:
     assert stale('service.changed', {'service_id': 3}) == [(cache.DASHBOARD, ''), (cache.SEARCH, 3)]
     assert stale('user.blocked', {'user_id': 9, 'service_ids': (3,)}) == [(cache.DASHBOARD, ''), (cache.SEARCH, 3)]
     assert stale('notification.changed', {'user_id': 9}) == []
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path)
+    server.start()
+    monkeypatch.setenv('HSA_REDIS_URL', server.url)
+    monkeypatch.setattr(cache.RedisStore, 'PAUSE_AFTER_FAILURE', 0.0)  # try Redis again at once, not in 5 s
+    yield server
+    server.stop()
+    cache.forget_stores()
+
+
+def test_a_change_whose_bump_was_lost_in_an_outage_is_not_hidden_after_it(own_redis: RedisServer) -> None:
+    market, admin = make_market(), make_admin()
+    assert figures(admin).open_requests == 0  # cached, and kept on disk by Redis
+    own_redis.stop()
+    book_request(market.customer, market.service.id, now=clock.now())  # its bump cannot reach Redis
+    assert figures(admin).open_requests == 1  # read straight through meanwhile
+    own_redis.start()
+    assert figures(admin).open_requests == 1  # the old entry is back in Redis, but under an epoch gone by
+
+
+def test_forgetting_everything_makes_every_entry_stale(own_redis: RedisServer) -> None:
+    market, admin = make_market(), make_admin()
+    assert figures(admin).open_requests == 0
+    with session_scope(write=True) as session:  # a change whose bump another process lost: no event, no bump
+        session.execute(
+            text("UPDATE professional_profile SET approval_state = 'pending' WHERE user_id = :id"),
+            {'id': market.pro.id},
+        )
+    assert figures(admin).pending_approvals == 0  # still the cached figure
+    cache.forget_everything()  # what an app process does when its listener is back after an outage
+    assert figures(admin).pending_approvals == 1
