@@ -16,7 +16,7 @@ import redis.asyncio as aioredis
 from services import runtime
 
 log = logging.getLogger(__name__)
-CHANNEL = 'hsa:events'
+CHANNEL = 'hsa:events:db{}'  # pub/sub ignores the database number: each database of one Redis server is a site
 RESYNC = 'live.resync'  # the event a listener emits after a reconnect: pages refresh what they show
 RETRY_SECONDS = (0.5, 1, 2, 5)
 
@@ -27,10 +27,11 @@ class RedisRelay:
 
     def __init__(self, url: str) -> None:
         self._client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self._channel = channel_of(url)
 
     def publish(self, event: runtime.DomainEvent) -> None:
         try:
-            self._client.publish(CHANNEL, json.dumps({'name': event.name, 'data': event.data}, default=str))
+            self._client.publish(self._channel, json.dumps({'name': event.name, 'data': event.data}, default=str))
         except redis.RedisError:
             log.warning('event %s not announced: Redis is unreachable', event.name, exc_info=True)
 
@@ -61,7 +62,7 @@ async def _listen_once(
     client = aioredis.Redis.from_url(url, socket_connect_timeout=2)
     try:
         async with client.pubsub() as pubsub:
-            await pubsub.subscribe(CHANNEL)
+            await pubsub.subscribe(channel_of(url))
             if on_state is not None:
                 on_state('live')
             if resync:
@@ -76,3 +77,8 @@ async def _listen_once(
 def _event(raw: Any) -> runtime.DomainEvent:
     payload = json.loads(raw)
     return runtime.DomainEvent(str(payload['name']), dict(payload.get('data') or {}))
+
+
+def channel_of(url: str) -> str:
+    """The events channel of the site whose Redis database `url` names."""
+    return CHANNEL.format(redis.connection.parse_url(url).get('db', 0))

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,6 +97,19 @@ def server(data_dir: Path) -> Iterator[Server]:
 
 @pytest.fixture
 def browser() -> Iterator[WebDriver]:
+    with chromium() as driver:
+        yield driver
+
+
+@pytest.fixture
+def second_browser() -> Iterator[WebDriver]:
+    """Another person's browser, with cookies of its own."""
+    with chromium() as driver:
+        yield driver
+
+
+@contextmanager
+def chromium() -> Iterator[WebDriver]:
     if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
         pytest.fail('Chromium is missing: run `apt-get install -y chromium chromium-driver` (make test does it).')
     options = webdriver.ChromeOptions()

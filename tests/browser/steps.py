@@ -7,10 +7,12 @@ import re
 
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.conftest import Page
+from tests.factories import PASSWORD
 
 RAVI = ('ravi@example.com', 'fixes every leak')  # a plumber in 560001 and 560034
 MEERA = ('meera@example.com', 'my home my rules')  # a customer in 560001
@@ -104,3 +106,25 @@ def sign_up_meera(page: Page) -> None:
     page.fill('Pincode', '560001')
     page.click('Create customer account')
     page.wait_for_path('/customer')
+
+
+# --- live pages -------------------------------------------------------------------------------------------------------
+
+SLOT = r'^\s*[A-Z][a-z]{2} \d{2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}\s*$'  # a slot button: 'Tue 03 Dec 2026, 10:00'
+FIRST_SLOT = 'return [...document.querySelectorAll("button")].find(b => RegExp(arguments[0]).test(b.innerText.trim()))'
+OPEN_COUNTER = "//a[@href='/admin/requests?status=requested']/div[1]"
+LIVE_WITHIN = 2.0  # seconds, from the customer's click to the admin's screen
+
+
+def sign_in_as(page: Page, email: str, then: str) -> None:
+    """Sign in with the test password (tests.factories) through the login page, which goes on to `then`."""
+    page.open(f'/login?redirect_to={then.replace("/", "%2F")}')
+    page.fill('Email', email)
+    page.fill('Password', PASSWORD)
+    page.click('Sign in')
+    page.wait_for_path(then)
+
+
+def open_requests(driver: WebDriver) -> str:
+    """The admin dashboard's Open requests counter, as shown."""
+    return driver.find_element(By.XPATH, OPEN_COUNTER).text.strip()
