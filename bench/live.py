@@ -303,7 +303,7 @@ class Dashboard:
     sio: Any = None
     next_message_id: int = 0
     acked: int = -1
-    seen: dict[str, float] = field(default_factory=dict)  # counter text -> when it first arrived
+    seen: list[tuple[int, float]] = field(default_factory=list)  # (counter value, when it arrived), in order
     sizes: list[int] | None = None  # bytes of each 'update' (only on the first dashboard)
 
     async def on_update(self, message: dict[str, Any]) -> None:
@@ -311,9 +311,13 @@ class Dashboard:
         self._count(message)
         element = message.get(self.counter_id)
         if element is not None and 'text' in element:
-            self.seen.setdefault(element['text'], arrived)
+            self.seen.append((int(element['text'].replace(',', '')), arrived))
         if self.sizes is not None:
             self.sizes.append(len(json.dumps(message)))
+
+    def first_at(self, value: int) -> float | None:
+        """When the counter first showed `value` or more: a burst that took in two bookings shows both at once."""
+        return next((arrived for shown, arrived in self.seen if shown >= value), None)
 
     async def on_javascript(self, message: dict[str, Any]) -> None:
         """Answer what the page asks the browser, as a desktop-wide one would: the left drawer is open (NiceGUI
@@ -348,6 +352,7 @@ class Round:
     first_ms: list[float]  # per booking: the first client to see it
     last_ms: list[float]  # per booking: the last one
     missed: int  # client x booking pairs that never saw the value
+    bursts: float  # median, over the clients, of the counter updates each received (bookings, if each its own burst)
     update_bytes: list[int]
     client_cpu_seconds: float  # this process (the clients and the bookings) during the bookings
 
@@ -391,6 +396,8 @@ async def _round(
         if spy is not None:
             spy.wait()
             print(f'[{count}] py-spy profile of the app during the bookings: {profile}')
+            if profile.endswith('.txt'):
+                _profile_summary(Path(profile))
         acks.cancel()
         await asyncio.gather(*(d.sio.disconnect() for d in dashboards), return_exceptions=True)
     latencies, first, last, missed = _latencies(dashboards, committed)
@@ -405,6 +412,7 @@ async def _round(
         first_ms=first,
         last_ms=last,
         missed=missed,
+        bursts=statistics.median(len(d.seen) for d in dashboards),
         update_bytes=dashboards[0].sizes or [],
         client_cpu_seconds=own_cpu,
     )
@@ -461,7 +469,7 @@ async def _ack_forever(dashboards: list[Dashboard]) -> None:
 
 async def _until_seen(dashboards: list[Dashboard], bookings: int, *, deadline: float) -> None:
     while time.perf_counter() < deadline:
-        if all(f'{d.shown + bookings:,}' in d.seen for d in dashboards):
+        if all(d.first_at(d.shown + bookings) is not None for d in dashboards):
             return
         await asyncio.sleep(0.1)
 
@@ -471,7 +479,7 @@ def _latencies(
 ) -> tuple[list[float], list[float], list[float], int]:
     latencies, first, last, missed = [], [], [], 0
     for index, stamp in enumerate(committed):
-        arrived = [d.seen.get(f'{d.shown + index + 1:,}') for d in dashboards]
+        arrived = [d.first_at(d.shown + index + 1) for d in dashboards]
         times = [(at - stamp) * 1000 for at in arrived if at is not None]
         missed += len(arrived) - len(times)
         latencies.extend(times)
@@ -498,23 +506,22 @@ def _clients_table(rounds: list[Round], *, bookings: int, gap: float) -> None:
     print(
         f'\n{bookings} bookings {gap:g} s apart per count; latency = commit -> the socket.io update carrying the new '
         f"open-requests count, every client x booking (ms), including the hub's wait of {BURST_SECONDS * 1000:.0f} ms "
-        'for the rest of a burst (pages/live.py BURST_SECONDS); RSS in MB (10^6 B)'
+        'for the rest of a burst (pages/live.py BURST_SECONDS); first/last = the first and last client to get a '
+        'booking (median over bookings); bursts = counter updates a client got; RSS in MB (10^6 B)'
     )
     header = (
-        f'{"dashboards":>10} {"p50":>7} {"p95":>7} {"max":>7} {"first p50":>9} {"last p50":>8} {"missed":>6} '
+        f'{"dashboards":>10} {"p50":>6} {"p95":>6} {"max":>6} {"first":>6} {"last":>6} {"missed":>6} {"bursts":>6} '
         f'{"app CPU/booking":>15} {"RSS before":>10} {"RSS after":>9} {"MB/client":>9} {"update KB":>9} '
         f'{"connect s":>9}'
     )
     print(header)
     print('-' * len(header))
     for r in rounds:
-        ordered = sorted(r.latencies_ms)
-        p50 = statistics.median(ordered) if ordered else float('nan')
-        p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] if ordered else float('nan')
         size = statistics.median(r.update_bytes) / 1000 if r.update_bytes else float('nan')
         print(
-            f'{r.dashboards:>10} {p50:>7.0f} {p95:>7.0f} {max(ordered, default=float("nan")):>7.0f} '
-            f'{statistics.median(r.first_ms):>9.0f} {statistics.median(r.last_ms):>8.0f} {r.missed:>6} '
+            f'{r.dashboards:>10} {_percentile(r.latencies_ms, 50):>6.0f} {_percentile(r.latencies_ms, 95):>6.0f} '
+            f'{_percentile(r.latencies_ms, 100):>6.0f} {_percentile(r.first_ms, 50):>6.0f} '
+            f'{_percentile(r.last_ms, 50):>6.0f} {r.missed:>6} {r.bursts:>6.0f} '
             f'{r.cpu_seconds / bookings * 1000:>12.0f} ms {r.rss_before:>10.1f} {r.rss_after:>9.1f} '
             f'{(r.rss_after - r.rss_before) / r.dashboards:>9.3f} {size:>9.1f} {r.connect_seconds:>9.1f}'
         )
@@ -524,15 +531,43 @@ def _clients_table(rounds: list[Round], *, bookings: int, gap: float) -> None:
             f'[{r.dashboards}] app CPU {r.cpu_seconds:.2f} s over {r.bookings_seconds:.1f} s of bookings ({busy:.0f}% '
             f'of a core); this process (clients + bookings) {r.client_cpu_seconds:.2f} s'
         )
+        print(
+            f'[{r.dashboards}] per booking, first / last client (ms): '
+            + ' '.join(f'{first:.0f}/{last:.0f}' for first, last in zip(r.first_ms, r.last_ms, strict=True))
+        )
     big = max(rounds, key=lambda r: r.dashboards)
-    ordered = sorted(big.latencies_ms)
-    p95 = ordered[round(0.95 * (len(ordered) - 1))] if ordered else float('nan')
-    per_client = (big.rss_after - big.rss_before) / big.dashboards
+    p95, per_client = _percentile(big.latencies_ms, 95), (big.rss_after - big.rss_before) / big.dashboards
     print(
         f'targets at {big.dashboards} dashboards: p95 <= {TARGET_P95_MS:.0f} ms: '
         f'{"met" if p95 <= TARGET_P95_MS else "MISSED"} ({p95:.0f}); <= {TARGET_MB_PER_CLIENT} MB per client: '
         f'{"met" if per_client <= TARGET_MB_PER_CLIENT else "MISSED"} ({per_client:.3f})'
     )
+
+
+def _percentile(values: list[float], percent: float) -> float:
+    """Nearest rank; NaN for no values."""
+    if not values:
+        return float('nan')
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(percent / 100 * len(ordered)) - 1))]
+
+
+def _profile_summary(path: Path, top: int = 25) -> None:
+    """The frames most often on the stack of the app's busy threads, from py-spy's raw (collapsed) output."""
+    inclusive: dict[str, int] = {}
+    total = 0
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(' ')
+        frames = stack.split(';')
+        if any(f.startswith('_worker (concurrent/futures/thread.py:81)') for f in frames):
+            continue  # a thread of the pool waiting for work (py-spy counts it as busy)
+        total += int(count)
+        for frame in set(frames):
+            inclusive[frame] = inclusive.get(frame, 0) + int(count)
+    shown = [(n, f) for f, n in inclusive.items() if n < total * 0.9]  # not the frames every stack starts with
+    print(f'\npy-spy, {total:,} samples of busy threads; the frames most often on the stack (% of the samples):')
+    for count, frame in sorted(shown, reverse=True)[:top]:
+        print(f'  {count / total:>4.0%}  {frame}')
 
 
 # --- figures ------------------------------------------------------------------------------------------------------
@@ -558,7 +593,7 @@ class Statement:
     label: str
     sql: str
     parameters: Any
-    service_ms: list[float] = field(default_factory=list)  # SQLAlchemy's cursor.execute, in the cold calls
+    service_ms: list[float] = field(default_factory=list)  # in the cold calls: from its start to the next one's
     raw_ms: list[float] = field(default_factory=list)  # sqlite3 execute + fetchall
 
 
@@ -576,21 +611,29 @@ STATEMENT_LABELS = (  # the first needle found in a statement names it
 
 
 class StatementTimer:
-    """Records what the engine sends (text and bound parameters) and how long each cursor.execute takes."""
+    """Records what the engine sends (text and bound parameters, after binding) and when each statement starts.
+    SQLite computes a grouped count while its rows are fetched, after cursor.execute returns, and the ORM fetches
+    right away: so a statement's share of a call is taken from its start to the next statement's (the last one's to
+    the end of the call), which holds its execution, the fetch, the Python around its rows and the building of the
+    next statement."""
 
     def __init__(self, engine: Any) -> None:
         from sqlalchemy import event  # noqa: PLC0415
 
-        self.active, self.seen, self._started = False, [], 0.0
+        self.active, self.seen, self.call = False, [], (0.0, 0.0)
         event.listen(engine, 'before_cursor_execute', self._before)
-        event.listen(engine, 'after_cursor_execute', self._after)
 
-    def _before(self, *_args: Any) -> None:
-        self._started = time.perf_counter()
-
-    def _after(self, _conn: Any, _cursor: Any, sql: str, parameters: Any, _context: Any, _many: bool) -> None:
+    def _before(self, _conn: Any, _cursor: Any, sql: str, parameters: Any, _context: Any, _many: bool) -> None:
         if self.active and sql.strip().upper() not in ('BEGIN', 'COMMIT', 'ROLLBACK'):
-            self.seen.append((sql, parameters, (time.perf_counter() - self._started) * 1000))
+            self.seen.append((sql, parameters, time.perf_counter()))
+
+    def spans_ms(self) -> tuple[float, list[float]]:
+        """(ms from the call's start to its first statement, ms of each statement as above) for the last call."""
+        starts = [started for _, _, started in self.seen]
+        ends = [*starts[1:], self.call[1]]
+        return (starts[0] - self.call[0]) * 1000, [
+            (end - start) * 1000 for start, end in zip(starts, ends, strict=True)
+        ]
 
 
 def _time_figures(db_path: Path, redis_url: str, *, runs: int, warm_runs: int) -> None:
@@ -615,8 +658,8 @@ def _time_figures(db_path: Path, redis_url: str, *, runs: int, warm_runs: int) -
         with session_scope() as session:
             called = time.perf_counter()
             dashboard.figures(session, actor)
-            call = time.perf_counter() - called
-        return call * 1000, (time.perf_counter() - started) * 1000
+            timer.call = (called, time.perf_counter())
+        return (timer.call[1] - called) * 1000, (time.perf_counter() - started) * 1000
 
     def in_memory() -> None:
         os.environ['HSA_REDIS_URL'] = ''  # settings are read from the environment on every call
@@ -637,12 +680,14 @@ def _time_figures(db_path: Path, redis_url: str, *, runs: int, warm_runs: int) -
     timer.active = False
     statements = [Statement(_statement_label(sql), sql, parameters) for sql, parameters, _ in timer.seen]
     results: dict[str, list[tuple[float, float]]] = {'cold, in-process store': [], 'cold, Redis (flushed)': []}
-    raw_totals = []
+    raw_totals, heads = [], []
     for _ in range(runs + 1):  # the first round is a warm-up, dropped
         timer.active, timer.seen = True, []
         results['cold, in-process store'].append(in_unit(cold_memory))
         timer.active = False
-        for statement, (_, _, ms) in zip(statements, timer.seen, strict=True):
+        head, spans = timer.spans_ms()
+        heads.append(head)
+        for statement, ms in zip(statements, spans, strict=True):
             statement.service_ms.append(ms)
         results['cold, Redis (flushed)'].append(in_unit(cold_redis))
         raw_totals.append(_replay(raw, statements))
@@ -650,8 +695,8 @@ def _time_figures(db_path: Path, redis_url: str, *, runs: int, warm_runs: int) -
         in_unit(prepare)  # fills the cache
         results[name] = [in_unit(prepare) for _ in range(warm_runs + 1)]
     raw.close()
-    _figures_tables(results, statements, raw_totals, runs=runs, warm_runs=warm_runs)
-    _plan_of_slowest(db_path, statements)
+    _figures_tables(results, statements, raw_totals, statistics.median(heads[1:]), runs=runs, warm_runs=warm_runs)
+    _plans(db_path, statements)
 
 
 def _seed_admin() -> Any:
@@ -692,6 +737,7 @@ def _figures_tables(
     results: dict[str, list[tuple[float, float]]],
     statements: list[Statement],
     raw_totals: list[float],
+    head_ms: float,
     *,
     runs: int,
     warm_runs: int,
@@ -712,19 +758,17 @@ def _figures_tables(
     raw_kept = raw_totals[1:]
     print(f'{"raw SQL, sqlite3":<26} {statistics.median(raw_kept):>16.3f} {min(raw_kept):>8.3f}')
     print(f'\nwhere the cold time goes, per statement (ms, medians of {runs}):')
-    header = f'{"statement":<36} {"ours: cursor.execute":>20} {"raw: execute + fetch":>20} {"share of raw":>12}'
+    header = f'{"statement":<34} {"ours (to the next)":>18} {"raw: execute + fetch":>20} {"share of raw":>12}'
     print(header)
     print('-' * len(header))
     total = sum(statistics.median(s.raw_ms[1:]) for s in statements)
+    print(f'{"(before the first statement)":<34} {head_ms:>18.2f}')
     for statement in statements:
         ours, raw = statistics.median(statement.service_ms[1:]), statistics.median(statement.raw_ms[1:])
-        print(f'{statement.label:<36} {ours:>20.2f} {raw:>20.2f} {raw / total:>11.0%}')
-    ours = sum(statistics.median(s.service_ms[1:]) for s in statements)
-    print(f'{"sum":<36} {ours:>20.2f} {total:>20.2f}')
+        print(f'{statement.label:<34} {ours:>18.2f} {raw:>20.2f} {raw / total:>11.0%}')
+    ours = head_ms + sum(statistics.median(s.service_ms[1:]) for s in statements)
+    print(f'{"sum of the medians":<34} {ours:>18.2f} {total:>20.2f}')
     cold = statistics.median(c for c, _ in results['cold, in-process store'][1:])
-    print(
-        f'{"the rest of a cold call":<36} {cold - ours:>20.2f}   (building the statements, SQLAlchemy, rows, the store)'
-    )
     warm = statistics.median(c for c, _ in results['warm, in-process store'][1:])
     print(
         f'\ntargets: cold <= {TARGET_COLD_MS:.0f} ms: {"met" if cold <= TARGET_COLD_MS else "MISSED"} ({cold:.1f}); '
@@ -732,14 +776,18 @@ def _figures_tables(
     )
 
 
-def _plan_of_slowest(db_path: Path, statements: list[Statement]) -> None:
-    slowest = max(statements, key=lambda s: statistics.median(s.raw_ms[1:]))
+def _plans(db_path: Path, statements: list[Statement]) -> None:
+    """The query plan of every statement taking a tenth of the raw SQL time or more, slowest first."""
+    total = sum(statistics.median(s.raw_ms[1:]) for s in statements)
+    slow = [s for s in statements if statistics.median(s.raw_ms[1:]) >= total / 10]
     connection = sqlite3.connect(f'file:{db_path}?mode=ro', uri=True)
-    print(f'\nthe slowest statement, {slowest.label}: ' + ' '.join(slowest.sql.split())[:300])
-    plan = [row[3] for row in connection.execute(f'EXPLAIN QUERY PLAN {slowest.sql}', slowest.parameters)]
-    for detail in dict.fromkeys(plan):  # once each, in order (the per-day counts repeat one plan 30 times)
-        times = plan.count(detail)
-        print(f'  plan: {detail}' + (f' (x{times})' if times > 1 else ''))
+    for statement in sorted(slow, key=lambda s: -statistics.median(s.raw_ms[1:])):
+        print(f'\n{statement.label}, {statistics.median(statement.raw_ms[1:]):.1f} ms raw:')
+        print('  ' + ' '.join(statement.sql.split())[:300])
+        plan = [row[3] for row in connection.execute(f'EXPLAIN QUERY PLAN {statement.sql}', statement.parameters)]
+        for detail in dict.fromkeys(plan):  # once each, in order (the per-day counts repeat one plan 30 times)
+            times = plan.count(detail)
+            print(f'  plan: {detail}' + (f' (x{times})' if times > 1 else ''))
     connection.close()
 
 

@@ -41,25 +41,37 @@ async def dashboard_page() -> RedirectResponse | None:
 
     with frame('Dashboard', **(options | {'on_dark_change': on_dark_change})):
         ui.label(f'Welcome, {viewer.actor.name}.').classes('text-grey-8').mark('admin-welcome')
-        counters = _counters(found, timezone)
-        charts = _charts(found, dark=viewer.actor.prefers_dark)
-        waiting = ui.refreshable(_longest_waiting)
-        waiting(found, timezone)
-    shown = {'figures': found}
-
-    def show(new: DashboardFigures) -> None:
-        booked = new.bookings_today - shown['figures'].bookings_today
-        shown['figures'] = new
-        _show_counters(counters, new)
-        _show_charts(charts, new)
-        waiting.refresh(new, timezone)
-        if booked > 0:
-            announce(f'{plural(booked, "new booking")} today')
-
+        view = DashboardView(found, timezone, dark=viewer.actor.prefers_dark)
+        charts = view.charts
     hub = live.hub()
     if hub is not None:
-        hub.shared('dashboard', _moves_a_figure).watch(lambda: _figures(viewer)[0], show)
+        hub.shared('dashboard', _moves_a_figure).watch(lambda: _figures(viewer)[0], view.show)
     return None
+
+
+class DashboardView:
+    """The dashboard's counters, charts and waiting list, drawn once and then changed in place: only what differs
+    from what the page shows is sent to the browser (hundreds of admins may be watching)."""
+
+    def __init__(self, found: DashboardFigures, timezone: str, *, dark: bool) -> None:
+        self.shown, self.timezone = found, timezone
+        self.counters = _counters(found, timezone)
+        self.charts = _charts(found, dark=dark)
+        self.waiting = ui.refreshable(_longest_waiting)
+        self.waiting(found, timezone)
+
+    def show(self, new: DashboardFigures) -> None:
+        old, self.shown = self.shown, new
+        for marker, value in _counter_values(new).items():
+            if value != _counter_values(old)[marker]:
+                self.counters[marker].set_text(f'{value:,}')
+        for chart, before, after in zip(self.charts, _series(old), _series(new), strict=True):
+            if before != after:
+                show_bars(chart, *after)
+        if new.longest_waiting != old.longest_waiting:
+            self.waiting.refresh(new, self.timezone)
+        if (booked := new.bookings_today - old.bookings_today) > 0:
+            announce(f'{plural(booked, "new booking")} today')
 
 
 def _moves_a_figure(event: runtime.DomainEvent) -> bool:
@@ -78,11 +90,6 @@ def _counter_values(found: DashboardFigures) -> dict[str, int]:
         'waiting': found.waiting_too_long,
         'today': found.bookings_today,
     }
-
-
-def _show_counters(counters: dict[str, ui.label], found: DashboardFigures) -> None:
-    for marker, value in _counter_values(found).items():
-        counters[marker].set_text(f'{value:,}')
 
 
 def _counters(found: DashboardFigures, timezone: str) -> dict[str, ui.label]:
@@ -126,11 +133,6 @@ def _charts(found: DashboardFigures, *, dark: bool) -> list[ui.echart]:
             bar_chart(title, labels, values, dark=dark, horizontal=horizontal, marker=marker)
             for (title, marker, horizontal), (labels, values) in zip(CHARTS, _series(found), strict=True)
         ]
-
-
-def _show_charts(charts: list[ui.echart], found: DashboardFigures) -> None:
-    for chart, (labels, values) in zip(charts, _series(found), strict=True):
-        show_bars(chart, labels, values)
 
 
 def _series(found: DashboardFigures) -> list[tuple[list[str], list[int]]]:
