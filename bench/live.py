@@ -15,7 +15,9 @@ the hub gathers events 0.25 s apart), their events published to Redis by `tasks.
 are. For every booking and every client: the time from the commit (stamped by the unit's first after-commit callback,
 before the cache is told and the event published) to the socket.io 'update' carrying the new value of the open
 requests counter (marker counter-open). Also the app process's CPU time during the bookings, and its RSS before the
-clients connect and after.
+clients connect and after. --gc logs the app's garbage collections (a sitecustomize.py on its PYTHONPATH, in the run's
+folder) and compares the bookings that had a full collection in flight with the others; --profile FILE runs py-spy on
+the app during the bookings of the largest count (a .txt FILE: raw collapsed stacks, and a summary is printed).
 
 `figures` times `dashboard.figures(session, admin)` on the seed of bench/admin_pages.py: cold (the in-process cache
 emptied with `cache.forget_stores()`; with Redis, a private redis-server flushed) and warm (cached), beside the raw
@@ -60,7 +62,19 @@ ACK_SECONDS = 3.0  # nicegui.js acknowledges received messages this often
 WAIT_SECONDS = 60
 CONNECTING_AT_ONCE = 8  # page loads in flight while the clients connect
 SETTLE_SECONDS = 3.0
+IDLE_SECONDS = 6.0
 LAST_UPDATE_WAIT = 15.0
+RUNNER_FRAMES = (  # where every stack of a busy thread starts: left out of the profile summary
+    '<module> (app.py:',
+    'serve (app.py:',
+    'nicegui/ui_run.py:',
+    'nicegui/server.py:',
+    'uvicorn/server.py:',
+    'uvicorn/_compat.py:',
+    'asyncio/runners.py:',
+    'threading.py:',
+    'concurrent/futures/thread.py:',
+)
 TARGET_P95_MS = 250.0  # at 300 dashboards
 TARGET_MB_PER_CLIENT = 0.5
 TARGET_COLD_MS, TARGET_WARM_MS = 50.0, 1.0
@@ -73,7 +87,7 @@ def main(argv: list[str] | None = None) -> None:
         counts = [int(n) for n in args.dashboards.split(',') if n.strip()]
         if not counts or min(counts) < 1 or args.bookings < 1:
             sys.exit('--dashboards takes positive counts (e.g. 50,300) and --bookings at least 1')
-        _clients(counts, bookings=args.bookings, gap=args.gap, keep=args.keep, profile=args.profile)
+        _clients(counts, bookings=args.bookings, gap=args.gap, keep=args.keep, profile=args.profile, gc=args.gc)
     else:
         data_dir = Path(args.data_dir)
         _figures(data_dir if data_dir.is_absolute() else ROOT / data_dir, runs=args.runs, warm_runs=args.warm_runs)
@@ -87,6 +101,7 @@ def _parser() -> argparse.ArgumentParser:
     clients.add_argument('--bookings', type=int, default=20, help='bookings per count (default 20)')
     clients.add_argument('--gap', type=float, default=1.0, help='seconds between bookings (default 1)')
     clients.add_argument('--profile', help='py-spy record the app during the bookings of the largest count into FILE')
+    clients.add_argument('--gc', action='store_true', help="log the app's garbage collections and their pauses")
     clients.add_argument('--keep', action='store_true', help='keep the data folder under var/bench-live')
     figures = commands.add_parser('figures', help='dashboard.figures cold and warm beside its raw SQL')
     figures.add_argument('--data-dir', default='var/bench', help='the seed (default var/bench)')
@@ -106,7 +121,7 @@ class Marketplace:
     minutes: int
 
 
-def _clients(counts: list[int], *, bookings: int, gap: float, keep: bool, profile: str | None) -> None:
+def _clients(counts: list[int], *, bookings: int, gap: float, keep: bool, profile: str | None, gc: bool) -> None:
     LIVE_DIR.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix='run-', dir=LIVE_DIR))
     try:
@@ -127,7 +142,7 @@ def _clients(counts: list[int], *, bookings: int, gap: float, keep: bool, profil
             os.environ.update(environment)
             sys.path.insert(0, str(ROOT))
             print(f'{os.cpu_count()} cores, load average {_load()}; data in {work}; Redis {redis_url}')
-            rounds = _rounds(work, environment, counts, bookings=bookings, gap=gap, profile=profile)
+            rounds = _rounds(work, environment, counts, bookings=bookings, gap=gap, profile=profile, gc=gc)
         _clients_table(rounds, bookings=bookings, gap=gap)
     finally:
         if keep:
@@ -137,7 +152,14 @@ def _clients(counts: list[int], *, bookings: int, gap: float, keep: bool, profil
 
 
 def _rounds(
-    work: Path, environment: dict[str, str], counts: list[int], *, bookings: int, gap: float, profile: str | None
+    work: Path,
+    environment: dict[str, str],
+    counts: list[int],
+    *,
+    bookings: int,
+    gap: float,
+    profile: str | None,
+    gc: bool,
 ) -> list[Round]:
     with _app(work, environment, 'sign-in') as (base, _):  # migrates the database on start
         market = _marketplace()
@@ -146,13 +168,52 @@ def _rounds(
         print(f'signed in once in headless Chromium ({time.perf_counter() - started:.1f} s); its cookie is reused')
     _publish_to_redis(environment['HSA_REDIS_URL'])
     rounds = []
+    if gc:  # a sitecustomize.py on the app's PYTHONPATH only: the project's code stays as it is
+        (work / 'gc-hook').mkdir()
+        (work / 'gc-hook' / 'sitecustomize.py').write_text(GC_HOOK)
     for count in counts:
-        with _app(work, environment, f'{count}') as (base, pid):
+        gc_log = work / f'gc-{count}.log'
+        hook = {'PYTHONPATH': str(work / 'gc-hook'), 'BENCH_GC_LOG': str(gc_log)} if gc else {}
+        with _app(work, environment | hook, f'{count}') as (base, pid):
             spy = profile if profile and count == max(counts) else None
             rounds.append(
                 asyncio.run(_round(base, pid, cookie, market, count, bookings=bookings, gap=gap, profile=spy))
             )
+        if gc:
+            rounds[-1].collections = _collections(gc_log)
     return rounds
+
+
+GC_HOOK = '''"""Written by bench/live.py for the app it starts: log its garbage collections but the quick young ones."""
+
+import gc
+import os
+import time
+
+_log = open(os.environ['BENCH_GC_LOG'], 'a', buffering=1)  # noqa: SIM115 (open while the app runs)
+_started = []
+
+
+def _timed(phase, info):
+    if phase == 'start':
+        _started.append(time.perf_counter())
+    elif _started:
+        began = _started.pop()
+        took = time.perf_counter() - began
+        if info['generation'] or took > 0.001:
+            _log.write(f"{info['generation']} {began:.6f} {took:.6f} {info['collected']}\\n")
+
+
+gc.callbacks.append(_timed)
+'''
+
+
+def _collections(gc_log: Path) -> list[tuple[int, float, float]]:
+    """(generation, start as time.perf_counter, seconds) of each logged collection (the clock is system-wide)."""
+    if not gc_log.exists():
+        return []
+    rows = (line.split() for line in gc_log.read_text().splitlines())
+    return [(int(row[0]), float(row[1]), float(row[2])) for row in rows if len(row) == 4]  # noqa: PLR2004
 
 
 @contextlib.contextmanager
@@ -347,6 +408,7 @@ class Round:
     rss_before: float  # MB (10^6 B)
     rss_after: float
     cpu_seconds: float  # the app's user + system time during the bookings
+    idle_cpu: float  # the app's CPU seconds per second with the clients connected and nothing happening
     bookings_seconds: float
     latencies_ms: list[float]
     first_ms: list[float]  # per booking: the first client to see it
@@ -355,6 +417,8 @@ class Round:
     bursts: float  # median, over the clients, of the counter updates each received (bookings, if each its own burst)
     update_bytes: list[int]
     client_cpu_seconds: float  # this process (the clients and the bookings) during the bookings
+    committed: list[float]  # when each booking committed (time.perf_counter)
+    collections: list[tuple[int, float, float]] = field(default_factory=list)  # with --gc: (generation, at, seconds)
 
 
 async def _round(
@@ -383,6 +447,9 @@ async def _round(
         acks = asyncio.create_task(_ack_forever(dashboards))
         await asyncio.sleep(SETTLE_SECONDS)
         rss_after = _rss_mb(pid)
+        idle = _cpu_seconds(pid)
+        await asyncio.sleep(IDLE_SECONDS)  # what the open pages cost when nothing happens (pings, acks)
+        idle_cpu = (_cpu_seconds(pid) - idle) / IDLE_SECONDS
         dashboards[0].sizes = []
         spy = _py_spy(pid, profile, seconds=bookings * gap + 5) if profile else None
         cpu, own_cpu, started = _cpu_seconds(pid), time.process_time(), time.perf_counter()
@@ -395,7 +462,10 @@ async def _round(
         bookings_seconds = time.perf_counter() - started
         if spy is not None:
             spy.wait()
-            print(f'[{count}] py-spy profile of the app during the bookings: {profile}')
+            print(
+                f'[{count}] py-spy profile of the app during the bookings: {profile} (py-spy pauses the app for '
+                'every sample: the latencies of this count are inflated, by about half at 300 dashboards)'
+            )
             if profile.endswith('.txt'):
                 _profile_summary(Path(profile))
         acks.cancel()
@@ -407,6 +477,7 @@ async def _round(
         rss_before=rss_before,
         rss_after=rss_after,
         cpu_seconds=cpu,
+        idle_cpu=idle_cpu,
         bookings_seconds=bookings_seconds,
         latencies_ms=latencies,
         first_ms=first,
@@ -415,6 +486,7 @@ async def _round(
         bursts=statistics.median(len(d.seen) for d in dashboards),
         update_bytes=dashboards[0].sizes or [],
         client_cpu_seconds=own_cpu,
+        committed=committed,
     )
 
 
@@ -483,9 +555,8 @@ def _latencies(
         times = [(at - stamp) * 1000 for at in arrived if at is not None]
         missed += len(arrived) - len(times)
         latencies.extend(times)
-        if times:
-            first.append(min(times))
-            last.append(max(times))
+        first.append(min(times, default=float('nan')))  # NaN: nobody got it (left out of the percentiles)
+        last.append(max(times, default=float('nan')))
     return latencies, first, last, missed
 
 
@@ -507,11 +578,12 @@ def _clients_table(rounds: list[Round], *, bookings: int, gap: float) -> None:
         f'\n{bookings} bookings {gap:g} s apart per count; latency = commit -> the socket.io update carrying the new '
         f"open-requests count, every client x booking (ms), including the hub's wait of {BURST_SECONDS * 1000:.0f} ms "
         'for the rest of a burst (pages/live.py BURST_SECONDS); first/last = the first and last client to get a '
-        'booking (median over bookings); bursts = counter updates a client got; RSS in MB (10^6 B)'
+        'booking (median over bookings); bursts = counter updates a client got; app CPU per burst net of what the '
+        'open pages cost when idle; RSS in MB (10^6 B)'
     )
     header = (
         f'{"dashboards":>10} {"p50":>6} {"p95":>6} {"max":>6} {"first":>6} {"last":>6} {"missed":>6} {"bursts":>6} '
-        f'{"app CPU/booking":>15} {"RSS before":>10} {"RSS after":>9} {"MB/client":>9} {"update KB":>9} '
+        f'{"app CPU/burst":>13} {"RSS before":>10} {"RSS after":>9} {"MB/client":>9} {"update KB":>9} '
         f'{"connect s":>9}'
     )
     print(header)
@@ -522,19 +594,22 @@ def _clients_table(rounds: list[Round], *, bookings: int, gap: float) -> None:
             f'{r.dashboards:>10} {_percentile(r.latencies_ms, 50):>6.0f} {_percentile(r.latencies_ms, 95):>6.0f} '
             f'{_percentile(r.latencies_ms, 100):>6.0f} {_percentile(r.first_ms, 50):>6.0f} '
             f'{_percentile(r.last_ms, 50):>6.0f} {r.missed:>6} {r.bursts:>6.0f} '
-            f'{r.cpu_seconds / bookings * 1000:>12.0f} ms {r.rss_before:>10.1f} {r.rss_after:>9.1f} '
+            f'{_burst_cpu_ms(r):>10.0f} ms {r.rss_before:>10.1f} {r.rss_after:>9.1f} '
             f'{(r.rss_after - r.rss_before) / r.dashboards:>9.3f} {size:>9.1f} {r.connect_seconds:>9.1f}'
         )
     for r in rounds:
         busy = r.cpu_seconds / r.bookings_seconds * 100
         print(
             f'[{r.dashboards}] app CPU {r.cpu_seconds:.2f} s over {r.bookings_seconds:.1f} s of bookings ({busy:.0f}% '
-            f'of a core); this process (clients + bookings) {r.client_cpu_seconds:.2f} s'
+            f'of a core; {r.idle_cpu * 100:.1f}% when idle with the clients connected); this process (clients + '
+            f'bookings) {r.client_cpu_seconds:.2f} s'
         )
         print(
             f'[{r.dashboards}] per booking, first / last client (ms): '
             + ' '.join(f'{first:.0f}/{last:.0f}' for first, last in zip(r.first_ms, r.last_ms, strict=True))
         )
+    for r in rounds:
+        _gc_summary(r)
     big = max(rounds, key=lambda r: r.dashboards)
     p95, per_client = _percentile(big.latencies_ms, 95), (big.rss_after - big.rss_before) / big.dashboards
     print(
@@ -544,11 +619,45 @@ def _clients_table(rounds: list[Round], *, bookings: int, gap: float) -> None:
     )
 
 
+def _gc_summary(r: Round) -> None:
+    """With --gc: the app's collections from the first commit to the last booking's last client, and whether the
+    bookings that had a full (generation 2) collection between their commit and their last client were the slow ones."""
+    if not r.collections or not r.committed:
+        return
+    end = r.committed[-1] + max(r.last_ms) / 1000
+    during = [(g, at, took * 1000) for g, at, took in r.collections if r.committed[0] <= at <= end]
+    by_generation: dict[int, list[float]] = {}
+    for generation, _, took in during:
+        by_generation.setdefault(generation, []).append(took)
+    print(
+        f'[{r.dashboards}] garbage collections during the bookings (young ones over 1 ms only): '
+        + '; '.join(
+            f'generation {g}: {len(t)}, {sum(t):.0f} ms in all, longest {max(t):.0f} ms'
+            for g, t in sorted(by_generation.items())
+        )
+    )
+    with_full, others = [], []
+    for stamp, last in zip(r.committed, r.last_ms, strict=True):
+        full = sum(took for g, at, took in during if g == 2 and stamp <= at <= stamp + last / 1000)  # noqa: PLR2004
+        (with_full if full else others).append((last, full))
+    if with_full:
+        print(
+            f'[{r.dashboards}] {len(with_full)} of {len(r.committed)} bookings had a full collection in flight: their '
+            f'last client at {_percentile([last for last, _ in with_full], 50):.0f} ms (median; the collections '
+            f'{_percentile([full for _, full in with_full], 50):.0f} ms), the others at '
+            f'{_percentile([last for last, _ in others], 50):.0f} ms'
+        )
+
+
+def _burst_cpu_ms(r: Round) -> float:
+    return (r.cpu_seconds - r.idle_cpu * r.bookings_seconds) / max(r.bursts, 1) * 1000
+
+
 def _percentile(values: list[float], percent: float) -> float:
     """Nearest rank; NaN for no values."""
-    if not values:
+    ordered = sorted(value for value in values if value == value)  # noqa: PLR0124 (NaN is not equal to itself)
+    if not ordered:
         return float('nan')
-    ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(percent / 100 * len(ordered)) - 1))]
 
 
@@ -564,7 +673,7 @@ def _profile_summary(path: Path, top: int = 25) -> None:
         total += int(count)
         for frame in set(frames):
             inclusive[frame] = inclusive.get(frame, 0) + int(count)
-    shown = [(n, f) for f, n in inclusive.items() if n < total * 0.9]  # not the frames every stack starts with
+    shown = [(n, f) for f, n in inclusive.items() if not any(runner in f for runner in RUNNER_FRAMES)]
     print(f'\npy-spy, {total:,} samples of busy threads; the frames most often on the stack (% of the samples):')
     for count, frame in sorted(shown, reverse=True)[:top]:
         print(f'  {count / total:>4.0%}  {frame}')
