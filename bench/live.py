@@ -572,12 +572,9 @@ def _py_spy(pid: int, output: str, *, seconds: float) -> subprocess.Popen | None
 
 
 def _clients_table(rounds: list[Round], *, bookings: int, gap: float) -> None:
-    from pages.live import BURST_SECONDS  # noqa: PLC0415 (NiceGUI is imported with it: only for the table)
-
     print(
         f'\n{bookings} bookings {gap:g} s apart per count; latency = commit -> the socket.io update carrying the new '
-        f"open-requests count, every client x booking (ms), including the hub's wait of {BURST_SECONDS * 1000:.0f} ms "
-        'for the rest of a burst (pages/live.py BURST_SECONDS); first/last = the first and last client to get a '
+        'open-requests count, every client x booking (ms); first/last = the first and last client to get a '
         'booking (median over bookings); bursts = counter updates a client got; app CPU per burst net of what the '
         'open pages cost when idle; RSS in MB (10^6 B)'
     )

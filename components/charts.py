@@ -5,6 +5,7 @@ because the text colour follows the viewer's mode."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -59,9 +60,18 @@ def _common(title: str, dark: bool) -> dict[str, Any]:
     }
 
 
-def show_bars(chart: ui.echart, labels: list[str], values: list[int]) -> None:
-    """Put new figures on a drawn bar chart in place (its colours, title and size stay)."""
-    category_axis = 'yAxis' if chart.options['yAxis'].get('type') == 'category' else 'xAxis'
-    chart.options[category_axis]['data'] = labels
-    chart.options['series'][0]['data'] = values
-    chart.update()
+def show_bars(changes: list[tuple[ui.echart, list[str], list[int]]]) -> None:
+    """Put new labels and values on drawn bar charts in place (their colours, titles and sizes stay). Only those
+    travel, as ECharts' own partial `setOption`, all the page's charts in one short script (hundreds of dashboards
+    may be watching: assigning to the options would send each chart's whole options, a message per chart). The
+    options kept here follow without being sent (plain dict assignment skips NiceGUI's change tracking), so a later
+    full draw shows the same."""
+    calls = []
+    for chart, labels, values in changes:
+        axis = 'yAxis' if chart.options['yAxis'].get('type') == 'category' else 'xAxis'
+        dict.__setitem__(chart.options[axis], 'data', list(labels))  # copies: the figures may be shared
+        dict.__setitem__(chart.options['series'][0], 'data', list(values))
+        partial = json.dumps(['setOption', {axis: {'data': labels}, 'series': [{'data': values}]}])
+        calls.append(f'runMethod({chart.id}, "run_chart_method", {partial});')
+    if calls:
+        ui.run_javascript(''.join(calls))

@@ -4,7 +4,9 @@ the brief highlight of rows that just changed."""
 
 from __future__ import annotations
 
-from nicegui import ElementFilter, ui
+from weakref import WeakKeyDictionary
+
+from nicegui import Client, ElementFilter, context, ui
 
 INDICATOR_MARKER = 'live-indicator'
 ANNOUNCER_MARKER = 'live-announcer'
@@ -15,6 +17,7 @@ EXPLAINED = {
 }
 HIGHLIGHT_SECONDS = 3.0
 HIGHLIGHT_CLASS = 'bg-amber-2 text-black'  # in light and dark mode: dark text on a light amber (12:1)
+_announcers: WeakKeyDictionary[Client, ui.label] = WeakKeyDictionary()  # each open page's polite region
 
 
 def live_indicator(state: str) -> ui.element:
@@ -29,7 +32,9 @@ def live_indicator(state: str) -> ui.element:
 
 def announcer() -> ui.label:
     """Visually hidden, read out by screen readers whenever its text changes (aria-live=polite)."""
-    return ui.label('').classes('sr-only').props('aria-live=polite aria-atomic=true').mark(ANNOUNCER_MARKER)
+    region = ui.label('').classes('sr-only').props('aria-live=polite aria-atomic=true').mark(ANNOUNCER_MARKER)
+    _announcers[region.client] = region  # found again at once, not by searching the page (hundreds may be open)
+    return region
 
 
 def show_connection(state: str) -> None:
@@ -49,9 +54,9 @@ def _show(chip: ui.element, state: str) -> None:
 
 def announce(words: str) -> None:
     """Have screen readers say `words` (once: the same words again are said again)."""
-    for region in ElementFilter(marker=ANNOUNCER_MARKER):
-        if isinstance(region, ui.label):
-            region.set_text(words if region.text != words else f'{words}\u00a0')  # a change, or nothing is read
+    region = _announcers.get(context.client)
+    if region is not None:
+        region.set_text(words if region.text != words else f'{words}\u00a0')  # a change, or nothing is read
 
 
 def plural(count: int, noun: str) -> str:

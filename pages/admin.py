@@ -4,6 +4,7 @@ live: one computation per burst of changes for every watching admin (pages/live.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -62,12 +63,12 @@ class DashboardView:
 
     def show(self, new: DashboardFigures) -> None:
         old, self.shown = self.shown, new
+        before = _counter_values(old)
         for marker, value in _counter_values(new).items():
-            if value != _counter_values(old)[marker]:
+            if value != before[marker]:
                 self.counters[marker].set_text(f'{value:,}')
-        for chart, before, after in zip(self.charts, _series(old), _series(new), strict=True):
-            if before != after:
-                show_bars(chart, *after)
+        pairs = zip(self.charts, _series(old), _series(new), strict=True)
+        show_bars([(chart, *after) for chart, before, after in pairs if before != after])
         if new.longest_waiting != old.longest_waiting:
             self.waiting.refresh(new, self.timezone)
         if (booked := new.bookings_today - old.bookings_today) > 0:
@@ -135,8 +136,9 @@ def _charts(found: DashboardFigures, *, dark: bool) -> list[ui.echart]:
         ]
 
 
+@functools.lru_cache(maxsize=4)  # once per burst, not once per watching page
 def _series(found: DashboardFigures) -> list[tuple[list[str], list[int]]]:
-    """Each chart's labels and values, in the order of CHARTS."""
+    """Each chart's labels and values, in the order of CHARTS (read only: shared by every page)."""
     top = list(found.by_service[:SERVICES_CHARTED])
     rest = sum(count for _, count in found.by_service[SERVICES_CHARTED:])
     if rest:

@@ -23,7 +23,7 @@ router = APIRouter(prefix='/admin')
 PATH = '/admin/outbox'
 STATES = {state.value: words for state, words in STATE_WORDS.items()}
 
-OUTBOX_BURST_SECONDS = 1.0  # a delivery run changes many messages: the list is read again once a second
+OUTBOX_PAUSE_SECONDS = 1.0  # a delivery run changes many messages: the list is read again at most once a second
 
 
 @router.page('/outbox', title='Outbox · Household Services')
@@ -56,7 +56,7 @@ async def outbox_page(state: str = '', cursor: str = '') -> RedirectResponse | N
                 with contextlib.suppress(ServiceError):  # a stale cursor: the next reload by the admin says so
                     messages.refresh(viewer, (await run.io_bound(_read, viewer.actor, state, cursor))[0], state)
 
-            live.follow({messaging.OUTBOX_CHANGED}, again, seconds=OUTBOX_BURST_SECONDS)
+            live.follow({messaging.OUTBOX_CHANGED}, again, pause=OUTBOX_PAUSE_SECONDS)
     return None
 
 

@@ -4,15 +4,17 @@ the pages that subscribed. A page subscribes inside its own build, so its subscr
 
 Pages follow events three ways: `on_event` (a callback per event), `follow` (reload a part of the page once per
 burst of events, and after a resync), and `SharedFigure` (one computation per burst for every page watching it, as
-the admin dashboard's figures). After Redis comes back from an outage the listener emits RESYNC: every follower
-reloads, because the events sent meanwhile are gone."""
+the admin dashboard's figures). A burst is coalesced without waiting for it to end: the work starts at the first
+event, covers every event that came before it started, and runs once more if more came while it ran. After Redis
+comes back from an outage the listener emits RESYNC: every follower reloads, because the events sent meanwhile are
+gone."""
 
 from __future__ import annotations
 
 import asyncio
 import inspect
 import logging
-from collections.abc import Callable, Collection
+from collections.abc import Awaitable, Callable, Collection
 from typing import Any, Generic, TypeVar
 
 from nicegui import Event, app, background_tasks, context, run
@@ -23,7 +25,6 @@ from services import ServiceError, runtime
 log = logging.getLogger(__name__)
 RESYNC = 'live.resync'  # emitted after a reconnect: what a page shows may have missed events
 LIVE, RECONNECTING = 'live', 'reconnecting'
-BURST_SECONDS = 0.25  # events this close together cause one reload
 T = TypeVar('T')
 
 
@@ -91,20 +92,46 @@ def on_event(name: str | Collection[str], callback: Callable[[dict[str, Any]], A
     live.changed.subscribe(relay)
 
 
+class Coalesced:
+    """Runs `job` as soon as asked: once for everything asked before it starts, and once more if asked while it runs
+    (so the last change is never missed, and a burst costs at most two runs)."""
+
+    def __init__(self, job: Callable[[], Awaitable[None]], *, pause: float = 0.0) -> None:
+        self._job, self._pause = job, pause
+        self._state = 'idle'  # idle -> scheduled -> running (-> again -> running) -> idle
+
+    def ask(self) -> None:
+        if self._state == 'idle':
+            self._state = 'scheduled'
+            background_tasks.create(self._run(), name='live-coalesced')
+        elif self._state == 'running':
+            self._state = 'again'
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self._pause)  # 0: after the events already queued, so that they are covered
+            self._state = 'running'
+            try:
+                await self._job()
+            except Exception:  # a failing reload must not stop the next ones
+                log.exception('a live update failed')
+            if self._state != 'again':
+                self._state = 'idle'
+                return
+
+
 def follow(
     names: Collection[str],
     reload: Callable[[], Any],
     *,
     wanted: Callable[[dict[str, Any]], bool] | None = None,
-    seconds: float = BURST_SECONDS,
+    pause: float = 0.0,
 ) -> None:
-    """Reload part of this page (e.g. a refreshable) once per burst of the events it shows (those `wanted` of them),
-    and after a resync; a reload still running when the next event comes is followed by one more."""
-    client, busy = context.client, {'scheduled': False}
+    """Reload part of this page (e.g. a refreshable) when the events it shows (those `wanted` of them) come, and after
+    a resync: at once, once per burst (`pause`: wait that long first, for pages whose events come in floods)."""
+    client = context.client
 
-    async def later() -> None:
-        await asyncio.sleep(seconds)
-        busy['scheduled'] = False
+    async def again() -> None:
         if client.is_deleted:
             return
         with client.content:
@@ -112,11 +139,11 @@ def follow(
             if inspect.isawaitable(result):
                 await result
 
+    coalesced = Coalesced(again, pause=pause)
+
     def changed(data: dict[str, Any]) -> None:
-        if busy['scheduled'] or (data and wanted is not None and not wanted(data)):
-            return
-        busy['scheduled'] = True
-        background_tasks.create(later(), name='live-reload')
+        if not data or wanted is None or wanted(data):
+            coalesced.ask()
 
     on_event(names, changed)
 
@@ -152,10 +179,10 @@ class SharedFigure(Generic[T]):
     whatever the number of pages, then handed to each. The computation runs as one of the watching viewers (with
     their permissions); a viewer refused meanwhile (blocked) is skipped."""
 
-    def __init__(self, wanted: Callable[[runtime.DomainEvent], bool], seconds: float = BURST_SECONDS) -> None:
-        self._wanted, self._seconds = wanted, seconds
+    def __init__(self, wanted: Callable[[runtime.DomainEvent], bool]) -> None:
+        self._wanted = wanted
         self._computers: dict[str, Callable[[], T]] = {}  # client id -> the computation as that viewer
-        self._scheduled = False
+        self._coalesced = Coalesced(self._recompute)
         self.updated: Event[T] = Event()
         self.computations = 0  # how many times it was computed (the tests and the benchmark read it)
 
@@ -167,14 +194,10 @@ class SharedFigure(Generic[T]):
         self.updated.subscribe(show)
 
     def consider(self, event: runtime.DomainEvent) -> None:
-        if self._scheduled or not self._computers or not (event.name == RESYNC or self._wanted(event)):
-            return
-        self._scheduled = True
-        background_tasks.create(self._recompute(), name='live-figure')
+        if self._computers and (event.name == RESYNC or self._wanted(event)):
+            self._coalesced.ask()
 
     async def _recompute(self) -> None:
-        await asyncio.sleep(self._seconds)
-        self._scheduled = False  # an event from now on is a new burst
         for compute in list(self._computers.values()):
             try:
                 value = await run.io_bound(compute)
