@@ -10,6 +10,7 @@ from models.notification import Notification
 from models.outbox import OutboxAttachment, OutboxMessage
 from models.service import Service
 from models.service_request import RequestDismissal, Review, ServiceRequest
+from models.tally import RatingTally, RequestTally
 from models.user import CustomerProfile, ProfessionalPincode, ProfessionalProfile, User
 
 __all__ = [
@@ -25,7 +26,9 @@ __all__ = [
     'OutboxMessage',
     'ProfessionalPincode',
     'ProfessionalProfile',
+    'RatingTally',
     'RequestDismissal',
+    'RequestTally',
     'Review',
     'Service',
     'ServiceRequest',

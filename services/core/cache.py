@@ -77,11 +77,10 @@ def forget_on_commit(session: Session, name: str, data: dict[str, Any]) -> None:
 def cached(family: Family, about: Any, key: str, compute: Callable[[], T]) -> T:
     """The value of `key` in the scope (family, about), computed and stored when missing or stale."""
     store, scope = _store(), scope_key(family, about)
-    generation = store.generation(scope)
-    if generation is None:  # the cache is out of order: read straight through
+    looked_up = store.lookup(scope, key)
+    if looked_up is None:  # the cache is out of order: read straight through
         return compute()
-    entry = f'{scope}:{generation}:{key}'
-    found = store.get(entry)
+    entry, found = looked_up
     if found is not None:
         return found
     value = compute()
@@ -102,13 +101,13 @@ def forget_everything() -> None:
 
 
 class Store(Protocol):
-    def generation(self, scope: str) -> str | None: ...  # 'epoch.generation'; None: unavailable
+    def lookup(self, scope: str, key: str) -> tuple[str, Any | None] | None:
+        """The entry's name under the scope's current epoch and generation, and its value (None: missing); None when
+        the store cannot be reached."""
 
     def bump(self, scope: str) -> None: ...
 
     def new_epoch(self) -> None: ...
-
-    def get(self, entry: str) -> Any | None: ...
 
     def put(self, entry: str, value: Any, ttl_seconds: int) -> None: ...
 
@@ -124,9 +123,11 @@ class MemoryStore:
         self._epoch = 0
         self._entries: OrderedDict[str, tuple[float, Any]] = OrderedDict()
 
-    def generation(self, scope: str) -> str:
+    def lookup(self, scope: str, key: str) -> tuple[str, Any | None]:
         with self._lock:
-            return f'{self._epoch}.{self._generations.get(scope, 0)}'
+            entry = f'{scope}:{self._epoch}.{self._generations.get(scope, 0)}:{key}'
+            found = self._entries.get(entry)
+            return entry, None if found is None or found[0] < time.monotonic() else found[1]
 
     def new_epoch(self) -> None:
         with self._lock:
@@ -137,19 +138,19 @@ class MemoryStore:
         with self._lock:
             self._generations[scope] = self._generations.get(scope, 0) + 1
 
-    def get(self, entry: str) -> Any | None:
-        with self._lock:
-            found = self._entries.get(entry)
-            if found is None or found[0] < time.monotonic():
-                return None
-            return found[1]
-
     def put(self, entry: str, value: Any, ttl_seconds: int) -> None:
         with self._lock:
             self._entries[entry] = (time.monotonic() + ttl_seconds, value)
             self._entries.move_to_end(entry)
             while len(self._entries) > self.MAX_ENTRIES:
                 self._entries.popitem(last=False)
+
+
+# KEYS: the epoch and the scope's generation; ARGV: the entry's name before and after 'epoch.generation'
+LOOKUP = """
+local generation = (redis.call('GET', KEYS[1]) or '0') .. '.' .. (redis.call('GET', KEYS[2]) or '0')
+return {generation, redis.call('GET', ARGV[1] .. generation .. ARGV[2])}
+"""
 
 
 class RedisStore:
@@ -167,11 +168,16 @@ class RedisStore:
         self._prefix = f'hsa:cache:{namespace}:'
         self._down_until = 0.0
         self._owes_epoch = False  # a bump failed: the next call that reaches Redis moves the epoch on first
+        self._lookup = self._client.register_script(LOOKUP)  # one round trip (EVALSHA) instead of two
 
-    def generation(self, scope: str) -> str | None:
+    def lookup(self, scope: str, key: str) -> tuple[str, Any | None] | None:
         keys = [f'{self._prefix}epoch', f'{self._prefix}gen:{scope}']
-        found = self._call(lambda: self._client.mget(keys), default=None)
-        return None if found is None else '.'.join((value or b'0').decode() for value in found)
+        found = self._call(lambda: self._lookup(keys=keys, args=[f'{self._prefix}{scope}:', f':{key}']), default=None)
+        if found is None:
+            return None
+        generation, raw = found
+        entry = f'{scope}:{generation.decode()}:{key}'
+        return entry, None if raw is None else pickle.loads(raw)  # our own rows, written by put below
 
     def bump(self, scope: str) -> None:
         if self._call(lambda: self._client.incr(f'{self._prefix}gen:{scope}'), default=None) is None:
@@ -180,10 +186,6 @@ class RedisStore:
     def new_epoch(self) -> None:
         if self._call(lambda: self._client.incr(f'{self._prefix}epoch'), default=None) is None:
             self._owes_epoch = True
-
-    def get(self, entry: str) -> Any | None:
-        raw = self._call(lambda: self._client.get(self._prefix + entry), default=None)
-        return None if raw is None else pickle.loads(raw)  # our own rows, written by put below
 
     def put(self, entry: str, value: Any, ttl_seconds: int) -> None:
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)

@@ -1,15 +1,16 @@
-"""The admin dashboard's figures: counters and chart series, computed once per page build from a handful of
-index-backed queries (design.md §7 "Lists and figures"): one grouped scan serves both the by-status and the
-by-service charts, and per-day counts use local-day boundaries computed in Python."""
+"""The admin dashboard's figures: counters and chart series from a handful of index-backed queries (design.md §7
+"Lists and figures"): the by-status, by-service and rating charts read the running counts the database keeps, and
+per-day counts use local-day boundaries computed in Python."""
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import BindParameter, Select, bindparam, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from models import ProfessionalProfile, Review, Service, ServiceRequest, User
+from models import ProfessionalProfile, RatingTally, RequestTally, Service, ServiceRequest, User
 from models.enums import OPEN_STATUSES, ApprovalState, RequestStatus, Role
 from services import requests
 from services.core import cache, clock
@@ -55,13 +56,17 @@ def _figures(session: Session, now: datetime) -> DashboardFigures:
 def _requests_by_status_and_service(
     session: Session,
 ) -> tuple[tuple[tuple[RequestStatus, int], ...], tuple[tuple[str, int], ...]]:
-    """Two grouped scans, each reading an index that starts with its group key (so no sort): grouping by both at
-    once would sort a million index entries (400 ms against 2 x 50 ms on the benchmark)."""
+    """From the running counts the database keeps (models/tally.py): a few dozen rows, where counting the requests
+    themselves read a million index entries twice (170 ms of a 250 ms build on the benchmark)."""
     statuses = dict.fromkeys(RequestStatus, 0)
-    statuses.update(session.execute(select(R.service_status, func.count()).group_by(R.service_status)).all())
-    per_service = dict(session.execute(select(R.service_id, func.count()).group_by(R.service_id)).all())
-    names = dict(session.execute(select(Service.id, Service.name).where(Service.id.in_(per_service))).all())
-    by_service = sorted(((names[i], count) for i, count in per_service.items()), key=lambda pair: (-pair[1], pair[0]))
+    per_service: dict[str, int] = {}
+    tallies = select(Service.name, RequestTally.service_status, RequestTally.requests).join(
+        Service, Service.id == RequestTally.service_id
+    )
+    for name, status, count in session.execute(tallies.where(RequestTally.requests > 0)):
+        statuses[status] += count
+        per_service[name] = per_service.get(name, 0) + count
+    by_service = sorted(per_service.items(), key=lambda pair: (-pair[1], pair[0]))
     return tuple(statuses.items()), tuple(by_service)
 
 
@@ -76,16 +81,28 @@ def _local_days(now: datetime, zone: object) -> list[tuple[date, datetime, datet
 def _booked_per_day(session: Session, days: list[tuple[date, datetime, datetime]]) -> tuple[tuple[date, int], ...]:
     """Requests booked on each local day: one range count per day on the booking-time index, sent as one statement
     (thirty index range counts take 2 ms; one pass testing every row against thirty ranges took 95)."""
+    bounds = {f'start{i}': start for i, (_, start, _) in enumerate(days)}
+    bounds |= {f'end{i}': end for i, (_, _, end) in enumerate(days)}
+    booked = dict(session.execute(_per_day_statement(), bounds).all())
+    return tuple((day, booked.get(i, 0)) for i, (day, _, _) in enumerate(days))
+
+
+@functools.cache
+def _per_day_statement() -> Select[tuple[int, int]]:
+    """Built once, its bounds bound per call: building thirty selects and their union cost 6 ms of every build."""
     counts = union_all(
         *(
             select(literal(i).label('day'), func.count().label('booked'))
             .select_from(R)
-            .where(R.date_of_request >= start, R.date_of_request < end)
-            for i, (_, start, end) in enumerate(days)
+            .where(R.date_of_request >= _bound(f'start{i}'), R.date_of_request < _bound(f'end{i}'))
+            for i in range(DAYS)
         )
     ).subquery()
-    booked = dict(session.execute(select(counts.c.day, counts.c.booked)).all())
-    return tuple((day, booked.get(i, 0)) for i, (day, _, _) in enumerate(days))
+    return select(counts.c.day, counts.c.booked)
+
+
+def _bound(name: str) -> BindParameter[datetime]:
+    return bindparam(name, type_=R.__table__.c.date_of_request.type)
 
 
 def _pending_approvals(session: Session) -> int:
@@ -109,5 +126,5 @@ def _count(session: Session, *criteria: object) -> int:
 
 
 def _ratings(session: Session) -> tuple[tuple[int, int], ...]:
-    counts = dict(session.execute(select(Review.rating, func.count()).group_by(Review.rating)).all())
+    counts = dict(session.execute(select(RatingTally.rating, RatingTally.reviews)).all())
     return tuple((stars, counts.get(stars, 0)) for stars in range(1, 6))
