@@ -5,6 +5,7 @@ because the text colour follows the viewer's mode."""
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import date
 from typing import Any
@@ -25,7 +26,8 @@ def bar_chart(
 
 
 def bar_options(title: str, labels: list[str], values: list[int], *, dark: bool, horizontal: bool) -> dict[str, Any]:
-    category = {'type': 'category', 'data': labels, 'axisLabel': {'interval': 0 if horizontal else 'auto'}}
+    # tuples: NiceGUI wraps every list in the options in an observable of its own (memory on every open page)
+    category = {'type': 'category', 'data': tuple(labels), 'axisLabel': {'interval': 0 if horizontal else 'auto'}}
     value = {'type': 'value', 'minInterval': 1}
     return {
         **_common(title, dark),
@@ -33,7 +35,7 @@ def bar_options(title: str, labels: list[str], values: list[int], *, dark: bool,
         'grid': {'left': 8, 'right': 40, 'top': 48, 'bottom': 8, 'containLabel': True},  # room for '1,000,000'
         'xAxis': value if horizontal else category,
         'yAxis': {**category, 'inverse': True} if horizontal else value,
-        'series': [{'type': 'bar', 'name': title, 'data': values, 'itemStyle': {'color': PRIMARY}}],
+        'series': [{'type': 'bar', 'name': title, 'data': tuple(values), 'itemStyle': {'color': PRIMARY}}],
     }
 
 
@@ -67,11 +69,16 @@ def show_bars(changes: list[tuple[ui.echart, list[str], list[int]]]) -> None:
     options kept here follow without being sent (plain dict assignment skips NiceGUI's change tracking), so a later
     full draw shows the same."""
     calls = []
-    for chart, labels, values in changes:
+    for chart, shown_labels, shown_values in changes:
         axis = 'yAxis' if chart.options['yAxis'].get('type') == 'category' else 'xAxis'
-        dict.__setitem__(chart.options[axis], 'data', list(labels))  # copies: the figures may be shared
-        dict.__setitem__(chart.options['series'][0], 'data', list(values))
-        partial = json.dumps(['setOption', {axis: {'data': labels}, 'series': [{'data': values}]}])
-        calls.append(f'runMethod({chart.id}, "run_chart_method", {partial});')
+        labels, values = tuple(shown_labels), tuple(shown_values)  # copies: the figures may be shared
+        dict.__setitem__(chart.options[axis], 'data', labels)
+        dict.__setitem__(chart.options['series'][0], 'data', values)
+        calls.append(f'runMethod({chart.id}, "run_chart_method", {_partial(axis, labels, values)});')
     if calls:
         ui.run_javascript(''.join(calls))
+
+
+@functools.lru_cache(maxsize=16)  # the same for every page watching: written once per change
+def _partial(axis: str, labels: tuple[str, ...], values: tuple[int, ...]) -> str:
+    return json.dumps(['setOption', {axis: {'data': labels}, 'series': [{'data': values}]}])

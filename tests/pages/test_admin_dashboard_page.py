@@ -27,7 +27,7 @@ def chart_series(user: User, marker: str) -> tuple[list, list]:
     chart = user.find(marker=marker).elements.pop()
     options = chart.options
     axis = options['yAxis'] if options['yAxis'].get('type') == 'category' else options['xAxis']
-    return axis['data'], options['series'][0]['data']
+    return list(axis['data']), list(options['series'][0]['data'])
 
 
 def counter(user: User, marker: str) -> str:
