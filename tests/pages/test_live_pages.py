@@ -9,8 +9,9 @@ from collections.abc import Callable
 from nicegui import app
 from nicegui.testing import User
 
-from services import catalog, clock, people, session_scope
+from services import catalog, clock, identity, people, session_scope
 from tests.factories import (
+    PASSWORD,
     accept_request,
     block,
     book_request,
@@ -191,3 +192,14 @@ async def test_a_service_retired_while_its_booking_form_is_open_cannot_be_booked
         catalog.retire_service(session, make_admin(), service_id=service.id)
     await user.should_see('Roofing is no longer offered, so it cannot be booked.')
     await user.should_not_see(marker='booking-confirm')
+
+
+async def test_signing_out_everywhere_else_sends_the_other_open_page_to_login_at_once(user: User) -> None:
+    customer = make_customer()
+    await open_as(user, customer, '/customer/requests', 'customer-requests-empty')
+    await drawer_settled(user)
+    phone = identity.sign_in(customer.email, PASSWORD, client_ip='10.0.0.9')  # the same customer on another device
+    with session_scope(write=True) as session:
+        assert identity.sign_out_everywhere_else(session, customer, token=phone.token) == 1
+    await user.should_see(marker='login-submit')  # no click needed
+    assert path_of(user) == '/login'
