@@ -10,7 +10,6 @@ import os
 import random
 import re
 import secrets
-import shutil
 import socket
 import subprocess
 from collections.abc import Iterator
@@ -22,8 +21,6 @@ import psycopg
 import pytest
 import redis
 from psycopg import sql
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 
@@ -31,7 +28,7 @@ from models.db import dispose_engines
 from services import Actor, people, session_scope
 from services.core import cache
 from tests import postgres
-from tests.browser.conftest import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS
+from tests.browser.conftest import browser, second_browser  # noqa: F401 (the browser tests' fixtures, here too)
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN = ('asha@example.com', 'a long admin passphrase', 'Asha Admin')
@@ -115,35 +112,6 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
             connection.execute(sql.SQL('DROP DATABASE IF EXISTS {} WITH (FORCE)').format(sql.Identifier(database)))
 
 
-@pytest.fixture
-def browser() -> Iterator[WebDriver]:
-    with chromium() as driver:
-        yield driver
-
-
-@pytest.fixture
-def second_browser() -> Iterator[WebDriver]:
-    """Another person's browser (cookies of its own)."""
-    with chromium() as driver:
-        yield driver
-
-
-@contextmanager
-def chromium() -> Iterator[WebDriver]:
-    if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
-        pytest.fail('Chromium is missing: run `apt-get install -y chromium chromium-driver` (make test does it).')
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.implicitly_wait(5)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-
-
 def listening_ports() -> tuple[int, int, int]:
     """Ports for nginx, the two app processes (the second app's is the first's + 1) and Redis, free now and below the
     range the kernel hands out to outgoing connections (and tests.servers.free_port), so that nobody else takes one
@@ -168,11 +136,11 @@ def classes_of(element: WebElement) -> str:
     return element.get_attribute('class') or ''
 
 
-def session_cookie_id(browser: WebDriver) -> str:
+def session_cookie_id(driver: WebDriver) -> str:
     """The id in the browser's signed `session` cookie (Starlette's: base64 JSON, a dot, the signature), which NiceGUI
     keys app.storage.user by."""
-    cookie = browser.get_cookie('session')
-    assert cookie, browser.get_cookies()
+    cookie = driver.get_cookie('session')
+    assert cookie, driver.get_cookies()
     payload = cookie['value'].split('.', 1)[0]
     return json.loads(base64.b64decode(payload + '=' * (-len(payload) % 4)))['id']
 
