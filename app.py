@@ -88,6 +88,10 @@ def start() -> None:
     if settings.demo_data:
         seed_demo_data()
     app.state.runner = None
+    if settings.redis_url:
+        from tasks.cache_store import RedisStore  # noqa: PLC0415 (Redis is loaded only when it is configured)
+
+        runtime.use_redis_store(RedisStore)
     app.state.live = live.LiveHub(asyncio.get_running_loop())
     app.state.bus = runtime.Bus(run_job=job_runner(settings), relay=event_relay(settings))
     set_publisher(app.state.bus.deliver)

@@ -204,7 +204,10 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        get_settings()
+        if get_settings().redis_url:  # a command's changes make the shared cache stale like the app's
+            from tasks.cache_store import RedisStore  # noqa: PLC0415 (Redis is loaded only when it is configured)
+
+            runtime.use_redis_store(RedisStore)
         if args.migrate:
             upgrade_to_head()
         print(args.handler(args))

@@ -748,7 +748,9 @@ def _time_figures(db_path: Path, redis_url: str, *, runs: int, warm_runs: int) -
     from models.db import get_engine, session_scope  # noqa: PLC0415
     from services import dashboard  # noqa: PLC0415
     from services.core import cache  # noqa: PLC0415
+    from tasks.cache_store import RedisStore  # noqa: PLC0415
 
+    cache.use_redis_store(RedisStore)  # as app.py does with Redis configured
     actor = _seed_admin()
     raw = sqlite3.connect(db_path, isolation_level=None)
     raw.execute('PRAGMA busy_timeout=10000')

@@ -6,6 +6,7 @@ built (the request is this browser's) and never inside refreshes or event callba
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import inspect
 import re
@@ -24,6 +25,7 @@ from pages import live
 from services import Actor, ServiceError, identity, messaging, people, session_scope
 
 TOKEN_KEY = 'session_token'
+LEAVING_SECONDS = 1.0  # how long a page whose session ended waits before it goes to /login (see follow_viewer)
 HOME = {Role.ADMIN: '/admin', Role.CUSTOMER: '/customer', Role.PROFESSIONAL: '/professional'}
 NEVER_RETURN_TO = {'/logout', '/login', '/register'}  # coming back there would undo or repeat the sign-in
 _SAFE_PATH = re.compile(r'^/(?![/\\])[A-Za-z0-9/_\-.~%?=&]*$')
@@ -171,7 +173,9 @@ def follow_viewer(viewer: Viewer) -> None:
 
     async def still_signed_in(data: dict[str, Any]) -> None:
         if (not data or theirs(data)) and await run.io_bound(identity.authenticate, viewer.token) is None:
-            ui.navigate.to(login_path(viewer.path, ended=True))
+            await asyncio.sleep(LEAVING_SECONDS)  # the page whose own Sign out ended it is leaving: let it go first
+            if ui.context.client.has_socket_connection:
+                ui.navigate.to(login_path(viewer.path, ended=True))
 
     live.on_event(messaging.UNREAD_CHANGED, recount)
     live.on_event({identity.SESSIONS_ENDED, people.USER_BLOCKED}, still_signed_in)

@@ -363,7 +363,7 @@ EOF
   launch nginx "$nginx" -p "$DIR/nginx" -c "$DIR/nginx.conf" -e "$DIR/nginx-error.log"
   for ((i = 0; i < 100; i++)); do
     listening "$PROXY_PORT" && break
-    alive nginx || fail nginx 'nginx exited while starting'
+    alive nginx || fail nginx "nginx exited while starting: $(tail -n 5 "$DIR/nginx-error.log" 2>/dev/null)"
     sleep 0.1
   done
   local answer

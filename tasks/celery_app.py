@@ -9,6 +9,7 @@ from celery.signals import beat_init, setup_logging, worker_init, worker_ready
 from models.db import set_publisher
 from services import runtime
 from settings import SettingsError, get_settings
+from tasks.cache_store import RedisStore
 from tasks.relay import RedisRelay
 
 SOFT_LIMIT_SECONDS = 300  # a job past this gets SoftTimeLimitExceeded and can still record how far it came
@@ -63,6 +64,7 @@ def _publish_after_commit(**_: object) -> None:
     export's progress) go over Redis to every app process's pages."""
     relay = RedisRelay(broker_url())  # refuse to start without Redis, saying why
     set_publisher(runtime.Bus(run_job=submit, relay=relay.publish).deliver)
+    runtime.use_redis_store(RedisStore)  # what a task changes makes the shared cache stale
 
 
 @beat_init.connect

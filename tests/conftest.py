@@ -18,6 +18,7 @@ from hypothesis import settings
 from models.db import dispose_engines
 from models.migrate import upgrade_to_head
 from services.core import cache
+from tasks.cache_store import RedisStore
 from tests import postgres
 from tests.servers import HttpSink, SmtpSink, free_port, wait_until
 
@@ -28,6 +29,7 @@ settings.register_profile('ci', derandomize=True, database=None, deadline=None, 
 settings.register_profile('fuzz', derandomize=False, deadline=None, print_blob=True)
 settings.load_profile('ci')  # --hypothesis-profile=fuzz (make fuzz) replaces it
 
+cache.use_redis_store(RedisStore)  # as the composition roots do: tests that set HSA_REDIS_URL cache there
 INSTALL = 'sudo apt-get install -y redis-server   (or: make test, which installs it)'
 TEST_ENV = {
     'HSA_ENV': 'development',

@@ -1,6 +1,7 @@
 """What the composition roots (app.py, manage.py, the Celery app in tasks/) wire in: the bus that delivers committed
 events and job requests, the schedule and its tick, the units it runs, the embedded job runner and the log format."""
 
+from services.core.cache import use_redis_store
 from services.core.events import DomainEvent, JobRequest
 from services.runtime.bus import ANY, Bus
 from services.runtime.duties import (
@@ -53,4 +54,5 @@ __all__ = [
     'run_schedule',
     'send_notifications',
     'tick',
+    'use_redis_store',
 ]

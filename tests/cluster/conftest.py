@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import random
 import re
 import secrets
 import socket
@@ -118,7 +117,7 @@ def listening_ports() -> tuple[int, int, int]:
     of them in the seconds before the cluster listens on it."""
     below = int(Path('/proc/sys/net/ipv4/ip_local_port_range').read_text().split()[0])
     while True:
-        base = random.randrange(10_000, below - 4)
+        base = 10_000 + secrets.randbelow(below - 4 - 10_000)  # not `random`: the test run may have seeded it
         if all(bindable(port) for port in range(base, base + 4)):
             return base, base + 1, base + 3
 

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from models.db import set_publisher
 from services import Actor, catalog, clock, dashboard, people, requests, runtime, session_scope
 from services.core import cache
+from tasks.cache_store import RedisStore
 from tests.factories import accept_request, book_request, complete_request, make_admin, slot
 from tests.servers import RedisServer, free_port
 from tests.services.request_support import make_market, selects
@@ -163,7 +164,7 @@ def own_redis(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Redis
     server = RedisServer(tmp_path)
     server.start()
     monkeypatch.setenv('HSA_REDIS_URL', server.url)
-    monkeypatch.setattr(cache.RedisStore, 'PAUSE_AFTER_FAILURE', 0.0)  # try Redis again at once, not in 5 s
+    monkeypatch.setattr(RedisStore, 'PAUSE_AFTER_FAILURE', 0.0)  # try Redis again at once, not in 5 s
     yield server
     server.stop()
     cache.forget_stores()
@@ -194,7 +195,7 @@ def test_forgetting_everything_makes_every_entry_stale(own_redis: RedisServer) -
 
 def test_a_copy_held_by_one_process_is_not_served_after_another_process_changes_it(redis_url: str) -> None:
     redis.Redis.from_url(redis_url).flushdb()
-    here, there = cache.RedisStore(redis_url, 'two-processes'), cache.RedisStore(redis_url, 'two-processes')
+    here, there = RedisStore(redis_url, 'two-processes'), RedisStore(redis_url, 'two-processes')
     generation, found = here.lookup('dashboard:', 'figures')
     assert found is None
     here.put('dashboard:', 'figures', generation, 'before', 30)

@@ -440,6 +440,7 @@ def test_events_are_delivered_after_commit_only(delivered: list[events.DomainEve
         'service_id': market.service.id,
         'customer_id': market.customer.id,
         'professional_id': market.pro.id,
+        'requested_professional_id': None,  # booked for anyone: every matching inbox follows it
     }
 
 
