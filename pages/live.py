@@ -33,7 +33,7 @@ class LiveHub:
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
-        self.changed: Event[runtime.DomainEvent] = Event()
+        self._channels: dict[str, Event[dict[str, Any]]] = {}  # per event name: only its followers are called
         self.state = LIVE  # whether this process hears every process's events (Redis reachable, or no Redis)
         self.state_changed: Event[str] = Event()
         self._shared: dict[str, SharedFigure[Any]] = {}
@@ -52,10 +52,20 @@ class LiveHub:
             self._shared[name] = SharedFigure(wanted)
         return self._shared[name]
 
+    def channel(self, name: str) -> Event[dict[str, Any]]:
+        """The event its followers subscribe to, emitted with the data of every committed event called `name`."""
+        if name not in self._channels:
+            self._channels[name] = Event()
+        return self._channels[name]
+
     def _dispatch(self, event: runtime.DomainEvent) -> None:
         for figure in self._shared.values():
             figure.consider(event)
-        self.changed.emit(event)
+        if event.name == RESYNC:  # every follower: the events sent while Redis was away are gone
+            for channel in list(self._channels.values()):
+                channel.emit({})
+        elif (channel := self._channels.get(event.name)) is not None:
+            channel.emit(event.data)
 
     def _new_state(self, state: str) -> None:
         if state != self.state:
@@ -82,14 +92,8 @@ def on_event(name: str | Collection[str], callback: Callable[[dict[str, Any]], A
     live = hub()
     if live is None:
         return
-    names = {name} if isinstance(name, str) else set(name)
-
-    def relay(event: runtime.DomainEvent) -> Any:
-        if event.name in names:
-            return callback(event.data)
-        return callback({}) if event.name == RESYNC else None
-
-    live.changed.subscribe(relay)
+    for each in [name] if isinstance(name, str) else sorted(name):
+        live.channel(each).subscribe(callback)  # after a resync, once per name: followers coalesce them
 
 
 class Coalesced:
