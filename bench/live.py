@@ -330,9 +330,11 @@ def _publish_to_redis(redis_url: str) -> None:
     (the booking's notifications) are dropped: no worker runs here."""
     from models.db import set_publisher  # noqa: PLC0415
     from services import runtime  # noqa: PLC0415
+    from tasks.cache_store import RedisStore  # noqa: PLC0415
     from tasks.relay import RedisRelay  # noqa: PLC0415
 
     set_publisher(runtime.Bus(run_job=lambda _request: None, relay=RedisRelay(redis_url).publish).deliver)
+    runtime.use_redis_store(RedisStore)  # what the bookings change makes the app's cached figures stale
 
 
 def _book(market: Marketplace, index: int) -> float:

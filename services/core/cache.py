@@ -173,27 +173,16 @@ def _store() -> Store:
 
 
 def _new_store(redis_url: str, namespace: str) -> Store:
-    """In this process without Redis; with Redis, there (a process that was not handed the Redis store reads through
-    uncached rather than keep copies that other processes' changes could not make stale)."""
+    """In this process without Redis; with Redis, there. A process configured for Redis that was not handed the store
+    is a wiring mistake, said at once: its changes would leave every other process's cache stale without a word."""
     if not redis_url:
         return MemoryStore()
-    return _redis_store(redis_url, namespace) if _redis_store is not None else ReadThrough()
-
-
-class ReadThrough:
-    """No cache at all: every read is computed, nothing is kept."""
-
-    def lookup(self, scope: str, key: str) -> None:
-        return None
-
-    def bump(self, scope: str) -> None:
-        return None
-
-    def new_epoch(self) -> None:
-        return None
-
-    def put(self, scope: str, key: str, generation: str, value: Any, ttl_seconds: int) -> None:
-        return None
+    if _redis_store is None:
+        raise RuntimeError(
+            'redis_url is set, but this process was not handed the Redis cache store: its composition '
+            'root must call runtime.use_redis_store(tasks.cache_store.RedisStore)'
+        )
+    return _redis_store(redis_url, namespace)
 
 
 def forget_stores() -> None:

@@ -204,3 +204,16 @@ def test_a_copy_held_by_one_process_is_not_served_after_another_process_changes_
     assert here.lookup('dashboard:', 'figures')[1] is None
     there.new_epoch()
     assert there.lookup('dashboard:', 'figures')[1] is None
+
+
+def test_a_process_configured_for_redis_but_not_handed_the_store_says_so(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = make_admin()
+    monkeypatch.setenv('HSA_REDIS_URL', redis_url)
+    cache.use_redis_store(None)  # a composition root that forgot: its changes would leave other caches stale
+    try:
+        with pytest.raises(RuntimeError, match='use_redis_store'):
+            figures(admin)
+    finally:
+        cache.use_redis_store(RedisStore)
