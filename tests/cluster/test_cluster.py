@@ -26,7 +26,7 @@ from tests.cluster.conftest import (
 )
 from tests.servers import wait_until
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group('cluster')]  # one cluster at a time: 2 cores
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group('many-processes')]  # not beside the SQLite races
 
 
 def test_a_signed_in_browser_goes_on_when_its_app_process_dies(

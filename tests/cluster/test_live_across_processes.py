@@ -30,7 +30,7 @@ from tests.factories import (
 )
 from tests.servers import wait_until
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group('cluster')]  # one cluster at a time: 2 cores
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group('many-processes')]  # not beside the SQLite races
 
 
 def test_a_booking_on_one_process_reaches_the_admin_watching_on_another_and_an_outage_resyncs(
