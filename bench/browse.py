@@ -39,7 +39,7 @@ def run(data_path: Path, log: Callable[[str], None]) -> None:
     email, password = logins['admin'].split()
     shots = data_path / 'screenshots'
     shots.mkdir(exist_ok=True)
-    with _server(data_path) as base, _browser() as driver:
+    with _server(data_path) as base, browser() as driver:
         log(f'\nChromium against {base} (seconds until the page shows its content)')
         driver.get(f'{base}/login')
         _fill(driver, 'Email', email)
@@ -116,7 +116,7 @@ def _server(data_path: Path) -> Iterator[str]:
 
 
 @contextmanager
-def _browser() -> Iterator[WebDriver]:
+def browser() -> Iterator[WebDriver]:
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in FLAGS:

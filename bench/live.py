@@ -293,20 +293,12 @@ def _marketplace() -> Marketplace:
 
 def _sign_in(base: str, email: str) -> str:
     """Sign in through the real login page once; returns the browser's cookies as a Cookie header."""
-    from selenium import webdriver  # noqa: PLC0415 (a test dependency: only for this command)
-    from selenium.webdriver.chrome.service import Service  # noqa: PLC0415
-    from selenium.webdriver.common.by import By  # noqa: PLC0415
+    from selenium.webdriver.common.by import By  # noqa: PLC0415 (a test dependency: only for this command)
     from selenium.webdriver.support.ui import WebDriverWait  # noqa: PLC0415
 
-    from bench.browse import CHROMEDRIVER, CHROMIUM, FLAGS  # noqa: PLC0415
+    from bench.browse import browser  # noqa: PLC0415 (the same headless Chromium as `admin_pages.py browse`)
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.implicitly_wait(2)
-    try:
+    with browser() as driver:
         driver.get(f'{base}/login')
         for label, text in (('Email', email), ('Password', PASSWORD)):
             box = driver.find_element(
@@ -321,8 +313,6 @@ def _sign_in(base: str, email: str) -> str:
             lambda d: d.find_elements(By.XPATH, "//*[text()='Pending approvals']")
         )
         return '; '.join(f'{c["name"]}={c["value"]}' for c in driver.get_cookies())
-    finally:
-        driver.quit()
 
 
 def _publish_to_redis(redis_url: str) -> None:
