@@ -5,26 +5,37 @@ ourselves (pysqlite's implicit transactions are turned off) so that a write unit
 `BEGIN IMMEDIATE`: it takes the write lock up front and waits for it, instead of failing with
 "database is locked" when a read transaction tries to upgrade.
 
+Waiting for that lock is ours, not SQLite's: its busy handler sleeps in growing steps up to 100 ms, so under
+several writer processes a unit that just missed the lock sleeps through many commits and, on a busy machine, can
+starve for seconds. We ask with a zero timeout and retry after short, jittered sleeps (at most a few ms) until the
+same 10 s deadline: whoever is waiting gets the lock within a few ms of its release.
+
 `synchronous=FULL`: with WAL, NORMAL may lose the last commits on a power cut. Bookings and payments
 are worth the extra fsync per commit (a few hundred writes per second is far beyond our load).
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
+import random
+import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from models import write_lock
 from settings import get_settings
 
 BUSY_TIMEOUT_MS = 10_000
+WRITE_LOCK_SLEEPS = (0.0002, 0.0005, 0.001, 0.002, 0.003)  # seconds between tries, the last one repeated
 SQLITE_SYNCHRONOUS = 'FULL'
 _WRITE_OPTION = 'hsa_write'
 _AFTER_COMMIT = 'hsa_after_commit'
@@ -126,6 +137,8 @@ def _create_engine(url: str) -> Engine:
     engine = create_engine(url, connect_args={'timeout': BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, 'connect', _configure_sqlite_connection)
     event.listen(engine, 'begin', _begin_sqlite_transaction)
+    event.listen(engine, 'checkin', _release_write_lock)
+    event.listen(engine, 'close', _close_write_lock)
     return engine
 
 
@@ -142,5 +155,40 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _begin_sqlite_transaction(connection: Any) -> None:
-    write = connection.get_execution_options().get(_WRITE_OPTION, False)
-    connection.exec_driver_sql('BEGIN IMMEDIATE' if write else 'BEGIN')
+    if not connection.get_execution_options().get(_WRITE_OPTION, False):
+        connection.exec_driver_sql('BEGIN')
+        return
+    try:
+        queue = write_lock.lock_path(connection.engine.url.database)
+        if queue is not None:
+            write_lock.acquire(connection.connection.info, queue, BUSY_TIMEOUT_MS / 1000)
+        begin_immediate(connection.connection.driver_connection)
+    except sqlite3.OperationalError as error:  # raised here, outside SQLAlchemy's wrapping: wrap it the same way
+        raise exc.OperationalError('BEGIN IMMEDIATE', None, error) from error
+
+
+def _release_write_lock(_dbapi_connection: Any, record: Any) -> None:
+    write_lock.release(record.info)  # back in the pool: committed or rolled back
+
+
+def _close_write_lock(_dbapi_connection: Any, record: Any) -> None:
+    write_lock.forget(record.info)
+
+
+def begin_immediate(dbapi_connection: sqlite3.Connection, *, timeout: float = BUSY_TIMEOUT_MS / 1000) -> None:
+    """BEGIN IMMEDIATE, retried after short sleeps while another connection holds the write lock (see the module
+    docstring); raises SQLite's "database is locked" once `timeout` seconds have passed."""
+    deadline = time.monotonic() + timeout
+    dbapi_connection.execute('PRAGMA busy_timeout=0')
+    try:
+        for attempt in itertools.count():
+            try:
+                dbapi_connection.execute('BEGIN IMMEDIATE')
+                return
+            except sqlite3.OperationalError as error:
+                if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                    raise
+            pause = WRITE_LOCK_SLEEPS[min(attempt, len(WRITE_LOCK_SLEEPS) - 1)]
+            time.sleep(pause * random.uniform(0.5, 1.5))  # jitter: waiters do not wake in step
+    finally:
+        dbapi_connection.execute(f'PRAGMA busy_timeout={BUSY_TIMEOUT_MS}')

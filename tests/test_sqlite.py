@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import threading
 import time
+from pathlib import Path
+from typing import Any
 
-from models import Service
-from models.db import SQLITE_SYNCHRONOUS, get_engine, session_scope
+import pytest
+
+from models import Service, write_lock
+from models.db import BUSY_TIMEOUT_MS, SQLITE_SYNCHRONOUS, begin_immediate, get_engine, session_scope
 from tests.factories import make_service
 
 
@@ -42,3 +48,49 @@ def test_write_units_wait_for_each_other_instead_of_failing() -> None:
         final = session.get(Service, row.id).base_price
     assert errors == []
     assert final == 8  # BEGIN IMMEDIATE serialized every read-modify-write: no lost update
+
+
+def test_a_writer_waits_for_the_queue_and_gives_up_at_the_deadline(tmp_path: Path) -> None:
+    path = str(tmp_path / 'hsa.db-writers')
+    holder: dict[str, Any] = {}
+    write_lock.acquire(holder, path, timeout=1)
+    waiter: dict[str, Any] = {}
+    with pytest.raises(write_lock.WriteLockTimeout, match='database is locked'):
+        write_lock.acquire(waiter, path, timeout=0.05)
+    write_lock.release(holder)
+    write_lock.acquire(waiter, path, timeout=1)  # the abandoned wait let go of the lock as soon as it got it
+    write_lock.forget(waiter)
+    write_lock.forget(holder)
+    assert oct(os.stat(path).st_mode & 0o777) == '0o600'
+
+
+def test_a_waiting_writer_gets_the_lock_when_the_holder_lets_go(tmp_path: Path) -> None:
+    path = str(tmp_path / 'hsa.db-writers')
+    holder, waiter = {}, {}
+    write_lock.acquire(holder, path, timeout=1)
+    got = threading.Event()
+    thread = threading.Thread(target=lambda: (write_lock.acquire(waiter, path, timeout=5), got.set()))
+    thread.start()
+    assert not got.wait(0.1)
+    write_lock.release(holder)
+    thread.join()
+    assert got.is_set()
+    write_lock.forget(waiter)
+    write_lock.forget(holder)
+
+
+def test_begin_immediate_outwaits_a_writer_outside_the_queue_and_then_gives_up(tmp_path: Path) -> None:
+    database = str(tmp_path / 'outside.db')
+    outside = sqlite3.connect(database, isolation_level=None, check_same_thread=False)  # committed by a timer
+    ours = sqlite3.connect(database, isolation_level=None)
+    outside.execute('PRAGMA journal_mode=WAL')
+    outside.execute('BEGIN IMMEDIATE')
+    with pytest.raises(sqlite3.OperationalError, match='database is locked'):
+        begin_immediate(ours, timeout=0.05)
+    assert ours.execute('PRAGMA busy_timeout').fetchone() == (BUSY_TIMEOUT_MS,)
+    threading.Timer(0.05, outside.commit).start()
+    begin_immediate(ours, timeout=5)
+    assert ours.in_transaction
+    ours.rollback()
+    outside.close()
+    ours.close()
