@@ -1,4 +1,4 @@
-"""Typed settings: settings.toml (parsed once) overlaid with HSA_* environment variables (read on every call)."""
+"""Typed settings: settings.toml overlaid with HSA_* environment variables, both read once per process."""
 
 from __future__ import annotations
 
@@ -198,17 +198,17 @@ class Settings:
             raise SettingsError('sms_auth_header must look like "Name: value", e.g. "Authorization: Bearer <key>"')
 
 
+@functools.cache
 def get_settings() -> Settings:
-    """settings.toml (parsed once, cached) overlaid with HSA_* environment variables, read on every call.
+    """settings.toml overlaid with HSA_* environment variables, read at the first call and kept (frozen): everything
+    from the clock to every service asks for them many times per action, and reading the environment each time
+    was a tenth of a booking. Whoever changes the environment afterwards calls `reload_settings()`."""
+    return Settings.from_mapping({**_file_values(), **_env_values()})
 
-    The environment is read every time; the Settings built from one set of values are reused (frozen), since
-    everything from the clock to every service asks for them many times per action."""
-    return _settings_for(tuple(sorted(_env_values().items())))
 
-
-@functools.lru_cache(maxsize=32)
-def _settings_for(environment: tuple[tuple[str, str], ...]) -> Settings:
-    return Settings.from_mapping({**_file_values(), **dict(environment)})
+def reload_settings() -> None:
+    """Read the environment again at the next `get_settings()` (tests and benches that change HSA_* variables)."""
+    get_settings.cache_clear()
 
 
 def clock_time(value: str) -> time:

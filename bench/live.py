@@ -31,6 +31,7 @@ import argparse
 import ast
 import asyncio
 import contextlib
+import functools
 import html
 import json
 import os
@@ -186,6 +187,7 @@ def _rounds(
 
 GC_HOOK = '''"""Written by bench/live.py for the app it starts: log its garbage collections but the quick young ones."""
 
+import functools
 import gc
 import os
 import time
@@ -734,6 +736,13 @@ class StatementTimer:
         ]
 
 
+def _use_redis(url: str) -> None:
+    from settings import reload_settings  # noqa: PLC0415
+
+    os.environ['HSA_REDIS_URL'] = url
+    reload_settings()
+
+
 def _time_figures(db_path: Path, redis_url: str, *, runs: int, warm_runs: int) -> None:
     import redis  # noqa: PLC0415
 
@@ -761,11 +770,7 @@ def _time_figures(db_path: Path, redis_url: str, *, runs: int, warm_runs: int) -
             timer.call = (called, time.perf_counter())
         return (timer.call[1] - called) * 1000, (time.perf_counter() - started) * 1000
 
-    def in_memory() -> None:
-        os.environ['HSA_REDIS_URL'] = ''  # settings are read from the environment on every call
-
-    def in_redis() -> None:
-        os.environ['HSA_REDIS_URL'] = redis_url
+    in_memory, in_redis = functools.partial(_use_redis, ''), functools.partial(_use_redis, redis_url)
 
     def cold_memory() -> None:
         in_memory()

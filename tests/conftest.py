@@ -18,6 +18,7 @@ from hypothesis import settings
 from models.db import dispose_engines
 from models.migrate import upgrade_to_head
 from services.core import cache
+from settings import reload_settings
 from tasks.cache_store import RedisStore
 from tests import postgres
 from tests.servers import HttpSink, SmtpSink, free_port, wait_until
@@ -38,6 +39,30 @@ TEST_ENV = {
     'HSA_EMBEDDED_JOBS': '0',
     'HSA_STORAGE_SECRET': 'test storage secret',
 }
+
+
+class MonkeyPatch(pytest.MonkeyPatch):
+    """pytest's monkeypatch, which also tells settings.py when the environment changed (settings are read once)."""
+
+    def setenv(self, name: str, value: str, prepend: str | None = None) -> None:
+        super().setenv(name, value, prepend)
+        reload_settings()
+
+    def delenv(self, name: str, raising: bool = True) -> None:
+        super().delenv(name, raising)
+        reload_settings()
+
+    def undo(self) -> None:
+        super().undo()
+        reload_settings()
+
+
+@pytest.fixture
+def monkeypatch() -> Iterator[MonkeyPatch]:
+    """Replaces pytest's own, for every test and fixture here."""
+    patch = MonkeyPatch()
+    yield patch
+    patch.undo()
 
 
 @pytest.fixture(scope='session')
