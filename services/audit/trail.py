@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from models import AuditEvent
@@ -12,6 +13,7 @@ from services.core import clock
 from services.core.rows import Actor
 
 SYSTEM_LABEL = 'system'
+INSERT = insert(AuditEvent)
 
 
 def record(
@@ -25,19 +27,19 @@ def record(
     details: dict[str, Any] | None = None,
     now: datetime | None = None,
 ) -> None:
-    """Who (None = the system), did what, to which target, why, with before/after values."""
-    session.add(
-        AuditEvent(
-            occurred_at=now or clock.now(),
-            actor_id=actor.id if actor else None,
-            actor_label=_label(actor),
-            action=action,
-            target_type=target_type,
-            target_id=target_id,
-            reason=reason,
-            details=details or {},
-        )
-    )
+    """Who (None = the system), did what, to which target, why, with before/after values. Written at once on the
+    unit's connection, past the ORM's unit of work (nothing reads an audit row back in the unit that writes it)."""
+    row = {
+        'occurred_at': now or clock.now(),
+        'actor_id': actor.id if actor else None,
+        'actor_label': _label(actor),
+        'action': action,
+        'target_type': target_type,
+        'target_id': target_id,
+        'reason': reason,
+        'details': details or {},
+    }
+    session.connection().execute(INSERT, row)
 
 
 def _label(actor: Actor | None) -> str:

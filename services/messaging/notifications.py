@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from models import Notification
@@ -17,6 +17,7 @@ from services.messaging.rows import NotificationRow
 MAX_MESSAGE = 500
 UNREAD_CHANGED = 'notification.changed'  # {user_id}: the bell's count may have changed
 NOTIFICATIONS_PER_PAGE = 50
+INSERT = insert(Notification)
 
 
 def notify(
@@ -32,16 +33,16 @@ def notify(
     """Tell `user_id` about something; committed (or rolled back) with the change itself. `dispatched`: a message
     of its own says it outside the app already, so the digest does not send it again."""
     now = now or clock.now()
-    session.add(
-        Notification(
-            user_id=user_id,
-            kind=kind,
-            message=message[:MAX_MESSAGE],
-            request_id=request_id,
-            created_at=now,
-            dispatched_at=now if dispatched else None,
-        )
-    )
+    row = {
+        'user_id': user_id,
+        'kind': kind,
+        'message': message[:MAX_MESSAGE],
+        'request_id': request_id,
+        'created_at': now,
+        'dispatched_at': now if dispatched else None,
+    }
+    session.flush()  # the request it points at may still be pending in the unit
+    session.connection().execute(INSERT, row)  # past the ORM's unit of work: nothing reads it back in this unit
     events.publish(session, UNREAD_CHANGED, user_id=user_id)
 
 

@@ -15,7 +15,7 @@ from services import messaging
 from services.core import clock
 from services.core.errors import Conflict, InvalidTransition, ServiceError
 from services.core.rows import Actor
-from services.requests import rules
+from services.requests import actors, prepared, rules
 
 R = ServiceRequest
 REQUESTED, ASSIGNED = RequestStatus.REQUESTED, RequestStatus.ASSIGNED
@@ -34,38 +34,30 @@ def accept(
     nobody or to them, before its slot starts and clear of their other jobs: first come wins, and every rule
     is checked in the same statement, so a professional blocked a moment earlier cannot win. Passing the
     `updated_at` they were shown refuses a request the customer edited since."""
-    user = rules.require_approved(session, actor, 'accept', request_id=request_id)
+    actors.acting(actor, 'accept', Role.PROFESSIONAL, request_id=request_id)  # approval: `qualified`, in the WHERE
     now = now or clock.now()
-    if not rules.is_request_id(request_id):
-        raise InvalidTransition(NOT_OPEN)
-    rules.lock_user(session, user.id)  # PostgreSQL: one accept at a time per professional (the overlap check)
-    row = rules.claim(
-        session,
-        request_id,
-        *_acceptable_by(user.id, now),
-        ~rules.overlaps_assigned_job(user.id),
-        rules.unchanged_since(seen_updated_at),
-        service_status=ASSIGNED,
-        professional_id=user.id,
-        assigned_at=now,
-        updated_at=now,
-    )
+    rules.unchanged_since(seen_updated_at)  # refuses what is not a time
+    row = None
+    if rules.is_request_id(request_id):
+        actors.lock_user(session, actor.id)  # PostgreSQL: one accept at a time per professional (the overlap check)
+        statement = prepared.accept(checks_seen=seen_updated_at is not None)
+        row = rules.run(session, statement, actor=actor.id, now=now, request=request_id, seen=seen_updated_at)
     if row is None:
-        raise _why_not_accepted(session, user.id, request_id, now, seen_updated_at)
+        raise _why_not_accepted(session, actor, request_id, now, seen_updated_at)
     rules.announce(session, actor, 'accept', row, source=REQUESTED, target=ASSIGNED, now=now)
-    phone = f' Their phone: {user.phone}.' if user.phone else ''
-    message = f'{user.name} accepted your {rules.describe(session, row)}.{phone}'
+    phone = f' Their phone: {row.professional_phone}.' if row.professional_phone else ''
+    message = f'{row.professional_name} accepted your {rules.describe(session, row)}.{phone}'
     messaging.notify(session, row.customer_id, 'request.accepted', message, request_id=row.id, now=now)
 
 
 def decline(session: Session, actor: Actor, *, request_id: Any, now: datetime | None = None) -> None:
     """Approved professionals turn down a request in their inbox: an open one leaves their inbox only; one
     addressed to them becomes open to every professional who takes it, and the customer is told."""
-    user = rules.require_approved(session, actor, 'decline', request_id=request_id)
+    user = actors.require_approved(session, actor, 'decline', request_id=request_id)
     now = now or clock.now()
     if not rules.is_request_id(request_id):
         raise InvalidTransition(NOT_OPEN)
-    rules.lock_user(session, user.id)
+    actors.lock_user(session, user.id)
     addressed = rules.claim(
         session,
         request_id,
@@ -84,10 +76,10 @@ def decline(session: Session, actor: Actor, *, request_id: Any, now: datetime | 
 def withdraw(session: Session, actor: Actor, *, request_id: Any, reason: Any, now: datetime | None = None) -> None:
     """Professionals hand back a job they accepted, with a reason, until `cancel_cutoff_hours` before its slot:
     it returns to the open pool addressed to nobody, leaves their inbox, and the customer is told."""
-    user = rules.require(session, actor, 'withdraw', Role.PROFESSIONAL, request_id=request_id)
+    user = actors.require(session, actor, 'withdraw', Role.PROFESSIONAL, request_id=request_id)
     reason = rules.reason(reason)
     now = now or clock.now()
-    rules.lock_user(session, user.id)
+    actors.lock_user(session, user.id)
     row = None
     if rules.is_request_id(request_id):
         row = rules.claim(
@@ -121,24 +113,15 @@ def withdraw(session: Session, actor: Actor, *, request_id: Any, reason: Any, no
 
 def complete(session: Session, actor: Actor, *, request_id: Any, now: datetime | None = None) -> None:
     """Professionals mark a job they accepted done once its slot has started; the customer is asked to review it."""
-    user = rules.require(session, actor, 'complete', Role.PROFESSIONAL, request_id=request_id)
+    actors.acting(actor, 'complete', Role.PROFESSIONAL, request_id=request_id)
     now = now or clock.now()
     row = None
     if rules.is_request_id(request_id):
-        row = rules.claim(
-            session,
-            request_id,
-            R.service_status == ASSIGNED,
-            R.professional_id == user.id,
-            R.scheduled_at <= now,
-            service_status=RequestStatus.COMPLETED,
-            date_of_completion=now,
-            updated_at=now,
-        )
+        row = rules.run(session, prepared.complete(), actor=actor.id, now=now, request=request_id)
     if row is None:
         raise _why_not_completable(session, actor, request_id)
     rules.announce(session, actor, 'complete', row, source=ASSIGNED, target=RequestStatus.COMPLETED, now=now)
-    message = f'{user.name} marked your {rules.describe(session, row)} done. Please close it with a rating.'
+    message = f'{row.professional_name} marked your {rules.describe(session, row)} done. Please close it with a rating.'
     messaging.notify(session, row.customer_id, 'request.completed', message, request_id=row.id, now=now)
 
 
@@ -155,8 +138,11 @@ def _acceptable_by(professional_id: int, now: datetime) -> tuple[Any, ...]:
 
 
 def _why_not_accepted(
-    session: Session, professional_id: int, request_id: int, now: datetime, seen_updated_at: Any
+    session: Session, actor: Actor, request_id: Any, now: datetime, seen_updated_at: Any
 ) -> ServiceError:
+    professional_id = actors.require_approved(session, actor, 'accept', request_id=request_id).id
+    if not rules.is_request_id(request_id):
+        return InvalidTransition(NOT_OPEN)
     acceptable = (R.id == request_id, *_acceptable_by(professional_id, now))
     if rules.holds(session, *acceptable, rules.overlaps_assigned_job(professional_id)):
         return Conflict('You already have a job at that time.')
@@ -168,7 +154,7 @@ def _why_not_accepted(
 def _why_not_withdrawable(session: Session, actor: Actor, request_id: Any) -> ServiceError:
     status = rules.status_where(session, request_id, R.professional_id == actor.id)
     if status is None:
-        return rules.not_found(actor, 'withdraw', request_id)
+        return actors.not_found(actor, 'withdraw', request_id)
     if status is ASSIGNED:
         hours = rules.policy().cancel_cutoff_hours
         return InvalidTransition(
@@ -178,9 +164,10 @@ def _why_not_withdrawable(session: Session, actor: Actor, request_id: Any) -> Se
 
 
 def _why_not_completable(session: Session, actor: Actor, request_id: Any) -> ServiceError:
+    actors.require(session, actor, 'complete', Role.PROFESSIONAL, request_id=request_id)
     status = rules.status_where(session, request_id, R.professional_id == actor.id)
     if status is None:
-        return rules.not_found(actor, 'complete', request_id)
+        return actors.not_found(actor, 'complete', request_id)
     if status is ASSIGNED:
         return InvalidTransition('You can mark a job done once its time slot has started.')
     return InvalidTransition('This job is not in progress.')

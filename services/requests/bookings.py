@@ -5,21 +5,37 @@ requests addressed to one professional."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Row, and_, insert, select
 from sqlalchemy.orm import Session
 
 from models import CustomerProfile, Service, ServiceRequest, User
+from models.db import is_sqlite
 from models.enums import RequestStatus, Role
 from services import messaging
 from services.core import clock, validation
 from services.core.errors import Conflict, InvalidTransition, ServiceError, ValidationError
 from services.core.rows import Actor
-from services.requests import rules, slots
+from services.requests import actors, rules, slots
 
 R = ServiceRequest
 REQUESTED, ASSIGNED = RequestStatus.REQUESTED, RequestStatus.ASSIGNED
+INSERT = insert(ServiceRequest).returning(ServiceRequest.id)
+BOOKING_FACTS = (
+    select(
+        Service.id,
+        Service.time_required,
+        Service.base_price,
+        Service.name,
+        CustomerProfile.address,
+        CustomerProfile.pincode,
+    )
+    .select_from(Service)
+    .join(User, and_(User.role == Role.CUSTOMER, User.is_blocked.is_(False)))
+    .outerjoin(CustomerProfile, CustomerProfile.user_id == User.id)
+    .where(Service.is_active.is_(True))
+)
 EDITABLE = ('scheduled_at', 'address', 'pincode', 'remarks')
 MAX_ADDRESS, MAX_REMARKS = 300, 1000
 
@@ -38,34 +54,35 @@ def book(
 ) -> int:
     """Customers book an active service in a free slot of the grid, at their profile's address unless they
     give another; optionally addressed to one professional who takes that service in that pincode."""
-    user = rules.require(session, actor, 'book', Role.CUSTOMER)
+    actors.acting(actor, 'book', Role.CUSTOMER)
     now = now or clock.now()
-    rules.lock_user(session, user.id, shared=True)  # PostgreSQL: a block waits for this booking, then cancels it
-    service = _bookable_service(session, service_id)
-    ends_at = slots.check_slot(scheduled_at, service.time_required, now=now)
-    place = _place(user.customer_profile, address=address, pincode=pincode)
-    addressee = _addressee(session, requested_professional_id, service_id=service.id, pincode=place['pincode'])
-    request = ServiceRequest(
-        service_id=service.id,
-        customer_id=user.id,
-        requested_professional_id=addressee,
-        service_status=REQUESTED,
-        date_of_request=now,
-        scheduled_at=scheduled_at.astimezone(UTC),
-        ends_at=ends_at,
-        time_required=service.time_required,
-        price=service.base_price,
-        remarks=_remarks(remarks),
-        updated_at=now,
+    actors.lock_user(session, actor.id, shared=True)  # PostgreSQL: a block waits for this booking, then cancels it
+    found = _booking_facts(session, actor, service_id)
+    ends_at = slots.check_slot(scheduled_at, found.time_required, now=now)
+    place = _place(found, address=address, pincode=pincode)
+    addressee = _addressee(session, requested_professional_id, service_id=found.id, pincode=place['pincode'])
+    request = {
+        'service_id': found.id,
+        'customer_id': actor.id,
+        'requested_professional_id': addressee,
+        'service_status': REQUESTED,
+        'date_of_request': now,
+        'scheduled_at': scheduled_at.astimezone(UTC),
+        'ends_at': ends_at,
+        'time_required': found.time_required,
+        'price': found.base_price,
+        'remarks': _remarks(remarks),
+        'updated_at': now,
         **place,
-    )
-    session.add(request)
+    }
     session.flush()
-    rules.announce(session, actor, 'book', request, source=None, target=REQUESTED, now=now)
+    request_id = session.connection().execute(INSERT, request).scalar_one()
+    booked = Booked(request_id, found.id, actor.id, None, addressee, request['scheduled_at'], found.name)
+    rules.announce(session, actor, 'book', booked, source=None, target=REQUESTED, now=now)
     if addressee is not None:
-        message = f'A customer asked for you: {rules.describe(session, request)}.'  # no name before accepting
-        messaging.notify(session, addressee, 'request.addressed', message, request_id=request.id, now=now)
-    return request.id
+        message = f'A customer asked for you: {rules.describe(session, booked)}.'  # no name before accepting
+        messaging.notify(session, addressee, 'request.addressed', message, request_id=booked.id, now=now)
+    return booked.id
 
 
 def edit(
@@ -80,7 +97,7 @@ def edit(
     """Customers change the slot, address, pincode or remarks of their own request while nobody has accepted
     it and its slot has not started. One conditional UPDATE: an accept a moment earlier makes it change
     nothing. Passing the `updated_at` they were shown refuses overwriting a change made since."""
-    rules.require(session, actor, 'edit', Role.CUSTOMER, request_id=request_id)
+    actors.require(session, actor, 'edit', Role.CUSTOMER, request_id=request_id)
     now = now or clock.now()
     unknown = changes.keys() - set(EDITABLE)
     if unknown:
@@ -103,24 +120,42 @@ def edit(
         messaging.notify(session, row.requested_professional_id, 'request.edited', message, request_id=row.id, now=now)
 
 
+class Booked(NamedTuple):
+    """A new request as announced: the fields CHANGED hands back for the other transitions."""
+
+    id: int
+    service_id: int
+    customer_id: int
+    professional_id: int | None
+    requested_professional_id: int | None
+    scheduled_at: datetime
+    service_name: str
+
+
 # --- helpers ----------------------------------------------------------------------------------------------------------
 
 
-def _bookable_service(session: Session, service_id: Any) -> Service:
-    service = None
+def _booking_facts(session: Session, actor: Actor, service_id: Any) -> Row[Any]:
+    """In one statement: the active service (its price, duration and name) and the acting customer's profile
+    address, the customer's row still unblocked. Nothing found is explained: PermissionDenied for the customer,
+    else the service to choose."""
+    found = None
     if validation.is_id(service_id, Service.id):
-        query = select(Service).where(Service.id == service_id, Service.is_active.is_(True))
-        service = session.scalars(query.with_for_update(read=True)).one_or_none()  # a retirement waits for us
-    if service is None:
+        query = BOOKING_FACTS.where(Service.id == service_id, User.id == actor.id)
+        if not is_sqlite(session):
+            query = query.with_for_update(read=True, of=Service)  # a retirement waits for us
+        found = session.execute(query).one_or_none()
+    if found is None:
+        actors.require(session, actor, 'book', Role.CUSTOMER)
         raise ValidationError('Choose a service from the list.', field='service_id')
-    return service
+    return found
 
 
-def _place(profile: CustomerProfile | None, *, address: Any, pincode: Any) -> dict[str, str]:
+def _place(profile: Any, *, address: Any, pincode: Any) -> dict[str, str]:
     """The address and pincode given, each defaulting to the customer's profile when left out."""
     return {
-        'address': _address(_given(address, default=profile.address if profile else '')),
-        'pincode': validation.pincode(_given(pincode, default=profile.pincode if profile else '')),
+        'address': _address(_given(address, default=profile.address or '')),
+        'pincode': validation.pincode(_given(pincode, default=profile.pincode or '')),
     }
 
 
@@ -144,7 +179,7 @@ def _addressee(session: Session, professional_id: Any, *, service_id: int, pinco
     if professional_id is None:
         return None
     if validation.is_id(professional_id, User.id):
-        rules.lock_user(session, professional_id, shared=True)  # a block waits for us, then opens the request
+        actors.lock_user(session, professional_id, shared=True)  # a block waits for us, then opens the request
         if session.scalar(select(rules.qualified(professional_id, service_id=service_id, pincode=pincode))):
             return professional_id
     raise ValidationError(
@@ -158,7 +193,7 @@ def _own_request(session: Session, actor: Actor, action: str, request_id: Any) -
     if rules.is_request_id(request_id):
         request = session.scalars(select(R).where(R.id == request_id, R.customer_id == actor.id)).one_or_none()
     if request is None:
-        raise rules.not_found(actor, action, request_id)
+        raise actors.not_found(actor, action, request_id)
     return request
 
 

@@ -19,7 +19,7 @@ from services import messaging
 from services.core import clock
 from services.core.errors import InvalidTransition, ServiceError
 from services.core.rows import Actor
-from services.requests import rules
+from services.requests import actors, rules
 
 R = ServiceRequest
 REQUESTED, ASSIGNED = RequestStatus.REQUESTED, RequestStatus.ASSIGNED
@@ -31,7 +31,7 @@ REQUESTED, ASSIGNED = RequestStatus.REQUESTED, RequestStatus.ASSIGNED
 def cancel(session: Session, actor: Actor, *, request_id: Any, reason: Any, now: datetime | None = None) -> None:
     """Customers cancel their own request, with a reason: any time while it is requested, and once accepted
     only until `cancel_cutoff_hours` before its slot; the professional is told."""
-    rules.require(session, actor, 'cancel', Role.CUSTOMER, request_id=request_id)
+    actors.require(session, actor, 'cancel', Role.CUSTOMER, request_id=request_id)
     reason = rules.reason(reason)
     now = now or clock.now()
     still_cancellable = or_(
@@ -48,7 +48,7 @@ def cancel(session: Session, actor: Actor, *, request_id: Any, reason: Any, now:
 
 def admin_cancel(session: Session, actor: Actor, *, request_id: Any, reason: Any, now: datetime | None = None) -> None:
     """Admins cancel any requested or assigned request with a reason; its customer and professional are told."""
-    rules.require(session, actor, 'admin_cancel', Role.ADMIN, request_id=request_id)
+    actors.require(session, actor, 'admin_cancel', Role.ADMIN, request_id=request_id)
     reason = rules.reason(reason)
     now = now or clock.now()
     row = None
@@ -57,7 +57,7 @@ def admin_cancel(session: Session, actor: Actor, *, request_id: Any, reason: Any
     if row is None:
         if rules.is_request_id(request_id) and rules.holds(session, R.id == request_id):
             raise InvalidTransition('Only requested or assigned requests can be cancelled.')
-        raise rules.not_found(actor, 'admin_cancel', request_id)
+        raise actors.not_found(actor, 'admin_cancel', request_id)
     announce_cancel(session, actor, 'admin_cancel', row, reason=reason, now=now)
     message = f'Support cancelled your {rules.describe(session, row)}: {reason}'
     messaging.notify(session, row.customer_id, 'request.cancelled', message, request_id=row.id, now=now)
@@ -89,7 +89,7 @@ def expire_due(session: Session, *, now: datetime | None = None) -> int:
 def _why_not_cancellable(session: Session, actor: Actor, request_id: Any) -> ServiceError:
     status = rules.status_where(session, request_id, R.customer_id == actor.id)
     if status is None:
-        return rules.not_found(actor, 'cancel', request_id)
+        return actors.not_found(actor, 'cancel', request_id)
     if status is ASSIGNED:
         hours = rules.policy().cancel_cutoff_hours
         return InvalidTransition(

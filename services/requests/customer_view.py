@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from models.enums import RequestStatus, Role
 from services.core import clock
 from services.core.rows import Actor
-from services.requests import lists, rules
+from services.requests import actors, lists, rules
 from services.requests.history import request_history
 from services.requests.rows import CustomerChoices, CustomerRequest, RequestRow
 
@@ -21,7 +21,7 @@ def get_customer_request(
     session: Session, actor: Actor, *, request_id: Any, now: datetime | None = None
 ) -> CustomerRequest:
     """Customers see one of their own requests with its history and their choices; anyone else's does not exist."""
-    rules.require(session, actor, 'get_customer_request', Role.CUSTOMER, request_id=request_id)
+    actors.require(session, actor, 'get_customer_request', Role.CUSTOMER, request_id=request_id)
     now = now or clock.now()
     request = lists.get_request(session, actor, request_id=request_id, now=now)
     history = request_history(session, actor, request_id=request.id, now=now)

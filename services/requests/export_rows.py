@@ -13,7 +13,7 @@ from models import Review, Service, ServiceRequest, User
 from models.enums import RequestStatus, Role
 from services.core.errors import ValidationError
 from services.core.rows import Actor
-from services.requests import filters, rules
+from services.requests import actors, filters
 from settings import get_settings
 
 R = ServiceRequest
@@ -45,7 +45,7 @@ def export_header(currency: str) -> tuple[str, ...]:
 def closed_export_filters(session: Session, actor: Actor, given: dict[str, Any]) -> dict[str, Any]:
     """What an export of closed requests by this actor reads, checked now: an admin's requests-list filters (the
     status filter aside: an export of closed requests is of closed ones), a professional's own jobs only."""
-    user = rules.require(session, actor, 'export', Role.ADMIN, Role.PROFESSIONAL)
+    user = actors.require(session, actor, 'export', Role.ADMIN, Role.PROFESSIONAL)
     if user is not None and user.role is Role.PROFESSIONAL:
         return {'professional_id': user.id}
     if not isinstance(given, dict):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, literal, select, update
+from sqlalchemy import Integer, bindparam, exists, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -17,13 +17,22 @@ from services.core import clock, cursors, validation
 from services.core.access import require_professional
 from services.core.errors import Conflict, InvalidTransition, ServiceError
 from services.core.rows import Actor
-from services.requests import rules
+from services.requests import actors, prepared, rules
 from services.requests.rows import ReviewPage, ReviewRow
 from settings import get_settings
 
 R = ServiceRequest
 COMPLETED, CLOSED = RequestStatus.COMPLETED, RequestStatus.CLOSED
 MAX_REMARKS = 1000
+ADD_REVIEW = insert(Review)
+COUNT_RATING = (
+    update(ProfessionalProfile)
+    .where(ProfessionalProfile.user_id == bindparam('professional'))
+    .values(
+        rating_count=ProfessionalProfile.rating_count + 1,
+        rating_sum=ProfessionalProfile.rating_sum + bindparam('rating', type_=Integer),
+    )
+)
 PAGE_SIZE, MAX_PAGE = 20, 100
 
 
@@ -32,20 +41,12 @@ def close(
 ) -> None:
     """Customers close their own completed request with a rating from 1 to 5 and optional remarks: the one
     review of that request, counted into the professional's rating."""
-    rules.require(session, actor, 'close', Role.CUSTOMER, request_id=request_id)
+    actors.acting(actor, 'close', Role.CUSTOMER, request_id=request_id)
     rating, remarks = _rating(rating), _remarks(remarks)
     now = now or clock.now()
     row = None
     if rules.is_request_id(request_id):
-        row = rules.claim(
-            session,
-            request_id,
-            R.customer_id == actor.id,
-            R.service_status == COMPLETED,
-            service_status=CLOSED,
-            closed_at=now,
-            updated_at=now,
-        )
+        row = rules.run(session, prepared.close(), actor=actor.id, now=now, request=request_id)
     if row is None:
         raise _why_not_closable(session, actor, request_id)
     _add_review(session, row, rating=rating, remarks=remarks, now=now)
@@ -57,7 +58,7 @@ def review(
     session: Session, actor: Actor, *, request_id: Any, rating: Any, remarks: Any = '', now: datetime | None = None
 ) -> None:
     """Customers review their own request that closed without one, within `review_window_days` of its completion."""
-    rules.require(session, actor, 'review', Role.CUSTOMER, request_id=request_id)
+    actors.require(session, actor, 'review', Role.CUSTOMER, request_id=request_id)
     rating, remarks = _rating(rating), _remarks(remarks)
     now = now or clock.now()
     row = None
@@ -152,27 +153,22 @@ def _review_rows(session: Session, ids: list[int]) -> dict[int, ReviewRow]:
 
 
 def _add_review(session: Session, row: Any, *, rating: int, remarks: str, now: datetime) -> None:
-    """The review row and the professional's aggregate, updated in the database so concurrent reviews add up."""
-    session.add(
-        Review(
-            request_id=row.id,
-            customer_id=row.customer_id,
-            professional_id=row.professional_id,
-            rating=rating,
-            remarks=remarks,
-            created_at=now,
-        )
-    )
+    """The review row and the professional's aggregate, updated in the database so concurrent reviews add up (on the
+    unit's connection: nothing reads them back in this unit)."""
+    review = {
+        'request_id': row.id,
+        'customer_id': row.customer_id,
+        'professional_id': row.professional_id,
+        'rating': rating,
+        'remarks': remarks,
+        'created_at': now,
+    }
+    connection = session.connection()
     try:
-        session.flush()
-    except IntegrityError:
+        connection.execute(ADD_REVIEW, review)
+    except IntegrityError:  # the unit rolls back: the caller sees why
         raise Conflict('This request already has a review.') from None
-    p = ProfessionalProfile
-    session.execute(
-        update(p)
-        .where(p.user_id == row.professional_id)
-        .values(rating_count=p.rating_count + 1, rating_sum=p.rating_sum + rating)
-    )
+    connection.execute(COUNT_RATING, {'professional': row.professional_id, 'rating': rating})
 
 
 def _tell_professional(session: Session, row: Any, *, rating: int, now: datetime) -> None:
@@ -181,9 +177,10 @@ def _tell_professional(session: Session, row: Any, *, rating: int, now: datetime
 
 
 def _why_not_closable(session: Session, actor: Actor, request_id: Any) -> ServiceError:
+    actors.require(session, actor, 'close', Role.CUSTOMER, request_id=request_id)
     status = _own_status(session, actor, request_id)
     if status is None:
-        return rules.not_found(actor, 'close', request_id)
+        return actors.not_found(actor, 'close', request_id)
     if status is CLOSED:
         return InvalidTransition('This request is already closed.')
     return InvalidTransition('A request can be closed once the professional has marked it done.')
@@ -192,7 +189,7 @@ def _why_not_closable(session: Session, actor: Actor, request_id: Any) -> Servic
 def _why_no_review(session: Session, actor: Actor, request_id: Any) -> ServiceError:
     status = _own_status(session, actor, request_id)
     if status is None:
-        return rules.not_found(actor, 'review', request_id)
+        return actors.not_found(actor, 'review', request_id)
     if status is COMPLETED:
         return InvalidTransition('Close this request to rate it.')
     if status is not CLOSED:

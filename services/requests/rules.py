@@ -3,7 +3,6 @@ pieces every transition shares: one conditional UPDATE, its audit row and its do
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,19 +13,30 @@ from models import ProfessionalPincode, ProfessionalProfile, RequestDismissal, S
 from models.enums import ApprovalState, RequestStatus, Role
 from services import audit
 from services.core import events, validation
-from services.core.access import require_role
-from services.core.errors import NotFound, PermissionDenied, ValidationError
+from services.core.errors import ValidationError
 from services.core.rows import Actor
 from services.requests.rows import RequestPolicy
 from settings import get_settings
 
-log = logging.getLogger(__name__)
 R = ServiceRequest
-NOT_FOUND = 'That request does not exist.'
-NOT_APPROVED = 'Only approved professionals can take requests.'
 MAX_REASON = 500
-# what a transition's UPDATE ... RETURNING hands back: enough for its audit row, event and notifications
-CHANGED = (R.id, R.service_id, R.customer_id, R.professional_id, R.requested_professional_id, R.scheduled_at)
+# what a transition's UPDATE ... RETURNING hands back: enough for its audit row, event and notifications (the
+# service's name too, so that the notification's words cost no second statement)
+SERVICE_NAME = select(Service.name).where(Service.id == R.service_id).scalar_subquery().label('service_name')
+_PROFESSIONAL = User.id == R.professional_id
+CHANGED = (
+    R.id,
+    R.service_id,
+    R.customer_id,
+    R.professional_id,
+    R.requested_professional_id,
+    R.scheduled_at,
+    SERVICE_NAME,
+)
+# the professional's words in what a transition tells the customer (claim's `also`)
+PROFESSIONAL_NAME = select(User.name).where(_PROFESSIONAL).scalar_subquery().label('professional_name')
+PROFESSIONAL_PHONE = select(User.phone).where(_PROFESSIONAL).scalar_subquery().label('professional_phone')
+OTHER = aliased(ServiceRequest, name='other_request')  # built once: a new alias per call was a quarter of an accept
 EVENTS = {
     'book': 'request.booked',
     'edit': 'request.edited',
@@ -48,42 +58,6 @@ EVENT_NAMES = frozenset(EVENTS.values())  # every event a request's change annou
 def is_request_id(value: Any) -> bool:
     """`validation.is_id` for the id of a service request."""
     return validation.is_id(value, R.id)
-
-
-# --- who acts ---------------------------------------------------------------------------------------------------------
-
-
-def require(session: Session, actor: Actor | None, action: str, *roles: Role, request_id: Any = None) -> User | None:
-    """`require_role`, with every refusal logged once: actor, action and request (checklist G2)."""
-    try:
-        return require_role(session, actor, *roles)
-    except PermissionDenied:
-        log.warning('denied request.%s on service_request %r to %s', action, request_id, _who(actor))
-        raise
-
-
-def require_approved(session: Session, actor: Actor | None, action: str, *, request_id: Any = None) -> User:
-    """An unblocked professional whose profile an admin approved (the open pool is theirs to work)."""
-    user = require(session, actor, action, Role.PROFESSIONAL, request_id=request_id)
-    profile = user.professional_profile
-    if profile is None or profile.approval_state is not ApprovalState.APPROVED:
-        log.warning('denied request.%s on service_request %r to %s: not approved', action, request_id, _who(actor))
-        raise PermissionDenied(NOT_APPROVED)
-    return user
-
-
-def not_found(actor: Actor | None, action: str, request_id: Any) -> NotFound:
-    """Missing and someone else's look the same to the caller; the log tells them apart."""
-    log.warning('request.%s: service_request %r is not visible to %s', action, request_id, _who(actor))
-    return NotFound(NOT_FOUND)
-
-
-def lock_user(session: Session, user_id: int, *, shared: bool = False) -> None:
-    """PostgreSQL: lock a user's row until commit, so that checks which read before they write (overlap,
-    eligibility) see the last committed accept and block. NO KEY UPDATE leaves foreign-key checks free.
-    SQLite needs nothing: a write unit holds the database's write lock from its first statement."""
-    lock = select(User.id).where(User.id == user_id)
-    session.execute(lock.with_for_update(read=True) if shared else lock.with_for_update(key_share=True))
 
 
 # --- the rules as SQL -------------------------------------------------------------------------------------------------
@@ -108,7 +82,7 @@ def qualified(professional_id: int, *, service_id: Any = R.service_id, pincode: 
 def overlaps_assigned_job(professional_id: int) -> ColumnElement[bool]:
     """The professional holds another assigned job that meets this one's interval (a.start < b.end and
     b.start < a.end)."""
-    other = aliased(ServiceRequest)
+    other = OTHER
     return exists().where(
         other.professional_id == professional_id,
         other.service_status == RequestStatus.ASSIGNED,
@@ -181,11 +155,21 @@ def holds(session: Session, *criteria: ColumnElement[bool]) -> bool:
 # --- one transition ---------------------------------------------------------------------------------------------------
 
 
-def claim(session: Session, request_id: int, *rules: ColumnElement[bool], **values: Any) -> Row[Any] | None:
+def claim(
+    session: Session, request_id: int, *rules: ColumnElement[bool], also: tuple[Any, ...] = (), **values: Any
+) -> Row[Any] | None:
     """ONE conditional UPDATE holding every rule in its WHERE: it changes the request only if all of them
-    hold at that instant (so a race has exactly one winner); returns what changed, or None."""
-    statement = update(R).where(R.id == request_id, *rules).values(**values).returning(*CHANGED)
-    return session.execute(statement).one_or_none()
+    hold at that instant (so a race has exactly one winner); returns what changed (CHANGED and `also`), or None."""
+    statement = update(R).where(R.id == request_id, *rules).values(**values).returning(*CHANGED, *also)
+    return run(session, statement)
+
+
+def run(session: Session, statement: Any, **parameters: Any) -> Row[Any] | None:
+    """A transition's UPDATE ... RETURNING on the unit's connection, past the ORM: no unit of work has request rows
+    loaded to keep in step (edit's is read before and not after), and the ORM's bookkeeping of a bulk UPDATE cost
+    more than the statement. What the unit added is written first, so the WHERE sees it."""
+    session.flush()
+    return session.connection().execute(statement, parameters).one_or_none()
 
 
 def claim_all(session: Session, *rules: ColumnElement[bool], **values: Any) -> list[Row[Any]]:
@@ -232,9 +216,10 @@ def announce(
 
 
 def describe(session: Session, changed: Any) -> str:
-    """'Plumbing request for Tue 05 Mar 2030, 10:00' in local time, for notification messages."""
-    service = session.get(Service, changed.service_id)
-    return f'{service.name} request for {local_label(changed.scheduled_at)}'
+    """'Plumbing request for Tue 05 Mar 2030, 10:00' in local time, for notification messages (the service's name
+    from the RETURNING of CHANGED when it is there)."""
+    name = getattr(changed, 'service_name', None) or session.get(Service, changed.service_id).name
+    return f'{name} request for {local_label(changed.scheduled_at)}'
 
 
 def reason(value: Any) -> str:
@@ -259,9 +244,3 @@ def policy() -> RequestPolicy:
         review_window_days=settings.review_window_days,
         timezone=settings.timezone,
     )
-
-
-def _who(actor: Actor | None) -> str:
-    if actor is None:
-        return 'anonymous'
-    return 'the operator' if actor.is_operator else f'user {actor.id} ({actor.role.value})'

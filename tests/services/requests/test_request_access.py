@@ -10,13 +10,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import select, update
 
-from models import Service, ServiceRequest
-from models.enums import RequestStatus
+from models import Service, ServiceRequest, User
 from services import Actor, NotFound, PermissionDenied, requests, session_scope
-from services.requests import rules
 from tests.factories import (
     accept_request,
     block,
@@ -243,24 +240,25 @@ def test_a_request_id_that_is_not_an_id_is_simply_not_found(request_id: Any) -> 
 # --- fail closed, and every denial is logged once (A7, G2) ------------------------------------------------------------
 
 
-def test_a_failing_permission_lookup_denies(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize('operation', ['accept', 'complete', 'close'])
+def test_the_acting_users_row_is_checked_as_it_is_now_not_as_signed_in(operation: str) -> None:
+    """The transitions check the actor inside their UPDATE: a block written straight into the database a moment
+    before (no service, no event, the sign-in still valid) refuses them all the same."""
     market = make_market()
-    request_id, now = requested(market)
-
-    def broken(*_args: Any) -> None:
-        raise OperationalError('SELECT user', {}, Exception('connection lost'))
-
-    monkeypatch.setattr(rules, 'require_role', broken)
-    with pytest.raises(OperationalError), session_scope(write=True) as session:
-        requests.accept(session, market.pro, request_id=request_id, now=now)
-    assert stored(request_id).service_status is RequestStatus.REQUESTED
+    request_id, now = CASES[operation].setup(market)
+    actor = market.customer if operation == 'close' else market.pro
+    with session_scope(write=True) as session:
+        session.execute(update(User).where(User.id == actor.id).values(is_blocked=True))
+    before = snapshot(request_id)
+    assert refusal_of(attempt(operation, actor, request_id, now))[0] is PermissionDenied
+    assert snapshot(request_id) == before
 
 
 def test_a_denial_is_logged_once_with_actor_action_and_request(caplog: pytest.LogCaptureFixture) -> None:
     market = make_market()
     request_id, now = requested(market)
     intruder = make_customer()
-    with caplog.at_level(logging.WARNING, logger='services.requests.rules'):
+    with caplog.at_level(logging.WARNING, logger='services.requests.actors'):
         with pytest.raises(PermissionDenied), session_scope(write=True) as session:
             requests.accept(session, market.customer, request_id=request_id, now=now)
         with pytest.raises(NotFound), session_scope(write=True) as session:
