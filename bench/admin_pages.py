@@ -6,9 +6,10 @@
     .venv/bin/python bench/admin_pages.py browse  # serve the seed and walk the admin pages in headless Chromium
 
 `seed` builds a fresh SQLite database in --data-dir through the real migrations, creates the admin and the catalogue
-through the real services and bulk-loads the rest (bench/seeding.py). `time` prints, for the dashboard figures and
-the admin's requests list (first page, 500th page, filtered pages), the server-side time of the service call beside
-the same query as raw SQL through `sqlite3`, on the same file in the same run (bench/timing.py). `browse` starts
+through the real services and bulk-loads the rest (bench/seeding.py). `time` prints, for the dashboard figures,
+the admin's requests list (first page, 500th page, filtered pages, by customer or professional name), the admin's user
+search and the customer's service search, the server-side time of the service call beside the same query as raw SQL
+through `sqlite3`, on the same file in the same run, and the difference (bench/timing.py). `browse` starts
 app.py on the seed and times the admin pages in Chromium (bench/browse.py; needs the test dependencies). The
 database is left behind for serving: the script prints the command and the admin's sign-in.
 """
@@ -58,9 +59,11 @@ def _parser() -> argparse.ArgumentParser:
         help='audit rows to write: every transition (default), bookings only, or none',
     )
     parser.add_argument('--no-analyze', action='store_true', help='skip ANALYZE, to see the planner without stats')
-    parser.add_argument('--runs', type=int, default=5, help='timed runs per measurement, after one warm-up')
+    parser.add_argument('--runs', type=int, default=20, help='timed runs per measurement, after one warm-up')
     parser.add_argument('--pages', type=int, default=500, help='the deep page to time (default 500)')
     parser.add_argument('--slow-ms', type=float, default=50.0, help='show the query plan of statements this slow')
+    parser.add_argument('--only', default='', help='time only the measurements whose label contains this')
+    parser.add_argument('--profile', action='store_true', help='run the measurements under cProfile, not timed')
     parser.add_argument('--force', action='store_true', help='allow seeding into the default data folder var/')
     return parser
 
@@ -117,7 +120,15 @@ def _time(args: argparse.Namespace, data_path: Path) -> None:
     from models.migrate import upgrade_to_head  # noqa: PLC0415 (the same)
 
     upgrade_to_head()  # a seed made before a newer migration is brought up to date, as the app would on start
-    timing.run(data_path / 'hsa.db', runs=args.runs, deep_page=args.pages, slow_ms=args.slow_ms, log=_log)
+    timing.run(
+        data_path / 'hsa.db',
+        runs=args.runs,
+        deep_page=args.pages,
+        slow_ms=args.slow_ms,
+        only=args.only,
+        profile=args.profile,
+        log=_log,
+    )
 
 
 def _browse(data_path: Path) -> None:

@@ -1,21 +1,25 @@
-"""Time the admin's dashboard figures and requests pages: the service call beside the same SQL through `sqlite3`.
+"""Time the admin's dashboard figures, lists and searches: the service call beside the same SQL through `sqlite3`.
 
 For each measurement the service call runs once as a warm-up while every statement it sends to SQLite is recorded
 (SQLAlchemy's `before_cursor_execute`, after parameters are bound, so the text and values are exactly what SQLite
 received). The timed runs then alternate the service call (a `session_scope()` unit, as a page runs it) and a replay
 of those statements through a plain `sqlite3` connection to the same file in one read transaction, fetching every
-row. The difference is what the service layer adds on top of SQLite: SQLAlchemy, row objects, privacy rules.
-Statements slower than --slow-ms are listed with SQLite's EXPLAIN QUERY PLAN.
+row. "over raw" is the median of the paired differences (each service run minus the raw run after it): what the
+service layer adds on top of SQLite (SQLAlchemy, row objects, privacy rules). Statements slower than --slow-ms, and
+every statement of the name searches, are listed with SQLite's EXPLAIN QUERY PLAN. `--only TEXT` keeps the
+measurements whose label contains TEXT; `--profile` runs them under cProfile instead of timing them.
 """
 
 from __future__ import annotations
 
+import cProfile
+import pstats
 import sqlite3
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +28,8 @@ from sqlalchemy import event, select
 from models import User
 from models.db import get_engine, session_scope
 from models.enums import Role
-from services import Actor, clock, dashboard, identity, requests
+from services import Actor, catalog, clock, dashboard, identity, people, requests
+from services.core import cache
 from settings import get_settings
 
 SKIPPED = ('BEGIN', 'COMMIT', 'ROLLBACK')
@@ -34,11 +39,27 @@ SKIPPED = ('BEGIN', 'COMMIT', 'ROLLBACK')
 class Measurement:
     label: str
     call: Callable[[Any], Any]  # session -> result
+    explain: bool = False  # print the plan of every statement, however fast
     statements: list[tuple[str, Any]] = field(default_factory=list)
     service_ms: list[float] = field(default_factory=list)
     raw_ms: list[float] = field(default_factory=list)
     per_statement_ms: list[list[float]] = field(default_factory=list)
     note: str = ''
+
+
+@dataclass(frozen=True, slots=True)
+class Subjects:
+    """Whom and what the measurements ask about, picked from the seed."""
+
+    admin: Actor
+    customer: Actor  # the customer with most requests
+    email: str  # theirs
+    service_id: int  # the busiest service and pincode
+    pincode: str
+    service_name: str
+    today: date
+    deep_page: int
+    deep_cursor: str  # the next cursor of the page before deep_page
 
 
 class Recorder:
@@ -54,77 +75,30 @@ class Recorder:
             self.seen.append((statement, parameters))
 
 
-def run(db_path: Path, *, runs: int, deep_page: int, slow_ms: float = 50.0, log: Callable[[str], None]) -> None:
-    settings = get_settings()
-    now = clock.now()
+def run(
+    db_path: Path,
+    *,
+    runs: int,
+    deep_page: int,
+    slow_ms: float = 50.0,
+    only: str = '',
+    profile: bool = False,
+    log: Callable[[str], None],
+) -> None:
     _describe_database(db_path, log)
-    with session_scope() as session:
-        admin = session.scalar(select(User).where(User.role == Role.ADMIN).order_by(User.id).limit(1))
-        if admin is None:
-            raise SystemExit('no admin in this database: seed it with this script first')
-        actor = identity.actor_for(admin)
     raw = sqlite3.connect(db_path, isolation_level=None)
     raw.execute('PRAGMA busy_timeout=10000')
-    service_id, pincode, service_name = _busiest(raw)
-    email = raw.execute(
-        'SELECT email FROM "user" WHERE id = (SELECT customer_id FROM service_request GROUP BY customer_id '
-        'ORDER BY count(*) DESC LIMIT 1)'
-    ).fetchone()[0]
-    today = now.astimezone(settings.zone).date()
+    subjects = _subjects(raw, deep_page, log)
     log(
         f'\nTiming on {db_path} with {runs} runs after a warm-up (ms). Filters use the busiest service and pincode: '
-        f'{service_name} (id {service_id}) in {pincode}; the customer with most requests: {email}.'
+        f'{subjects.service_name} (id {subjects.service_id}) in {subjects.pincode}; the customer with most requests: '
+        f'{subjects.email}.'
     )
-    cursor = _walk(actor, deep_page, log)
-    measurements = [
-        Measurement('dashboard figures', lambda s: dashboard.figures(s, actor, now=now)),
-        Measurement('requests: first page', lambda s: requests.list_all_requests(s, actor, sort='scheduled')),
-        Measurement(
-            f'requests: page {deep_page} by cursor',
-            lambda s: requests.list_all_requests(s, actor, sort='scheduled', cursor=cursor),
-        ),
-        Measurement(
-            'filter: requested + service + pincode',
-            lambda s: requests.list_all_requests(
-                s, actor, status='requested', service_id=service_id, pincode=pincode, sort='scheduled'
-            ),
-        ),
-        Measurement(
-            'filter: closed + service + pincode',
-            lambda s: requests.list_all_requests(
-                s, actor, status='closed', service_id=service_id, pincode=pincode, sort='scheduled'
-            ),
-        ),
-        Measurement(
-            'filter: booked in 30 days, by booking',
-            lambda s: requests.list_all_requests(
-                s, actor, date_from=today - timedelta(days=200), date_to=today - timedelta(days=171), sort='booked'
-            ),
-        ),
-        Measurement(
-            'filter: booked on one day + status',
-            lambda s: requests.list_all_requests(
-                s,
-                actor,
-                status='cancelled',
-                date_from=today - timedelta(days=3),
-                date_to=today - timedelta(days=3),
-                sort='booked',
-            ),
-        ),
-        Measurement(
-            "filter: customer name 'sharma'",
-            lambda s: requests.list_all_requests(s, actor, customer='sharma', sort='scheduled'),
-        ),
-        Measurement(
-            'filter: one customer by email',
-            lambda s: requests.list_all_requests(s, actor, customer=email, sort='scheduled'),
-        ),
-        Measurement(
-            "filter: professional name 'iyer'",
-            lambda s: requests.list_all_requests(s, actor, professional='iyer', sort='scheduled'),
-        ),
-    ]
+    measurements = [m for m in _measurements(subjects) if only.lower() in m.label.lower()]
+    if profile:
+        for measurement in measurements:
+            _profile(measurement, runs, log)
+        return
     recorder = Recorder()
     for measurement in measurements:
         recorder.active, recorder.seen = True, []
@@ -142,8 +116,82 @@ def run(db_path: Path, *, runs: int, deep_page: int, slow_ms: float = 50.0, log:
             measurement.raw_ms.append(_replay(raw, measurement))
         log(f'  measured {measurement.label}')
     _table(measurements, log)
-    _slow_statements(raw, measurements, slow_ms, log)
+    _plans(raw, measurements, slow_ms, log)
     raw.close()
+
+
+def _measurements(s: Subjects) -> list[Measurement]:
+    def listed(sort: str = 'scheduled', **filters: Any) -> Callable[[Any], Any]:
+        return lambda session: requests.list_all_requests(session, s.admin, sort=sort, **filters)
+
+    def users(**filters: Any) -> Callable[[Any], Any]:
+        return lambda session: people.list_users(session, s.admin, **filters)
+
+    service, pincode, ago = s.service_id, s.pincode, lambda days: s.today - timedelta(days=days)
+    return [
+        Measurement('dashboard figures', lambda session: dashboard.figures(session, s.admin, now=clock.now())),
+        Measurement('requests: first page', listed()),
+        Measurement(f'requests: page {s.deep_page} by cursor', listed(cursor=s.deep_cursor)),
+        Measurement(
+            'filter: requested + service + pincode', listed(status='requested', service_id=service, pincode=pincode)
+        ),
+        Measurement('filter: closed + service + pincode', listed(status='closed', service_id=service, pincode=pincode)),
+        Measurement('filter: booked in 30 days, by booking', listed('booked', date_from=ago(200), date_to=ago(171))),
+        Measurement(
+            'filter: booked on one day + status',
+            listed('booked', status='cancelled', date_from=ago(3), date_to=ago(3)),
+        ),
+        Measurement('filter: one customer by email', listed(customer=s.email)),
+        Measurement("filter: customer name 'sharma'", listed(customer='sharma'), explain=True),
+        Measurement("filter: customer 'sharma' + closed", listed(customer='sharma', status='closed'), explain=True),
+        Measurement("filter: professional name 'iyer'", listed(professional='iyer'), explain=True),
+        Measurement("filter: customer name 'sh' (short)", listed(customer='sh'), explain=True),
+        Measurement('users: first page', users()),
+        Measurement("users: search 'sharma'", users(text='sharma'), explain=True),
+        Measurement("users: 'sharma' + professional", users(text='sharma', role='professional'), explain=True),
+        Measurement("users: search 'sh' (short)", users(text='sh'), explain=True),
+        Measurement(
+            "catalog: search_services 'repair'",
+            lambda session: catalog.search_services(session, text='repair'),
+            explain=True,
+        ),
+        Measurement(
+            "customer: find_services 'clean', cold", lambda session: _cold_search(session, s.customer, 'clean')
+        ),
+    ]
+
+
+def _cold_search(session: Any, customer: Actor, wanted: str) -> Any:
+    """The customer's search as a page runs it, with the professionals per service read fresh (not from the cache)."""
+    cache.forget_stores()
+    return catalog.find_services(session, customer, text=wanted)
+
+
+def _subjects(raw: sqlite3.Connection, deep_page: int, log: Callable[[str], None]) -> Subjects:
+    service_id, pincode = raw.execute(
+        'SELECT service_id, pincode FROM service_request GROUP BY service_id, pincode ORDER BY count(*) DESC LIMIT 1'
+    ).fetchone()
+    service_name = raw.execute('SELECT name FROM service WHERE id = ?', (service_id,)).fetchone()[0]
+    customer_id = raw.execute(
+        'SELECT customer_id FROM service_request GROUP BY customer_id ORDER BY count(*) DESC LIMIT 1'
+    ).fetchone()[0]
+    with session_scope() as session:
+        admin = session.scalar(select(User).where(User.role == Role.ADMIN).order_by(User.id).limit(1))
+        if admin is None:
+            raise SystemExit('no admin in this database: seed it with this script first')
+        admin_actor = identity.actor_for(admin)
+        customer = identity.actor_for(session.get(User, customer_id))
+    return Subjects(
+        admin=admin_actor,
+        customer=customer,
+        email=customer.email,
+        service_id=service_id,
+        pincode=pincode,
+        service_name=service_name,
+        today=clock.now().astimezone(get_settings().zone).date(),
+        deep_page=deep_page,
+        deep_cursor=_walk(admin_actor, deep_page, log),
+    )
 
 
 def _service(call: Callable[[Any], Any]) -> Any:
@@ -163,6 +211,20 @@ def _replay(raw: sqlite3.Connection, measurement: Measurement) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+def _profile(measurement: Measurement, runs: int, log: Callable[[str], None]) -> None:
+    """cProfile over `runs` service calls after a warm-up: the top 25 by own time, then by cumulative time."""
+    _service(measurement.call)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(runs):
+        _service(measurement.call)
+    profiler.disable()
+    log(f'\ncProfile of {measurement.label}, {runs} calls')
+    for order in ('tottime', 'cumulative'):
+        stats = pstats.Stats(profiler)
+        stats.sort_stats(order).print_stats(25)
+
+
 def _walk(actor: Actor, deep_page: int, log: Callable[[str], None]) -> str:
     """The next cursor of page deep_page - 1, walking from the first page (not timed)."""
     started = time.perf_counter()
@@ -177,47 +239,46 @@ def _walk(actor: Actor, deep_page: int, log: Callable[[str], None]) -> str:
     return cursor
 
 
-def _busiest(raw: sqlite3.Connection) -> tuple[int, str, str]:
-    service_id, pincode = raw.execute(
-        'SELECT service_id, pincode FROM service_request GROUP BY service_id, pincode ORDER BY count(*) DESC LIMIT 1'
-    ).fetchone()
-    name = raw.execute('SELECT name FROM service WHERE id = ?', (service_id,)).fetchone()[0]
-    return service_id, pincode, name
-
-
 def _note(result: Any) -> str:
+    if isinstance(result, list):
+        return f'{len(result)} rows'
+    if hasattr(result, 'matches'):
+        return f'{len(result.matches)} services'
     if hasattr(result, 'rows'):
-        total = f'{result.total:,}+' if result.total_capped else f'{result.total:,}'
-        return f'{len(result.rows)} rows of {total}'
+        return f'{len(result.rows)} rows of {result.total_label}'
     if hasattr(result, 'by_status'):
         return f'{sum(n for _, n in result.by_status):,} requests, {result.open_requests:,} open'
     return ''
 
 
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method='inclusive')[18] if len(values) > 1 else values[0]
+
+
 def _table(measurements: list[Measurement], log: Callable[[str], None]) -> None:
     log('')
     header = (
-        f'{"measurement":<40} {"service median":>14} {"min":>8} {"raw SQL median":>15} {"min":>8} {"SQL":>4}  result'
+        f'{"measurement":<40} {"ours":>7} {"p95":>7} {"min":>7} {"raw":>7} {"p95":>7} {"min":>7} '
+        f'{"over raw":>8} {"SQL":>4}  result'
     )
     log(header)
     log('-' * len(header) + '-' * 24)
     for m in measurements:
-        log(
-            f'{m.label:<40} {statistics.median(m.service_ms):>14.1f} {min(m.service_ms):>8.1f} '
-            f'{statistics.median(m.raw_ms):>15.1f} {min(m.raw_ms):>8.1f} {len(m.statements):>4}  {m.note}'
-        )
+        over = statistics.median(ours - raw for ours, raw in zip(m.service_ms, m.raw_ms, strict=True))
+        ours, raw = (f'{statistics.median(t):>7.2f} {_p95(t):>7.2f} {min(t):>7.2f}' for t in (m.service_ms, m.raw_ms))
+        log(f'{m.label:<40} {ours} {raw} {over:>8.2f} {len(m.statements):>4}  {m.note}')
 
 
-def _slow_statements(raw: sqlite3.Connection, measurements: list[Measurement], slow_ms: float, log: Callable) -> None:
-    slow = [
+def _plans(raw: sqlite3.Connection, measurements: list[Measurement], slow_ms: float, log: Callable) -> None:
+    shown = [
         (m, statement, parameters, statistics.median(times))
         for m in measurements
         for (statement, parameters), times in zip(m.statements, m.per_statement_ms, strict=True)
-        if statistics.median(times) >= slow_ms
+        if m.explain or statistics.median(times) >= slow_ms
     ]
-    log(f'\nStatements over {slow_ms:.0f} ms (raw median), with EXPLAIN QUERY PLAN: {len(slow) or "none"}')
-    for m, statement, parameters, median in slow:
-        log(f'\n[{m.label}] {median:.1f} ms')
+    log(f'\nStatements over {slow_ms:.0f} ms (raw median) and those of the name searches, with EXPLAIN QUERY PLAN:')
+    for m, statement, parameters, median in shown:
+        log(f'\n[{m.label}] {median:.2f} ms')
         log('  ' + ' '.join(statement.split()))
         log(f'  parameters: {parameters}')
         depth = {0: 0}

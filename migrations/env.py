@@ -5,6 +5,7 @@ from sqlalchemy import create_engine
 
 import models
 from models.db import is_sqlite
+from models.search import include_name
 
 target_metadata = models.Base.metadata
 
@@ -15,6 +16,7 @@ def run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=is_sqlite(connection.engine),  # SQLite alters tables by copying them
         compare_type=True,
+        include_name=include_name,  # not the text indexes of migration 0009
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -40,6 +40,7 @@ class ServiceRequest(Base):
         Index(None, 'service_id', 'pincode', 'service_status', 'scheduled_at'),  # the open pool
         Index(None, 'requested_professional_id', 'service_status', 'scheduled_at'),
         Index(None, 'customer_id', 'date_of_request', 'id'),
+        Index(None, 'customer_id', 'service_status', 'scheduled_at'),  # the admin's list by customer (0009)
         Index(None, 'service_status', 'scheduled_at', 'id'),  # expire; admin lists
         Index(None, 'date_of_request', 'id'),
         # the admin's list: every request newest slot first, and the status and pincode filters on either order

@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import ProfessionalProfile, Service, ServiceRequest, User
 from models.enums import OPEN_STATUSES, ApprovalState, Role
 from services.catalog.rows import ProfessionalContact, ServiceOverview, ServiceRow
-from services.core import validation
+from services.core import text_search, validation
 from services.core.access import require_role
 from services.core.errors import NotFound
 from services.core.rows import Actor
@@ -56,14 +56,12 @@ def get_overview(session: Session, actor: Actor, *, service_id: int) -> ServiceO
 
 
 def search_services(session: Session, *, text: Any = '', category: Any = None) -> list[ServiceRow]:
-    """Active services whose name or category contains `text` (any case), optionally in one category."""
+    """Active services whose name or category contains `text` (any case; services/core/text_search.py), optionally
+    in one category."""
     text = validation.text(text, field='text', label='Search', max_length=80, required=False)
     query = select(Service).where(Service.is_active)
     if text:
-        pattern = validation.contains_pattern(text.casefold())
-        query = query.where(
-            or_(Service.name_key.like(pattern, escape='\\'), func.lower(Service.category).like(pattern, escape='\\'))
-        )
+        query = query.where(text_search.service_filter(session, text))
     if category:
         query = query.where(Service.category == category)
     return [service_row(service) for service in session.scalars(query.order_by(Service.category, Service.name))]

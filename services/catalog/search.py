@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import ProfessionalPincode, ProfessionalProfile, Service, User
@@ -16,7 +16,7 @@ from models.enums import ApprovalState, Role
 from services import people, requests
 from services.catalog import listing
 from services.catalog.rows import BookingForm, NearbyPincode, ServiceMatch, ServiceSearch
-from services.core import clock, validation
+from services.core import clock, text_search, validation
 from services.core.access import require_role
 from services.core.errors import ValidationError
 from services.core.rows import Actor
@@ -174,11 +174,7 @@ def _retired_matching(session: Session, text: str, category: str) -> list[str]:
     """The retired services the search would have found, A to Z (at most five named)."""
     if not text:
         return []
-    pattern = validation.contains_pattern(text.casefold())
-    query = select(Service.name).where(
-        Service.is_active.is_(False),
-        or_(Service.name_key.like(pattern, escape='\\'), func.lower(Service.category).like(pattern, escape='\\')),
-    )
+    query = select(Service.name).where(Service.is_active.is_(False), text_search.service_filter(session, text))
     if category:
         query = query.where(Service.category == category)
     return list(session.scalars(query.order_by(Service.name).limit(5)))

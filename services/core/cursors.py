@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Connection, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from services.core import validation
@@ -52,7 +52,7 @@ def after(key: Any, id_column: Any, position: Position, *, descending: bool) -> 
     return or_(key > moment, and_(key == moment, id_column > row_id))
 
 
-def count_capped(session: Session, rows: Select[Any]) -> tuple[int, bool]:
+def count_capped(session: Session | Connection, rows: Select[Any]) -> tuple[int, bool]:
     """How many rows `rows` selects, reading at most COUNT_CAP + 1 of them: (COUNT_CAP, True) when there are more."""
     found = session.scalar(select(func.count()).select_from(rows.limit(COUNT_CAP + 1).subquery())) or 0
     return min(found, COUNT_CAP), found > COUNT_CAP

@@ -10,13 +10,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, literal, or_, select
+from sqlalchemy import bindparam, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from models import CustomerProfile, ProfessionalPincode, ProfessionalProfile, Service, ServiceRequest, User
 from models.enums import ApprovalState, RequestStatus, Role
 from services import identity
-from services.core import clock, cursors, validation
+from services.core import clock, cursors, text_search, validation
 from services.core.access import require_role
 from services.core.errors import NotFound, ValidationError
 from services.core.rows import Actor
@@ -28,6 +28,7 @@ MAX_TEXT = 100
 STATUSES = ('active', 'blocked', *(state.value for state in ApprovalState))  # the last three: professionals only
 RATING = re.compile(r'\s*[1-5](\.[0-9])?\s*', re.ASCII)
 MIN_RATING, MAX_RATING = Decimal(1), Decimal(5)
+SCAN_FROM = 100  # a search matching this many people reads the list in sign-up order, each row checked (see _page)
 CP, PP = CustomerProfile, ProfessionalProfile
 
 
@@ -44,12 +45,13 @@ def list_users(
     cursor: Any = None,
     limit: Any = PAGE_SIZE,
 ) -> UserPage:
-    """Admins search everyone, newest first: name or email containing `text` (any case), a role, a status (active,
-    blocked, or a professional's approval state), professionals of a service or rated at least `min_rating`, and
-    whoever has a pincode (professionals serving it, customers living there)."""
+    """Admins search everyone, newest first: name or email containing `text` (any case; through the trigram index
+    from three characters, services/core/text_search.py), a role, a status (active, blocked, or a professional's
+    approval state), professionals of a service or rated at least `min_rating`, and whoever has a pincode
+    (professionals serving it, customers living there)."""
     require_role(session, actor, Role.ADMIN)
+    wanted = validation.text(text, field='text', label='Search', max_length=MAX_TEXT, required=False)
     criteria = (
-        *_text_filter(text),
         *_role_filter(role),
         *_blocked_filter(status),
         *_professional_filter(session, service_id=service_id, status=status, min_rating=min_rating),
@@ -57,7 +59,7 @@ def list_users(
     )
     size = validation.whole_number(limit, field='limit', label='Page size', minimum=1, maximum=MAX_PAGE)
     backward, position = (False, None) if cursor in (None, '') else cursors.decode(cursor)
-    return _page(session, criteria, size=size, backward=backward, position=position)
+    return _page(session, criteria, wanted, size=size, backward=backward, position=position)
 
 
 def get_user(session: Session, actor: Actor, *, user_id: Any, now: datetime | None = None) -> UserDetail:
@@ -67,7 +69,7 @@ def get_user(session: Session, actor: Actor, *, user_id: Any, now: datetime | No
     user = session.get(User, user_id) if validation.is_id(user_id, User.id) else None
     if user is None:
         raise NotFound('That user does not exist.')
-    found = session.execute(_rows().where(User.id == user.id)).one()
+    found = session.execute(ROWS.where(User.id == user.id)).one()
     profile = None
     if user.role is Role.PROFESSIONAL:
         profile = professionals.get_professional(session, actor, professional_id=user.id)
@@ -82,13 +84,6 @@ def get_user(session: Session, actor: Actor, *, user_id: Any, now: datetime | No
 
 
 # --- filters (each validated; a bad one names its field) --------------------------------------------------------------
-
-
-def _text_filter(text: Any) -> list[Any]:
-    wanted = validation.text(text, field='text', label='Search', max_length=MAX_TEXT, required=False)
-    if not wanted:
-        return []
-    return [or_(User.name.icontains(wanted, autoescape=True), User.email.icontains(wanted, autoescape=True))]
 
 
 def _role_filter(role: Any) -> list[Any]:
@@ -152,49 +147,56 @@ def _rating_tenths(value: Any) -> int:
 
 # --- rows -------------------------------------------------------------------------------------------------------------
 
-
-def _rows() -> Select[Any]:
-    return (
-        select(
-            User.id,
-            User.name,
-            User.email,
-            User.phone,
-            User.role,
-            User.is_blocked,
-            User.blocked_reason,
-            User.created_at,
-            CP.pincode.label('customer_pincode'),
-            PP.approval_state,
-            PP.rating_sum,
-            PP.rating_count,
-            Service.name.label('service_name'),
-            Service.is_active.label('service_active'),
-        )
-        .outerjoin(CP, CP.user_id == User.id)
-        .outerjoin(PP, PP.user_id == User.id)
-        .outerjoin(Service, Service.id == PP.service_id)
+# Built once (a statement of four tables costs more to build than a page of it takes to read), and run through the
+# session's connection: they select columns, and the ORM's result machinery would only add time.
+ROWS = (
+    select(
+        User.id,
+        User.name,
+        User.email,
+        User.phone,
+        User.role,
+        User.is_blocked,
+        User.blocked_reason,
+        User.created_at,
+        CP.pincode.label('customer_pincode'),
+        PP.approval_state,
+        PP.rating_sum,
+        PP.rating_count,
+        Service.name.label('service_name'),
+        Service.is_active.label('service_active'),
     )
+    .outerjoin(CP, CP.user_id == User.id)
+    .outerjoin(PP, PP.user_id == User.id)
+    .outerjoin(Service, Service.id == PP.service_id)
+)
+PINCODES = (
+    select(ProfessionalPincode.professional_id, ProfessionalPincode.pincode)
+    .where(ProfessionalPincode.professional_id.in_(bindparam('ids', expanding=True)))
+    .order_by(ProfessionalPincode.pincode)
+)
 
 
 def _row(found: Any, pincodes: dict[int, tuple[str, ...]]) -> UserRow:
-    count = found.rating_count or 0
+    user_id, name, email, phone, role, is_blocked, blocked_reason, created_at = found[:8]
+    pincode, approval_state, rating_sum, count, service_name, service_active = found[8:]
+    count = count or 0
     return UserRow(
-        id=found.id,
-        name=found.name,
-        email=found.email,
-        phone=found.phone or '',
-        role=found.role,
-        is_blocked=found.is_blocked,
-        blocked_reason=found.blocked_reason or '',
-        created_at=found.created_at,
-        pincode=found.customer_pincode or '',
-        service_name=found.service_name or '',
-        service_active=found.service_active is not False,
-        approval_state=found.approval_state,
-        rating_average=found.rating_sum / count if count else None,
+        id=user_id,
+        name=name,
+        email=email,
+        phone=phone or '',
+        role=role,
+        is_blocked=is_blocked,
+        blocked_reason=blocked_reason or '',
+        created_at=created_at,
+        pincode=pincode or '',
+        service_name=service_name or '',
+        service_active=service_active is not False,
+        approval_state=approval_state,
+        rating_average=rating_sum / count if count else None,
         rating_count=count,
-        pincodes=pincodes.get(found.id, ()),
+        pincodes=pincodes.get(user_id, ()),
     )
 
 
@@ -202,12 +204,7 @@ def _pincodes_of(session: Session, ids: list[int]) -> dict[int, tuple[str, ...]]
     """The pincodes each of these professionals serves, in one query."""
     grouped: dict[int, list[str]] = defaultdict(list)
     if ids:
-        pairs = session.execute(
-            select(ProfessionalPincode.professional_id, ProfessionalPincode.pincode)
-            .where(ProfessionalPincode.professional_id.in_(ids))
-            .order_by(ProfessionalPincode.pincode)
-        )
-        for professional_id, code in pairs:
+        for professional_id, code in session.connection().execute(PINCODES, {'ids': ids}).all():
             grouped[professional_id].append(code)
     return {key: tuple(codes) for key, codes in grouped.items()}
 
@@ -232,18 +229,28 @@ def _request_counts(session: Session, user: User) -> tuple[tuple[RequestStatus, 
 # --- cursor pagination (services/core/cursors.py), newest sign-up first --------------------------------------------
 
 
-def _page(session: Session, criteria: tuple[Any, ...], *, size: int, backward: bool, position: Any) -> UserPage:
-    """One page in one keyset query on the (created_at, id) index; a previous page is fetched in reverse order."""
-    total, capped = cursors.count_capped(session, select(literal(1)).select_from(User).where(*criteria))
-    query = _rows().where(*criteria)
+def _page(
+    session: Session, criteria: tuple[Any, ...], text: str, *, size: int, backward: bool, position: Any
+) -> UserPage:
+    """One page in one keyset query on the (created_at, id) index; a previous page is fetched in reverse order. A
+    search text is counted first: many matches are read in sign-up order, each row checked (a search matching every
+    email sorted all 22,000 users: 15 ms, 4.6 read in order; 432 matches: 0.8 ms, 0.2 in order); few are read from
+    the text index and sorted (10 matches: 0.2 ms, 1.6 in order)."""
+    connection = session.connection()
+    if text:
+        criteria = (*criteria, text_search.user_filter(session, text))
+    total, capped = cursors.count_capped(connection, select(literal(1)).select_from(User).where(*criteria))
+    if text and (capped or total >= SCAN_FROM):
+        criteria = (*criteria[:-1], text_search.user_filter(session, text, scanned=True))
+    query = ROWS.where(*criteria)
     if position is not None:
         query = query.where(cursors.after(User.created_at, User.id, position, descending=not backward))
     order = (User.created_at.asc(), User.id.asc()) if backward else (User.created_at.desc(), User.id.desc())
-    found = session.execute(query.order_by(*order).limit(size + 1)).all()
+    found = connection.execute(query.order_by(*order).limit(size + 1)).all()
     rows, previous_cursor, next_cursor = cursors.window(
-        found, size=size, backward=backward, position=position, key_of=lambda row: (row.created_at, row.id)
+        found, size=size, backward=backward, position=position, key_of=lambda row: (row[7], row[0])
     )
-    pincodes = _pincodes_of(session, [row.id for row in rows if row.role is Role.PROFESSIONAL])
+    pincodes = _pincodes_of(session, [row[0] for row in rows if row[4] is Role.PROFESSIONAL])
     return UserPage(
         rows=tuple(_row(row, pincodes) for row in rows),
         next_cursor=next_cursor,

@@ -1,14 +1,75 @@
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, insert, text
 
 import models
+from models import Service, User
 from models.db import get_engine
+from models.enums import Role
+from models.migrate import alembic_config
+from models.search import include_name
+from tests import postgres
+
+BEFORE = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def test_migrated_schema_matches_the_models() -> None:
     with get_engine().connect() as connection:
-        context = MigrationContext.configure(connection, opts={'compare_type': True})
+        context = MigrationContext.configure(connection, opts={'compare_type': True, 'include_name': include_name})
         differences = compare_metadata(context, models.Base.metadata)
     assert differences == []
+
+
+@pytest.fixture
+def empty_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """A database of its own, migrated by the test (not the worker's shared PostgreSQL database)."""
+    if backend == 'sqlite':
+        yield f'sqlite:///{tmp_path / "steps.db"}'
+        return
+    name = f'hsa_test_steps_{os.getpid()}'
+    with psycopg.connect(postgres.ADMIN_DSN, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE {name}')
+    yield postgres.database_url(name)
+    with psycopg.connect(postgres.ADMIN_DSN, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
+
+
+def test_the_name_search_migration_indexes_the_rows_that_exist(empty_url: str) -> None:
+    config = alembic_config(empty_url)
+    command.upgrade(config, '0008')
+    engine = create_engine(empty_url)
+    person = {'role': Role.CUSTOMER, 'password_hash': 'x' * 60, 'created_at': BEFORE, 'password_changed_at': BEFORE}
+    service = {'category': 'Cleaning', 'base_price': 100, 'time_required': 60, 'description': ''}
+    stamps = {'created_at': BEFORE, 'updated_at': BEFORE}
+    with engine.begin() as connection:
+        connection.execute(insert(User), [person | {'name': 'Asha Sharma', 'email': 'asha@example.com'}])
+        connection.execute(insert(User), [person | {'name': 'Ravi', 'email': 'ravi.sharman@example.in'}])
+        connection.execute(insert(Service), [service | stamps | {'name': 'Sofa Shampoo', 'name_key': 'sofa shampoo'}])
+    command.upgrade(config, 'head')
+    with engine.begin() as connection:
+        if engine.dialect.name == 'sqlite':
+            users = 'SELECT rowid FROM user_search WHERE user_search MATCH \'"SHARMA"\''
+            services = 'SELECT rowid FROM service_search WHERE service_search MATCH \'"clean"\''
+            connection.execute(text("INSERT INTO user_search (user_search) VALUES ('integrity-check')"))
+        else:
+            connection.execute(text('SET LOCAL enable_seqscan = off'))  # tiny tables: the index must still be usable
+            users = "SELECT id FROM \"user\" WHERE lower(name) LIKE '%sharma%' OR lower(email) LIKE '%sharma%'"
+            services = "SELECT id FROM service WHERE lower(category) LIKE '%clean%'"
+            plan = connection.execute(text(f'EXPLAIN {users}')).scalars().all()
+            assert any('ix_user_name_trgm' in line for line in plan), plan
+        assert sorted(connection.execute(text(users)).scalars()) == [1, 2]
+        assert connection.execute(text(services)).scalars().all() == [1]
+    command.downgrade(config, '0008')
+    command.upgrade(config, 'head')  # and back: the extension left installed is no obstacle
+    engine.dispose()
