@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 import models
 from models.db import dispose_engines, get_engine
-from models.migrate import alembic_config, upgrade_to_head
+from models.migrate import alembic_config, current_revision, head_revision, upgrade_to_head
 from models.search import is_search_object
+from settings import PROJECT_DIR
 
 
 def test_migrations_build_every_table_from_nothing_and_tear_down_again(tmp_path: Path) -> None:
@@ -28,4 +32,28 @@ def test_upgrading_an_up_to_date_database_changes_nothing(tmp_path: Path) -> Non
     upgrade_to_head(url)
     upgrade_to_head(url)
     assert 'user' in inspect(get_engine(url)).get_table_names()
+    dispose_engines()
+
+
+def test_the_head_read_from_the_scripts_is_alembics_head() -> None:
+    scripts = ScriptDirectory.from_config(alembic_config('sqlite://'))
+    assert head_revision() == scripts.get_current_head()
+
+
+def test_a_database_at_head_starts_without_loading_alembic(tmp_path: Path) -> None:
+    url = f'sqlite:///{tmp_path / "head.db"}'
+    upgrade_to_head(url)
+    dispose_engines()
+    probe = f'import sys; from models import migrate; migrate.upgrade_to_head({url!r}); print("alembic" in sys.modules)'
+    child = subprocess.run([sys.executable, '-c', probe], capture_output=True, text=True, check=True, cwd=PROJECT_DIR)
+    assert child.stdout.strip() == 'False'
+
+
+def test_a_database_behind_head_is_upgraded(tmp_path: Path) -> None:
+    url = f'sqlite:///{tmp_path / "behind.db"}'
+    upgrade_to_head(url)
+    command.downgrade(alembic_config(url), '-1')
+    assert current_revision(get_engine(url)) != head_revision()
+    upgrade_to_head(url)
+    assert current_revision(get_engine(url)) == head_revision()
     dispose_engines()
