@@ -15,7 +15,7 @@ from models import AuditEvent, Document, OutboxMessage, Service, ServiceRequest,
 from models.enums import DocumentKind, Role
 from services.audit.rows import AuditPage, AuditRow
 from services.core import cursors, validation
-from services.core.access import require_role
+from services.core.access import check_role
 from services.core.errors import ValidationError
 from services.core.rows import Actor
 from settings import get_settings
@@ -90,7 +90,7 @@ def list_events(
 ) -> AuditPage:
     """Admins read the audit trail newest first, filtered by who (part of their name or email), what, which target
     and which local calendar days; paged by keyset cursors with a count capped at 10,000."""
-    require_role(session, actor, Role.ADMIN)
+    check_role(session, actor, Role.ADMIN)
     criteria = _criteria(actor_text, action, target_type, target_id, date_from, date_to)
     size = validation.whole_number(limit, field='limit', label='Page size', minimum=1, maximum=MAX_PAGE)
     backward, position = (False, None) if cursor in (None, '') else cursors.decode(cursor)

@@ -16,7 +16,7 @@ from services import audit
 from services.catalog import listing
 from services.catalog.rows import ServiceRow
 from services.core import clock, events, validation
-from services.core.access import require_role
+from services.core.access import check_role
 from services.core.errors import Conflict, ValidationError
 from services.core.rows import Actor
 
@@ -37,7 +37,7 @@ def create_service(
     now: datetime | None = None,
 ) -> ServiceRow:
     """Admins add a service; names are unique regardless of case."""
-    require_role(session, actor, Role.ADMIN)
+    check_role(session, actor, Role.ADMIN)
     fields = _validated(
         name=name, category=category, base_price=base_price, time_required=time_required, description=description
     )
@@ -68,7 +68,7 @@ def edit_service(
     **changes: Any,
 ) -> ServiceRow:
     """Admins change a service's fields; passing the `version` they saw refuses a lost update."""
-    require_role(session, actor, Role.ADMIN)
+    check_role(session, actor, Role.ADMIN)
     unknown = changes.keys() - set(EDITABLE)
     if unknown:
         raise ValidationError(f'These fields cannot be edited: {", ".join(sorted(unknown))}.')
@@ -108,7 +108,7 @@ def reinstate_service(session: Session, actor: Actor, *, service_id: int, now: d
 
 
 def _set_active(session: Session, actor: Actor, *, service_id: int, active: bool, now: datetime) -> ServiceRow:
-    require_role(session, actor, Role.ADMIN)
+    check_role(session, actor, Role.ADMIN)
     service = listing.service_or_not_found(session, service_id)
     if service.is_active == active:
         return listing.service_row(service)

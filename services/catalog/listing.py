@@ -13,7 +13,7 @@ from models import ProfessionalProfile, Service, ServiceRequest, User
 from models.enums import OPEN_STATUSES, ApprovalState, Role
 from services.catalog.rows import ProfessionalContact, ServiceOverview, ServiceRow
 from services.core import text_search, validation
-from services.core.access import require_role
+from services.core.access import check_role
 from services.core.errors import NotFound
 from services.core.rows import Actor
 
@@ -34,7 +34,7 @@ def list_services(
     """Active services by category and name for anyone; retired ones too for admins."""
     query = select(Service).order_by(Service.category, Service.name)
     if include_retired:
-        require_role(session, actor, Role.ADMIN)
+        check_role(session, actor, Role.ADMIN)
     else:
         query = query.where(Service.is_active)
     if category:
@@ -45,13 +45,13 @@ def list_services(
 def list_overviews(session: Session, actor: Actor) -> list[ServiceOverview]:
     """Admins see every service, retired ones too, with how many professionals offer it and how many of its
     requests are open; a retired service names the approved professionals still on it. Four queries, however many."""
-    require_role(session, actor, Role.ADMIN)
+    check_role(session, actor, Role.ADMIN)
     return _overviews(session, list(session.scalars(select(Service).order_by(Service.category, Service.name))))
 
 
 def get_overview(session: Session, actor: Actor, *, service_id: int) -> ServiceOverview:
     """One service as list_overviews shows it, read fresh (before retiring it, after a stale edit)."""
-    require_role(session, actor, Role.ADMIN)
+    check_role(session, actor, Role.ADMIN)
     return _overviews(session, [service_or_not_found(session, service_id)])[0]
 
 

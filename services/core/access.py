@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from models import User
@@ -9,20 +10,29 @@ from models.enums import Role
 from services.core.errors import NotFound, PermissionDenied
 from services.core.rows import Actor
 
+# Built once: the role and standing of one user, read past the ORM (loading the whole User into the session cost
+# 0.2 to 0.45 ms, a quarter of an admin's list page)
+STANDING = select(User.role, User.is_blocked).where(User.id == bindparam('user_id'))
+
 
 def require_role(session: Session, actor: Actor | None, *roles: Role) -> User | None:
     """The acting user's current row, re-read from the database: missing, blocked or of another role
     means PermissionDenied. The command-line operator acts as an admin and has no row (None)."""
-    if actor is None:
-        raise PermissionDenied('Sign in first.')
-    if actor.is_operator:
-        if Role.ADMIN in roles:
-            return None
-        raise PermissionDenied()
+    if _operator_may(actor, roles):
+        return None
     user = session.get(User, actor.id)
     if user is None or user.is_blocked or user.role not in roles:
         raise PermissionDenied()
     return user
+
+
+def check_role(session: Session, actor: Actor | None, *roles: Role) -> None:
+    """`require_role` for callers that need the verdict and not the row: the same refusals, one short read."""
+    if _operator_may(actor, roles):
+        return
+    standing = session.connection().execute(STANDING, {'user_id': actor.id}).first()
+    if standing is None or standing.is_blocked or standing.role not in roles:
+        raise PermissionDenied()
 
 
 def require_signed_in(session: Session, actor: Actor | None) -> User:
@@ -50,3 +60,15 @@ def require_owner_or_admin(session: Session, actor: Actor | None, professional_i
     """Refuse anyone but the professional and admins, as if the professional did not exist."""
     if not may_see_professional(require_role(session, actor, *Role), professional_id):
         raise NotFound('That professional does not exist.')
+
+
+def _operator_may(actor: Actor | None, roles: tuple[Role, ...]) -> bool:
+    """True for the command-line operator where an admin may act; nobody signed in, or the operator anywhere else,
+    is refused; False for everyone else (their row decides)."""
+    if actor is None:
+        raise PermissionDenied('Sign in first.')
+    if actor.is_operator:
+        if Role.ADMIN in roles:
+            return True
+        raise PermissionDenied()
+    return False

@@ -14,7 +14,7 @@ from models import ProfessionalProfile, RatingTally, RequestTally, Service, Serv
 from models.enums import OPEN_STATUSES, ApprovalState, RequestStatus, Role
 from services import requests
 from services.core import cache, clock
-from services.core.access import require_role
+from services.core.access import check_role
 from services.core.rows import Actor
 from services.dashboard.rows import DashboardFigures
 from settings import get_settings
@@ -27,7 +27,7 @@ LONGEST_WAITING_SHOWN = 5
 def figures(session: Session, actor: Actor, *, now: datetime | None = None) -> DashboardFigures:
     """Admins see how the marketplace is doing right now (cached: every watching admin shares one computation, and
     whatever changes a figure makes the cached one stale; `now` given, as by tests, computes afresh)."""
-    require_role(session, actor, Role.ADMIN)
+    check_role(session, actor, Role.ADMIN)
     if now is not None:
         return _figures(session, now)
     return cache.cached(cache.DASHBOARD, '', 'figures', lambda: _figures(session, clock.now()))

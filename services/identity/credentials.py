@@ -13,7 +13,7 @@ from models.db import session_scope
 from models.enums import Role, SignInOutcome
 from services import audit
 from services.core import clock, validation
-from services.core.access import require_role, require_signed_in
+from services.core.access import check_role, require_signed_in
 from services.core.errors import (
     Conflict,
     NotFound,
@@ -57,7 +57,7 @@ def reset_password(
 ) -> None:
     """The operator (or an admin) sets a user's password: their sessions end and sign-in is unlocked."""
     new_hash = passwords.hash_new(new_password)  # before the first query: no write lock held during bcrypt
-    require_role(session, actor, Role.ADMIN)
+    check_role(session, actor, Role.ADMIN)
     now = now or clock.now()
     user = get_user_by_email(session, actor, email=email)
     user.password_hash, user.password_changed_at = new_hash, now
@@ -68,7 +68,7 @@ def reset_password(
 
 def unlock_sign_in(session: Session, actor: Actor, *, email: object, now: datetime | None = None) -> int:
     """Admins lift the sign-in throttle on an account; returns how many failures were cleared."""
-    require_role(session, actor, Role.ADMIN)
+    check_role(session, actor, Role.ADMIN)
     now = now or clock.now()
     email = validation.email(email)
     cleared = throttle.clear(session, email=email, now=now)
@@ -86,7 +86,7 @@ def unlock_sign_in(session: Session, actor: Actor, *, email: object, now: dateti
 
 def get_user_by_email(session: Session, actor: Actor, *, email: object) -> User:
     """Admins look a user up by email (case-insensitive)."""
-    require_role(session, actor, Role.ADMIN)
+    check_role(session, actor, Role.ADMIN)
     user = session.scalar(select(User).where(User.email == validation.email(email)))
     if user is None:
         raise NotFound('No account has that email.')

@@ -15,7 +15,7 @@ from models import OutboxMessage, User
 from models.enums import NotificationChannel, OutboxState, Role
 from services import audit
 from services.core import clock, cursors, events, validation
-from services.core.access import require_role
+from services.core.access import check_role, require_role
 from services.core.errors import InvalidTransition, NotFound, ValidationError
 from services.core.rows import Actor
 from services.messaging import outbox
@@ -32,7 +32,7 @@ def list_outbox(
     session: Session, actor: Actor, *, state: Any = None, cursor: Any = None, limit: Any = PAGE_SIZE
 ) -> OutboxPage:
     """Admins see the outgoing messages, newest first, optionally of one state, with how many there are per state."""
-    require_role(session, actor, Role.ADMIN)
+    check_role(session, actor, Role.ADMIN)
     criteria = _state_filter(state)
     size = validation.whole_number(limit, field='limit', label='Page size', minimum=1, maximum=MAX_PAGE)
     backward, position = cursors.decode(cursor) if cursor else (False, None)
@@ -65,7 +65,7 @@ def count_by_state(session: Session) -> tuple[tuple[OutboxState, int], ...]:
 def retry_message(session: Session, actor: Actor, *, message_id: Any, now: datetime | None = None) -> None:
     """Admins send a failed (or not configured) message again from the first attempt, to the recipient's address on
     that channel as it is now (a person who fixed their webhook or phone gets it there)."""
-    require_role(session, actor, Role.ADMIN)
+    check_role(session, actor, Role.ADMIN)
     now = now or clock.now()
     message = session.get(M, message_id, with_for_update=True) if validation.is_id(message_id, M.id) else None
     if message is None:
@@ -80,7 +80,7 @@ def retry_message(session: Session, actor: Actor, *, message_id: Any, now: datet
 def retry_all_failed(session: Session, actor: Actor, *, now: datetime | None = None) -> int:
     """Admins send every failed (and not configured) message again, after fixing what made them fail (a password,
     a gateway key); one audit row says how many. Returns how many."""
-    require_role(session, actor, Role.ADMIN)
+    check_role(session, actor, Role.ADMIN)
     now = now or clock.now()
     messages = session.scalars(select(M).where(M.state.in_(RETRYABLE)).with_for_update()).all()
     for message in messages:

@@ -13,7 +13,7 @@ from models import Service, User
 from models.enums import NotificationChannel, Role
 from services import audit, identity, messaging, requests
 from services.core import clock, events, validation
-from services.core.access import require_role, require_signed_in
+from services.core.access import check_role, require_signed_in
 from services.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from services.core.rows import Actor
 from services.people.rows import ProfileView
@@ -26,7 +26,7 @@ USER_UNBLOCKED = 'user.unblocked'  # {user_id, service_ids}
 def block_user(session: Session, actor: Actor, *, user_id: int, reason: Any, now: datetime | None = None) -> None:
     """Admins block a user with a reason; every session of theirs ends at once, and they are told why (by their
     channel: they can no longer sign in to read it in the app)."""
-    require_role(session, actor, Role.ADMIN)
+    check_role(session, actor, Role.ADMIN)
     now = now or clock.now()
     reason = validation.text(reason, field='reason', label='Reason', max_length=500)
     user = _get_user(session, user_id)
@@ -47,7 +47,7 @@ def unblock_user(
     session: Session, actor: Actor, *, user_id: int, reason: Any = None, now: datetime | None = None
 ) -> None:
     """Admins lift a block, optionally saying why; the user signs in again."""
-    require_role(session, actor, Role.ADMIN)
+    check_role(session, actor, Role.ADMIN)
     reason = validation.text(reason, field='reason', label='Reason', max_length=500, required=False) or None
     user = _get_user(session, user_id)
     if not user.is_blocked:

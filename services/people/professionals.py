@@ -13,7 +13,7 @@ from models import ProfessionalPincode, ProfessionalProfile, Review, Service, Us
 from models.enums import ApprovalState, Role
 from services import audit, requests
 from services.core import cache, clock, events, validation
-from services.core.access import require_owner_or_admin, require_professional, require_role
+from services.core.access import check_role, require_owner_or_admin, require_professional
 from services.core.errors import NotFound, ValidationError
 from services.core.rows import Actor
 from services.people.professional_views import average, grouped, views_of
@@ -79,7 +79,7 @@ def get_professional(session: Session, actor: Actor, *, professional_id: int) ->
 
 def list_pending(session: Session, actor: Actor, *, limit: int = MAX_LIST) -> list[ProfessionalView]:
     """Admins see the unblocked professionals awaiting approval, the longest waiting first."""
-    require_role(session, actor, Role.ADMIN)
+    check_role(session, actor, Role.ADMIN)
     p = ProfessionalProfile
     ids = session.scalars(
         select(p.user_id)

@@ -14,7 +14,7 @@ from models.db import session_scope
 from models.enums import ApprovalState, Role
 from services import audit, identity
 from services.core import clock, validation
-from services.core.access import require_role
+from services.core.access import check_role
 from services.core.errors import Conflict, PermissionDenied, ValidationError
 from services.core.rows import Actor
 from services.identity import SignedIn
@@ -107,7 +107,7 @@ def create_admin(
     session: Session, actor: Actor, *, name: Any, email: Any, password: Any, now: datetime | None = None
 ) -> Actor:
     """Only the operator at the command line (or another admin) creates admins; there is no default one."""
-    require_role(session, actor, Role.ADMIN)
+    check_role(session, actor, Role.ADMIN)
     now = now or clock.now()
     fields = person_fields(name=name, email=email, phone=None, phone_required=False)
     user = _insert_user(session, Role.ADMIN, fields, identity.hash_new(password), now=now)

@@ -17,7 +17,7 @@ from models import CustomerProfile, ProfessionalPincode, ProfessionalProfile, Se
 from models.enums import ApprovalState, RequestStatus, Role
 from services import identity
 from services.core import clock, cursors, text_search, validation
-from services.core.access import require_role
+from services.core.access import check_role
 from services.core.errors import NotFound, ValidationError
 from services.core.rows import Actor
 from services.people import professionals
@@ -49,7 +49,7 @@ def list_users(
     from three characters, services/core/text_search.py), a role, a status (active, blocked, or a professional's
     approval state), professionals of a service or rated at least `min_rating`, and whoever has a pincode
     (professionals serving it, customers living there)."""
-    require_role(session, actor, Role.ADMIN)
+    check_role(session, actor, Role.ADMIN)
     wanted = validation.text(text, field='text', label='Search', max_length=MAX_TEXT, required=False)
     criteria = (
         *_role_filter(role),
@@ -65,7 +65,7 @@ def list_users(
 def get_user(session: Session, actor: Actor, *, user_id: Any, now: datetime | None = None) -> UserDetail:
     """Admins see one person in full: a customer's default address, their requests by status, a professional's
     profile and documents, and how long their sign-in stays throttled. Unknown ids do not exist."""
-    require_role(session, actor, Role.ADMIN)
+    check_role(session, actor, Role.ADMIN)
     user = session.get(User, user_id) if validation.is_id(user_id, User.id) else None
     if user is None:
         raise NotFound('That user does not exist.')

@@ -12,7 +12,7 @@ from models import ProfessionalProfile, User
 from models.enums import ApprovalState, Role
 from services import audit, messaging, requests
 from services.core import clock, events, validation
-from services.core.access import require_professional, require_role
+from services.core.access import check_role, require_professional
 from services.core.errors import Conflict, NotFound
 from services.core.rows import Actor
 
@@ -21,7 +21,7 @@ STATE_WORDS = {ApprovalState.PENDING: 'awaiting approval', ApprovalState.APPROVE
 
 def approve(session: Session, actor: Actor, *, professional_id: int, now: datetime | None = None) -> None:
     """Admins approve a professional who is awaiting approval; from then on they can take requests."""
-    require_role(session, actor, Role.ADMIN)
+    check_role(session, actor, Role.ADMIN)
     now = now or clock.now()
     _transition(
         session,
@@ -44,7 +44,7 @@ def approve(session: Session, actor: Actor, *, professional_id: int, now: dateti
 
 def reject(session: Session, actor: Actor, *, professional_id: int, reason: Any, now: datetime | None = None) -> None:
     """Admins reject a pending or approved professional with a reason the professional is shown."""
-    require_role(session, actor, Role.ADMIN)
+    check_role(session, actor, Role.ADMIN)
     reason = validation.text(reason, field='reason', label='Reason', max_length=500)
     now = now or clock.now()
     _transition(

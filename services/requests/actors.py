@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from models import User
 from models.db import is_sqlite
 from models.enums import ApprovalState, Role
-from services.core.access import require_role
+from services.core.access import check_role, require_role
 from services.core.errors import NotFound, PermissionDenied
 from services.core.rows import Actor
 
@@ -28,6 +28,16 @@ def require(session: Session, actor: Actor | None, action: str, *roles: Role, re
     except PermissionDenied:
         log.warning('denied request.%s on service_request %r to %s', action, request_id, _who(actor))
         raise
+
+
+def check(session: Session, actor: Actor | None, action: str, role: Role) -> Actor:
+    """`require` for the lists, which need only who acts (their id and role, now checked against their row)."""
+    try:
+        check_role(session, actor, role)
+    except PermissionDenied:
+        log.warning('denied request.%s on service_request %r to %s', action, None, _who(actor))
+        raise
+    return actor
 
 
 def acting(actor: Actor | None, action: str, role: Role, *, request_id: Any = None) -> ColumnElement[bool]:

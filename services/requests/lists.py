@@ -48,7 +48,7 @@ def list_jobs(
     limit: Any = PAGE_SIZE,
 ) -> RequestPage:
     """Professionals see the jobs they accepted (assigned, completed, closed; or some of those) by slot."""
-    user = actors.require(session, actor, 'list_jobs', Role.PROFESSIONAL)
+    user = actors.check(session, actor, 'list_jobs', Role.PROFESSIONAL)
     criteria = (R.professional_id == user.id, R.service_status.in_(_job_statuses(statuses)))
     return _page(session, user, criteria, R.scheduled_at, cursor=cursor, limit=limit, descending=newest_first)
 
@@ -57,7 +57,7 @@ def list_customer_requests(
     session: Session, actor: Actor, *, cursor: Any = None, limit: Any = PAGE_SIZE
 ) -> RequestPage:
     """Customers see their own requests, the most recently booked first."""
-    user = actors.require(session, actor, 'list_customer_requests', Role.CUSTOMER)
+    user = actors.check(session, actor, 'list_customer_requests', Role.CUSTOMER)
     criteria = (R.customer_id == user.id,)
     return _page(session, user, criteria, R.date_of_request, cursor=cursor, limit=limit, descending=True)
 
@@ -93,7 +93,7 @@ def list_all_requests(
     """Admins see every request, newest first by slot (`sort='scheduled'`) or by booking time (`'booked'`),
     filtered by status, service, pincode, local dates of that same time, and the customer's or professional's
     name or email (any part of it). Every filter is backed by an index."""
-    user = actors.require(session, actor, 'list_all_requests', Role.ADMIN)
+    user = actors.check(session, actor, 'list_all_requests', Role.ADMIN)
     key = filters.sort_key(sort)
     criteria = filters.list_criteria(
         session,
@@ -159,7 +159,7 @@ ROWS = (
 ROWS_BY_ID = ROWS.where(R.id.in_(bindparam('ids', expanding=True)))
 
 
-def _row(found: Any, viewer: User | None) -> RequestRow:
+def _row(found: Any, viewer: User | Actor | None) -> RequestRow:
     """The request as this viewer may see it: the customer's contact only for the customer, admins and the
     professional who accepted it; the professional's contact once someone accepted."""
     # unpacked in ROWS's order: reading 25 fields of a row by name costs as much again as building the RequestRow
@@ -205,7 +205,7 @@ def _row(found: Any, viewer: User | None) -> RequestRow:
 
 def _page(
     session: Session,
-    viewer: User | None,
+    viewer: User | Actor | None,
     criteria: tuple[Any, ...],
     key: Any,
     *,
