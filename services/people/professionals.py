@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, case, cast, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Float, bindparam, case, cast, func, select
+from sqlalchemy.orm import Session, aliased
 
 from models import ProfessionalPincode, ProfessionalProfile, Review, Service, User
 from models.enums import ApprovalState, Role
@@ -21,6 +21,53 @@ from services.people.rows import ProfessionalCard, ProfessionalView, ReviewSnipp
 
 RECENT_REVIEWS = 3
 MAX_LIST = 50
+
+# Built once, as RECENT below: a customer's search runs it for every service it finds.
+_P = ProfessionalProfile  # (short: the statements below name it often)
+_RATING = case((_P.rating_count > 0, cast(_P.rating_sum, Float) / _P.rating_count), else_=None)
+SERVING = (
+    select(
+        User.id,
+        User.name,
+        _P.experience_years,
+        _P.description,
+        _P.rating_sum,
+        _P.rating_count,
+    )
+    .join(_P, _P.user_id == User.id)
+    .join(Service, Service.id == _P.service_id)
+    .join(ProfessionalPincode, ProfessionalPincode.professional_id == _P.user_id)
+    .where(
+        _P.service_id == bindparam('service_id'),
+        ProfessionalPincode.pincode == bindparam('pincode'),
+        Service.is_active.is_(True),
+        _P.approval_state == ApprovalState.APPROVED,
+        User.is_blocked.is_(False),
+    )
+    .order_by(_RATING.desc().nulls_last(), _P.rating_count.desc(), User.name, User.id)
+    .limit(bindparam('limit'))
+)
+
+# Built once. Each listed professional's newest reviews straight from the (professional_id, created_at) index, a few
+# rows each: numbering every review of every listed professional with a window function and keeping the first three
+# read all of them (300 a professional on the bench's seed: 7.6 of a customer's 21 ms search).
+_NEWER = aliased(Review, name='newer')
+RECENT = (
+    select(Review.professional_id, Review.rating, Review.remarks, Review.created_at)
+    .select_from(_P)
+    .join(
+        Review,
+        Review.id.in_(
+            select(_NEWER.id)
+            .where(_NEWER.professional_id == _P.user_id)
+            .order_by(_NEWER.created_at.desc(), _NEWER.id.desc())
+            .limit(RECENT_REVIEWS)
+            .correlate(_P)
+        ),
+    )
+    .where(_P.user_id.in_(bindparam('ids', expanding=True)))
+    .order_by(Review.professional_id, Review.created_at.desc(), Review.id.desc())
+)
 
 
 def edit_profile(
@@ -103,23 +150,7 @@ def list_for_service(session: Session, *, service_id: int, pincode: Any, limit: 
 
 
 def _serving(session: Session, service_id: int, code: str, limit: int) -> tuple[ProfessionalCard, ...]:
-    p, u = ProfessionalProfile, User
-    rating = case((p.rating_count > 0, cast(p.rating_sum, Float) / p.rating_count), else_=None)
-    rows = session.execute(
-        select(u.id, u.name, p.experience_years, p.description, p.rating_sum, p.rating_count)
-        .join(p, p.user_id == u.id)
-        .join(Service, Service.id == p.service_id)
-        .join(ProfessionalPincode, ProfessionalPincode.professional_id == p.user_id)
-        .where(
-            p.service_id == service_id,
-            ProfessionalPincode.pincode == code,
-            Service.is_active.is_(True),
-            p.approval_state == ApprovalState.APPROVED,
-            u.is_blocked.is_(False),
-        )
-        .order_by(rating.desc().nulls_last(), p.rating_count.desc(), u.name, u.id)
-        .limit(limit)
-    ).all()
+    rows = session.connection().execute(SERVING, {'service_id': service_id, 'pincode': code, 'limit': limit}).all()
     reviews = _recent_reviews(session, [row.id for row in rows])
     return tuple(
         ProfessionalCard(
@@ -185,19 +216,10 @@ def _apply_edit(profile: ProfessionalProfile, user: User, after: dict[str, Any])
 
 
 def _recent_reviews(session: Session, ids: list[int]) -> dict[int, list[ReviewSnippet]]:
-    """The newest few reviews of every listed professional, in one query (a window per professional)."""
+    """The newest few reviews of every listed professional, in one query."""
     if not ids:
         return {}
-    r = Review
-    rank = func.row_number().over(partition_by=r.professional_id, order_by=(r.created_at.desc(), r.id.desc()))
-    ranked = (
-        select(r.professional_id, r.rating, r.remarks, r.created_at, rank.label('rank'))
-        .where(r.professional_id.in_(ids))
-        .subquery()
-    )
-    rows = session.execute(
-        select(ranked).where(ranked.c.rank <= RECENT_REVIEWS).order_by(ranked.c.professional_id, ranked.c.rank)
-    )
+    rows = session.connection().execute(RECENT, {'ids': ids})
     return grouped((row.professional_id, ReviewSnippet(row.rating, row.remarks, row.created_at)) for row in rows)
 
 
