@@ -10,9 +10,6 @@ import os
 import secrets
 from pathlib import Path
 
-from fontTools import subset
-from fontTools.ttLib import TTFont
-
 from settings import get_settings
 
 SYSTEM_FONTS = Path('/usr/share/fonts/truetype/dejavu')  # scripts/system-packages.sh checks it is there
@@ -47,6 +44,8 @@ def _full_files() -> dict[str, Path]:
 
 @functools.cache
 def _slim_coverage() -> frozenset[int]:
+    from fontTools.ttLib import TTFont  # noqa: PLC0415 (fontTools is a sixteenth of the app's start: only reports need it)
+
     with TTFont(_full_files()['']) as font:
         covered = set(font.getBestCmap())
     wanted = {code for first, last in SLIM_RANGES for code in range(first, last + 1)}
@@ -71,6 +70,9 @@ def _slim_in(folder: Path) -> dict[str, Path]:
 
 def _write_slim(source: Path, target: Path) -> None:
     """A subset of `source` with the slim ranges, written beside `target` and renamed (two processes may race)."""
+    from fontTools import subset  # noqa: PLC0415 (see _slim_coverage)
+    from fontTools.ttLib import TTFont  # noqa: PLC0415
+
     options = subset.Options()
     options.layout_features, options.name_IDs, options.notdef_outline = ['*'], ['*'], True
     options.drop_tables += ['FFTM']
