@@ -56,6 +56,7 @@ from services import demo, forget_cache, runtime, site_secret
 
 log = logging.getLogger('hsa')
 GC_YOUNGEST_THRESHOLD = 50_000  # allocations between collections of the youngest generation (Python's default: 700)
+TAB_STORAGE_SECONDS = 300  # how long NiceGUI keeps a browser tab's app.storage.tab after its last change
 PAGE_MODULES = (
     auth,
     account,
@@ -76,6 +77,9 @@ PAGE_MODULES = (
 )
 for page_module in PAGE_MODULES:
     app.include_router(page_module.router)
+# NiceGUI keeps a dict for every browser tab that ever connected, 30 days by default and, without Redis, in memory:
+# every page opened in a new tab stayed for a month (bench/memory.py). Nothing of ours is kept in it.
+app.storage.max_tab_storage_age = TAB_STORAGE_SECONDS
 
 
 def start() -> None:
@@ -227,8 +231,8 @@ def serve() -> None:
         window_size=(1200, 800) if launch.native else None,
         reload=False,
         show=False,
-        # Each open page's WebSocket would hold a compressor and its buffers: 0.28 MB a page, measured (bench/memory.py),
-        # a third of all it costs. What travels there is small (a changed counter is 3 KB); the page and its scripts
+        # Each open page's WebSocket would hold a compressor and its buffers: 0.28 MB a page (bench/memory.py), a third
+        # of all it costs. What travels there is small (a changed counter is 3 KB); the page and its scripts
         # come over HTTP, compressed as before.
         ws_per_message_deflate=False,
         storage_secret=secret,
