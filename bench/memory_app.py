@@ -44,7 +44,7 @@ async def counts(trim: bool = False, types: bool = False) -> dict[str, Any]:
         'timers': sum(isinstance(element, ui.timer) for element in elements),
         'subscriptions': sum(len(event.callbacks) for event in Event.instances),
         'tasks': len(asyncio.all_tasks()),
-        'tab_storages': len(app.storage._tabs),  # noqa: SLF001 (NiceGUI keeps one per tab ever connected, app.py)
+        'tab_storages': len(app.storage._tabs),  # NiceGUI keeps one per tab that connected (app.py)
         'objects': len(gc.get_objects()),
         'blocks': sys.getallocatedblocks(),
         'rss_mb': _rss_mb(),
