@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 VERSIONS = PROJECT_DIR / 'migrations' / 'versions'
-_ASSIGNMENT = r"^{name}\s*=\s*(?:'([^']*)'|None)"
+_ASSIGNMENT = r'^{name}\s*(?::[^=\n]*)?=(.*)$'  # `revision = '…'`, also annotated (Alembic's newer template)
+_QUOTED = re.compile(r'[\'"]([^\'"]+)[\'"]')  # each revision named on the right (a merge revises a tuple)
 
 
 def alembic_config(url: str) -> Config:
@@ -67,4 +68,5 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def _assigned(name: str, source: str) -> list[str]:
-    return [found for found in re.findall(_ASSIGNMENT.format(name=name), source, re.MULTILINE) if found]
+    values = re.findall(_ASSIGNMENT.format(name=name), source, re.MULTILINE)
+    return [revision for value in values for revision in _QUOTED.findall(value)]

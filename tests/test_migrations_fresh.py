@@ -4,11 +4,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 import models
+from models import migrate
 from models.db import dispose_engines, get_engine
 from models.migrate import alembic_config, current_revision, head_revision, upgrade_to_head
 from models.search import is_search_object
@@ -57,3 +59,21 @@ def test_a_database_behind_head_is_upgraded(tmp_path: Path) -> None:
     upgrade_to_head(url)
     assert current_revision(get_engine(url)) == head_revision()
     dispose_engines()
+
+
+def test_the_head_is_found_in_scripts_of_any_alembic_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Annotated or not, single or double quotes, and a merge revising two heads at once."""
+    scripts = {
+        'a.py': "revision = 'a1'\ndown_revision = None\n",
+        'b.py': 'revision: str = "b2"\ndown_revision: Union[str, None] = "a1"\n',
+        'c.py': "revision: str = 'c3'\ndown_revision: str | None = 'a1'\n",
+        'd.py': "revision = 'd4'\ndown_revision = ('b2', 'c3')\n",
+    }
+    for name, source in scripts.items():
+        (tmp_path / name).write_text(source, encoding='utf-8')
+    monkeypatch.setattr(migrate, 'VERSIONS', tmp_path)
+    migrate.head_revision.cache_clear()
+    try:
+        assert migrate.head_revision() == 'd4'
+    finally:
+        migrate.head_revision.cache_clear()
