@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
 import threading
@@ -48,6 +49,31 @@ def test_write_units_wait_for_each_other_instead_of_failing() -> None:
         final = session.get(Service, row.id).base_price
     assert errors == []
     assert final == 8  # BEGIN IMMEDIATE serialized every read-modify-write: no lost update
+
+
+def test_a_write_unit_queues_behind_a_writer_of_another_process_until_it_lets_go() -> None:
+    """The queue is in front of every write unit: while another process holds it, a unit here does not begin."""
+    row = make_service(name='Queued', base_price=0)
+    other_process = os.open(write_lock.lock_path(get_engine().url.database), os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(other_process, fcntl.LOCK_EX)
+    written = threading.Event()
+
+    def write() -> None:
+        with session_scope(write=True) as session:
+            session.get(Service, row.id).base_price = 100
+        written.set()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    try:
+        assert not written.wait(0.5)  # queued: SQLite's own lock is free all along
+    finally:
+        fcntl.flock(other_process, fcntl.LOCK_UN)
+        os.close(other_process)
+    assert written.wait(10)
+    thread.join()
+    with session_scope() as session:
+        assert session.get(Service, row.id).base_price == 100
 
 
 def test_a_writer_waits_for_the_queue_and_gives_up_at_the_deadline(tmp_path: Path) -> None:
