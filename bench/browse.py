@@ -39,7 +39,7 @@ def run(data_path: Path, log: Callable[[str], None]) -> None:
     email, password = logins['admin'].split()
     shots = data_path / 'screenshots'
     shots.mkdir(exist_ok=True)
-    with _server(data_path) as base, browser() as driver:
+    with serve(data_path) as base, browser() as driver:
         log(f'\nChromium against {base} (seconds until the page shows its content)')
         driver.get(f'{base}/login')
         _fill(driver, 'Email', email)
@@ -85,21 +85,18 @@ def _fill(driver: WebDriver, label: str, text: str) -> None:
 
 
 @contextmanager
-def _server(data_path: Path) -> Iterator[str]:
+def serve(data_path: Path, *, script: str = 'app.py', settings: dict[str, str] | None = None) -> Iterator[str]:
+    """`script` (the app, or a harness around it) serving the seed in `data_path` on a free port, its output in
+    {data_path}/{script's name}.log; yields the address, and stops it at the end."""
     with socket.socket() as probe:
         probe.bind(('127.0.0.1', 0))
         port = probe.getsockname()[1]
-    env = {key: value for key, value in os.environ.items() if not key.startswith(('PYTEST_', 'NICEGUI_'))}
-    env |= {
-        'HSA_DATA_DIR': str(data_path),
-        'HSA_DATABASE_URL': '',
-        'HSA_ENV': 'development',
-        'HSA_DEMO_DATA': '0',
-        'HSA_PORT': str(port),
-    }
-    process = subprocess.Popen(
-        [sys.executable, 'app.py'], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    env = {key: value for key, value in os.environ.items() if not key.startswith(('PYTEST_', 'NICEGUI_', 'HSA_'))}
+    env |= {'HSA_DATA_DIR': str(data_path), 'HSA_ENV': 'development', 'HSA_DEMO_DATA': '0', 'HSA_PORT': str(port)}
+    env |= settings or {}
+    log_file = data_path / f'{Path(script).stem}.log'
+    with log_file.open('w') as output:
+        process = subprocess.Popen([sys.executable, script], cwd=ROOT, env=env, stdout=output, stderr=output)
     try:
         deadline = time.monotonic() + WAIT_SECONDS
         while True:
@@ -107,7 +104,7 @@ def _server(data_path: Path) -> Iterator[str]:
                 if attempt.connect_ex(('127.0.0.1', port)) == 0:
                     break
             if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit('the app did not start: run it by hand to see why')
+                raise SystemExit(f'the app did not start: see {log_file}')
             time.sleep(0.2)
         yield f'http://127.0.0.1:{port}'
     finally:

@@ -22,9 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
-import subprocess
 import sys
 import time
 import urllib.request
@@ -35,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.browse import _fill, browser  # noqa: E402 (the same headless Chromium as `admin_pages.py browse`)
+from bench.browse import _fill, browser, serve  # noqa: E402 (the same headless Chromium as `admin_pages.py browse`)
 
 WAIT_SECONDS = 60
 SETTLE_SECONDS = 3.0
@@ -211,30 +208,9 @@ def _counts(base: str, *, trim: bool = False, types: bool = False) -> dict:
 
 @contextmanager
 def _server(data_path: Path) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(('127.0.0.1', 0))
-        port = probe.getsockname()[1]
-    env = {key: value for key, value in os.environ.items() if not key.startswith(('PYTEST_', 'NICEGUI_', 'HSA_'))}
-    env |= {'HSA_DATA_DIR': str(data_path), 'HSA_ENV': 'development', 'HSA_DEMO_DATA': '0', 'HSA_PORT': str(port)}
-    env |= {'HSA_EMBEDDED_JOBS': '0'}  # as in production, where workers run them: the pages alone, the seed untouched
-    log_file = data_path / 'memory-app.log'
-    with log_file.open('w') as output:
-        process = subprocess.Popen(
-            [sys.executable, 'bench/memory_app.py'], cwd=ROOT, env=env, stdout=output, stderr=output
-        )
-    try:
-        deadline = time.monotonic() + WAIT_SECONDS
-        while True:
-            with socket.socket() as attempt:
-                if attempt.connect_ex(('127.0.0.1', port)) == 0:
-                    break
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f'the app did not start: see {log_file}')
-            time.sleep(0.2)
-        yield f'http://127.0.0.1:{port}'
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
+    # without the embedded job runner, as in production where workers run the jobs: the pages alone, the seed untouched
+    with serve(data_path, script='bench/memory_app.py', settings={'HSA_EMBEDDED_JOBS': '0'}) as base:
+        yield base
 
 
 def _mean(entries: list[dict], key: str) -> float:
