@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import ColumnElement, exists, select
@@ -23,21 +25,24 @@ NOT_APPROVED = 'Only approved professionals can take requests.'
 
 def require(session: Session, actor: Actor | None, action: str, *roles: Role, request_id: Any = None) -> User | None:
     """`require_role`, with every refusal logged once: actor, action and request (checklist G2)."""
-    try:
+    with _refusal_logged(actor, action, request_id):
         return require_role(session, actor, *roles)
-    except PermissionDenied:
-        log.warning('denied request.%s on service_request %r to %s', action, request_id, _who(actor))
-        raise
 
 
 def check(session: Session, actor: Actor | None, action: str, role: Role) -> Actor:
     """`require` for the lists, which need only who acts (their id and role, now checked against their row)."""
-    try:
+    with _refusal_logged(actor, action, None):
         check_role(session, actor, role)
-    except PermissionDenied:
-        log.warning('denied request.%s on service_request %r to %s', action, None, _who(actor))
-        raise
     return actor
+
+
+@contextmanager
+def _refusal_logged(actor: Actor | None, action: str, request_id: Any) -> Iterator[None]:
+    try:
+        yield
+    except PermissionDenied:
+        log.warning('denied request.%s on service_request %r to %s', action, request_id, _who(actor))
+        raise
 
 
 def acting(actor: Actor | None, action: str, role: Role, *, request_id: Any = None) -> ColumnElement[bool]:
