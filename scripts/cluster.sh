@@ -53,11 +53,19 @@ die() {
 # --- processes: each in a session of its own (so stop also ends its children), its pid in NAME.pid, output in NAME.log
 
 launch() { # launch NAME COMMAND...
-  local name=$1
+  local name=$1 pid found
   shift
   setsid "$@" >"$DIR/$name.log" 2>&1 </dev/null &
-  echo $! >"$DIR/$name.pid"
+  pid=$!
+  echo "$pid" >"$DIR/$name.pid"
   disown # not this shell's job any more: stop, not its exit, ends it
+  # The child becomes a session leader a moment after the fork, when setsid runs in it: until then `alive` would
+  # take it for a stranger and call it exited (on a busy machine that moment is long enough to be seen).
+  for _ in $(seq 250); do
+    found=$(state_and_session "$pid") || return 0 # gone already: the caller's `alive` says so
+    [ "${found#* }" = "$pid" ] && return 0
+    sleep 0.02
+  done
 }
 
 pid_of() { cat "$DIR/$1.pid" 2>/dev/null; }
