@@ -34,6 +34,10 @@ SLOT_LABEL = r'^\s*[A-Z][a-z]{2} \d{2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}\s*$'  # 
 def sign_in(page: Page, who: tuple[str, str], home: str) -> None:
     page.open('/logout')
     WebDriverWait(page.driver, 30).until(expected_conditions.url_contains('/login'))
+    # Once more: a page left open across a server restart reloads itself when the server is back, and a reload that
+    # overtakes the sign-out lands on '/login?redirect_to=<that page>' (which the sign-in honours) or on that page.
+    page.open('/logout')
+    WebDriverWait(page.driver, 30).until(expected_conditions.url_to_be(page.base + '/login'))
     page.fill('Email', who[0])
     page.fill('Password', who[1])
     page.click('Sign in')
