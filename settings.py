@@ -29,6 +29,7 @@ MINIMUMS = {
     'signin_window_minutes': 1,
     'signin_account_failures': 1,
     'signin_address_failures': 1,
+    'max_upload_mb': 1,
     'slot_minutes': 5,
     'min_lead_hours': 0,
     'horizon_days': 1,
@@ -82,6 +83,7 @@ class Settings:
     signin_window_minutes: int
     signin_account_failures: int
     signin_address_failures: int
+    max_upload_mb: int
     timezone: str
     clock_shift_minutes: int
     slot_minutes: int
