@@ -12,10 +12,15 @@ same 10 s deadline: whoever is waiting gets the lock within a few ms of its rele
 
 `synchronous=FULL`: with WAL, NORMAL may lose the last commits on a power cut. Bookings and payments
 are worth the extra fsync per commit (a few hundred writes per second is far beyond our load).
+
+A unit the database refuses for want of space (SQLite's "database or disk is full", PostgreSQL's disk_full) rolls back
+and raises the service layer's refusal (`set_storage_full_error`), so every page shows its message instead of failing
+silently; the pooled connection stays usable, and the same action works once there is space again.
 """
 
 from __future__ import annotations
 
+import errno
 import itertools
 import logging
 import random
@@ -31,7 +36,7 @@ from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from models import write_lock
+from models import holders, write_lock
 from settings import get_settings
 
 BUSY_TIMEOUT_MS = 10_000
@@ -43,6 +48,10 @@ _ON_COMMIT = 'hsa_on_commit'
 _lock = threading.Lock()
 _engines: dict[str, Engine] = {}
 _publisher: Callable[[list[Any]], None] | None = None
+_storage_full: type[Exception] | None = None
+_holds: dict[str, int | None] = {}  # url -> the descriptor holding models/holders.py's shared lock
+SQLITE_IOERR_SHMSIZE = 4874  # the -shm file could not grow: what opening a WAL database on a full disk gets
+POSTGRES_DISK_FULL = '53100'  # SQLSTATE disk_full
 log = logging.getLogger(__name__)
 
 
@@ -53,6 +62,7 @@ def get_engine(url: str | None = None) -> Engine:
         engine = _engines.get(url)
         if engine is None:
             engine = _engines[url] = _create_engine(url)
+            _holds[url] = holders.hold(engine.url.database) if engine.dialect.name == 'sqlite' else None
         return engine
 
 
@@ -62,6 +72,9 @@ def dispose_engines() -> None:
         for engine in _engines.values():
             engine.dispose()
         _engines.clear()
+        for descriptor in _holds.values():
+            holders.let_go(descriptor)
+        _holds.clear()
 
 
 @contextmanager
@@ -78,8 +91,11 @@ def session_scope(*, write: bool = False) -> Iterator[Session]:
     try:
         yield session
         session.commit()
-    except BaseException:
+    except BaseException as error:
         session.rollback()
+        if _storage_full is not None and not isinstance(error, _storage_full) and is_storage_full(error):
+            log.warning('the database refused a unit for want of space: %s', error)
+            raise _storage_full() from error
         raise
     finally:
         pending = session.info.pop(_AFTER_COMMIT, [])
@@ -106,6 +122,30 @@ def set_publisher(publisher: Callable[[list[Any]], None] | None) -> None:
     _publisher = publisher
 
 
+def set_storage_full_error(error: type[Exception] | None) -> None:
+    """The service layer names the refusal a unit raises when the database is out of space (models cannot import
+    it): a ServiceError, which every page already shows."""
+    global _storage_full  # noqa: PLW0603 (one slot, filled once by the service layer's face)
+    _storage_full = error
+
+
+def is_storage_full(error: BaseException | None) -> bool:
+    """Whether `error`, or what it wraps, says the database is out of space: SQLite's SQLITE_FULL (or a -shm file
+    that could not grow), PostgreSQL's disk_full, or the system's "no space left" on a file beside the database."""
+    for _ in range(5):  # SQLAlchemy's error wraps the driver's; ours may wrap SQLAlchemy's
+        if error is None:
+            return False
+        code = getattr(error, 'sqlite_errorcode', None)
+        if isinstance(code, int) and (code & 0xFF == sqlite3.SQLITE_FULL or code == SQLITE_IOERR_SHMSIZE):
+            return True
+        if getattr(error, 'sqlstate', None) == POSTGRES_DISK_FULL:
+            return True
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        error = getattr(error, 'orig', None) or error.__cause__
+    return False
+
+
 def _run_committed(callbacks: dict[Any, Callable[[], None]]) -> None:
     for callback in callbacks.values():
         try:
@@ -130,11 +170,12 @@ def is_sqlite(session_or_engine: Session | Engine) -> bool:
 
 def _create_engine(url: str) -> Engine:
     parsed = make_url(url)
+    # hide_parameters: an error's text (logged) never carries the values of its statement: a password or session hash
     if parsed.get_backend_name() != 'sqlite':
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
     if parsed.database and parsed.database != ':memory:':
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={'timeout': BUSY_TIMEOUT_MS / 1000})
+    engine = create_engine(url, connect_args={'timeout': BUSY_TIMEOUT_MS / 1000}, hide_parameters=True)
     event.listen(engine, 'connect', _configure_sqlite_connection)
     event.listen(engine, 'begin', _begin_sqlite_transaction)
     event.listen(engine, 'checkin', _release_write_lock)

@@ -6,10 +6,10 @@ once per data_dir (about 4 times faster). A report with a character outside them
 from __future__ import annotations
 
 import functools
-import os
-import secrets
+import io
 from pathlib import Path
 
+from services.core import files
 from settings import get_settings
 
 SYSTEM_FONTS = Path('/usr/share/fonts/truetype/dejavu')  # scripts/system-packages.sh checks it is there
@@ -69,7 +69,7 @@ def _slim_in(folder: Path) -> dict[str, Path]:
 
 
 def _write_slim(source: Path, target: Path) -> None:
-    """A subset of `source` with the slim ranges, written beside `target` and renamed (two processes may race)."""
+    """A subset of `source` with the slim ranges, written whole and renamed into place (two processes may race)."""
     from fontTools import subset  # noqa: PLC0415 (see _slim_coverage)
     from fontTools.ttLib import TTFont  # noqa: PLC0415
 
@@ -80,6 +80,6 @@ def _write_slim(source: Path, target: Path) -> None:
     subsetter.populate(unicodes=sorted(_slim_coverage()))
     with TTFont(source) as font:
         subsetter.subset(font)
-        part = target.with_name(f'{target.name}.{secrets.token_hex(4)}.part')
-        font.save(part)
-    os.replace(part, target)
+        written = io.BytesIO()
+        font.save(written)
+    files.replace_file(target, written.getvalue())

@@ -13,10 +13,12 @@ from services.runtime.duties import (
     run_now,
     send_notifications,
 )
+from services.runtime.health import duties_health
 from services.runtime.logs import UTCFormatter
 from services.runtime.logs import configure as configure_logging
-from services.runtime.rows import JobRunRow
+from services.runtime.rows import DutiesHealth, JobRunRow
 from services.runtime.runner import EmbeddedRunner
+from services.runtime.startup import StartUp, StartUpStep
 from services.runtime.ticks import (
     FIRST_RUN_SKIPPED,
     TRANSIENT_ERRORS,
@@ -39,12 +41,16 @@ __all__ = [
     'Bus',
     'Claim',
     'DomainEvent',
+    'DutiesHealth',
     'EmbeddedRunner',
     'JobRequest',
     'JobRunRow',
+    'StartUp',
+    'StartUpStep',
     'UTCFormatter',
     'configure_logging',
     'deliver_outbox',
+    'duties_health',
     'expire_and_auto_close',
     'job_named',
     'last_runs',

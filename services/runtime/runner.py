@@ -40,6 +40,10 @@ class EmbeddedRunner:
         self._timer = threading.Thread(target=self._tick_forever, name='hsa-duties', daemon=True)
         self._timer.start()
 
+    def is_running(self) -> bool:
+        """Whether the duties' timer runs (started, not stopped)."""
+        return self._timer is not None and self._timer.is_alive() and not self._stop.is_set()
+
     def stop(self) -> None:
         self._stop.set()
         if self._timer is not None:

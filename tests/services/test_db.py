@@ -5,9 +5,11 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.orm import Session
 
 from models import Service
 from models.db import session_scope
+from services import StorageFull
 from tests.factories import make_service
 
 
@@ -49,3 +51,26 @@ def test_foreign_keys_are_enforced() -> None:
                 " VALUES (999, 999, 1, 'x', 'pending')"
             )
         )
+
+
+def test_a_unit_the_database_refuses_for_want_of_space_is_a_storage_full_refusal(backend: str) -> None:
+    row = make_service(name='Before')
+    with pytest.raises(StorageFull, match=r'out of space\. Nothing was changed'), session_scope(write=True) as session:
+        session.get(Service, row.id).name = 'After'
+        session.flush()
+        run_out_of_space(session, backend)
+    with session_scope() as session:
+        assert session.get(Service, row.id).name == 'Before'
+
+
+def run_out_of_space(session: Session, backend: str) -> None:
+    """What each database says when it cannot grow: SQLite past its page limit (SQLITE_FULL, as on a full disk),
+    PostgreSQL's disk_full (SQLSTATE 53100). tests/test_disk_full.py fills a real disk under SQLite."""
+    if backend == 'postgresql':
+        session.execute(text("DO $$ BEGIN RAISE EXCEPTION 'could not extend file' USING ERRCODE = 'disk_full'; END $$"))
+        return
+    session.execute(text(f'PRAGMA max_page_count = {session.scalar(text("PRAGMA page_count"))}'))
+    try:
+        session.execute(text('UPDATE service SET description = :text'), {'text': 'x' * 100_000})
+    finally:
+        session.execute(text('PRAGMA max_page_count = 4294967294'))
