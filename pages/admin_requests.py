@@ -23,7 +23,7 @@ from models.enums import OPEN_STATUSES, RequestStatus, Role
 from pages import live
 from pages.exports import export_button
 from pages.viewer import Viewer, frame_options, guarded, require_viewer, with_query
-from services import NotFound, ServiceError, catalog, format_money, requests, session_scope
+from services import NotFound, ServiceError, catalog, format_money, requests, session_scope, to_id
 from services.catalog import ServiceRow
 from services.requests import HistoryEntry, RequestPage, RequestRow
 
@@ -242,9 +242,8 @@ def _is(data: dict, request_id: str) -> bool:
 
 
 def _load_request(viewer: Viewer, request_id: str) -> tuple[RequestRow, tuple[HistoryEntry, ...], str]:
-    wanted = int(request_id) if request_id.isdigit() else request_id
     with session_scope() as session:
-        request = requests.get_request(session, viewer.actor, request_id=wanted)
+        request = requests.get_request(session, viewer.actor, request_id=to_id(request_id))
         history = requests.request_history(session, viewer.actor, request_id=request.id)
         return request, history, requests.policy().timezone
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pages.viewer import Viewer
-from services import ServiceError, requests, session_scope
+from services import ServiceError, requests, session_scope, to_id
 from services.requests import CustomerRequest, RequestPage, RequestRow
 
 
@@ -22,9 +22,8 @@ def load_list(viewer: Viewer, cursor: str | None) -> tuple[RequestPage | None, S
 
 def load_request(viewer: Viewer, request_id: str) -> CustomerRequest:
     """One of the customer's requests with its history and their choices."""
-    wanted = int(request_id) if request_id.isdigit() else request_id
     with session_scope() as session:
-        return requests.get_customer_request(session, viewer.actor, request_id=wanted)
+        return requests.get_customer_request(session, viewer.actor, request_id=to_id(request_id))
 
 
 def edit(viewer: Viewer, request: RequestRow, slot: datetime | None, changes: dict[str, str]) -> None:

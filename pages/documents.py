@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse,
 from nicegui import APIRouter, run
 
 from pages.viewer import login_path, route_actor
-from services import Actor, ServiceError, people, session_scope
+from services import Actor, ServiceError, people, session_scope, to_id
 from services.people import DocumentFile
 
 router = APIRouter()
@@ -26,7 +26,6 @@ PROTECTIVE_HEADERS = {
     'Cache-Control': 'no-store',
     'Referrer-Policy': 'no-referrer',
 }
-_ID = re.compile(r'^[1-9][0-9]{0,17}$')
 _UNSAFE_IN_QUOTES = re.compile(r'[^\x20-\x7e]|["\\]')
 
 
@@ -37,10 +36,11 @@ async def document_route(document_id: str) -> Response:
     actor = await route_actor()
     if actor is None:
         return RedirectResponse(login_path(f'/documents/{quote(document_id, safe="")}'), headers=PROTECTIVE_HEADERS)
-    if not _ID.match(document_id):
+    wanted = to_id(document_id)
+    if wanted is None:
         return not_found()
     try:
-        document = await run.io_bound(_open, actor, int(document_id))
+        document = await run.io_bound(_open, actor, wanted)
     except ServiceError:
         return not_found()
     return FileResponse(

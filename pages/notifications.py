@@ -14,7 +14,7 @@ from components.frame import frame
 from components.notifications import focus, notification_list, show_unread
 from models.enums import Role
 from pages.viewer import Viewer, frame_options, guarded, require_viewer, with_query
-from services import Actor, ServiceError, messaging, requests, session_scope
+from services import Actor, ServiceError, ValidationError, messaging, requests, session_scope
 from services.messaging import NotificationRow
 
 router = APIRouter()
@@ -31,18 +31,22 @@ async def notifications_page(before: str = '') -> RedirectResponse | None:
     viewer = await require_viewer()
     if viewer.redirect:
         return viewer.redirect
-    before_id = int(before) if before.isdigit() else None
     zone = ZoneInfo(requests.policy().timezone)
 
     @ui.refreshable
     def listing() -> None:
         with session_scope() as session:
-            rows = messaging.list_notifications(session, viewer.actor, before_id=before_id)
             unread = messaging.count_unread(session, viewer.actor)
+            try:  # the service reads the id in `before` (its digits, nothing else)
+                rows = messaging.list_notifications(session, viewer.actor, before_id=before)
+            except ValidationError as stale:
+                rows, refusal = [], str(stale)
+            else:
+                refusal = ''
         show_unread(unread)
         _toolbar(unread, on_all_read=mark_all_read)
         if not rows:
-            _empty(has_cursor=before_id is not None)
+            _empty(has_cursor=bool(before), refusal=refusal)
             return
         notification_list(rows, zone=zone, link_for=_link_for(viewer.actor), on_read=mark_read)
         if len(rows) == messaging.NOTIFICATIONS_PER_PAGE:
@@ -77,9 +81,9 @@ def _toolbar(unread: int, *, on_all_read: Callable[[ui.button], Awaitable[None]]
             button.props('outline no-caps').mark('notifications-mark-all-read')
 
 
-def _empty(*, has_cursor: bool) -> None:
+def _empty(*, has_cursor: bool, refusal: str) -> None:
     words = 'Nothing older.' if has_cursor else 'No notifications yet. News about your requests and account comes here.'
-    ui.label(words).classes('text-grey-8').mark('notifications-empty')
+    ui.label(refusal or words).classes('text-grey-8').mark('notifications-stale' if refusal else 'notifications-empty')
     if has_cursor:
         ui.link('Back to the newest', PATH).mark('notifications-newest')
 

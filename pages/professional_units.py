@@ -9,7 +9,7 @@ from typing import Any
 
 from models.enums import ApprovalState, RequestStatus
 from pages.viewer import Viewer
-from services import catalog, people, requests, session_scope
+from services import catalog, people, requests, session_scope, to_id
 from services.catalog import ServiceRow
 from services.people import ProfessionalView
 from services.requests import HistoryEntry, MonthEarnings, RequestPage, RequestRow, ReviewPage
@@ -70,9 +70,8 @@ def load_reviews(viewer: Viewer, cursor: str | None) -> ReviewPage:
 
 
 def load_request(viewer: Viewer, request_id: str) -> tuple[RequestRow, tuple[HistoryEntry, ...]]:
-    wanted = int(request_id) if request_id.isdigit() else request_id  # the service refuses anything but an id
     with session_scope() as session:
-        request = requests.get_request(session, viewer.actor, request_id=wanted)
+        request = requests.get_request(session, viewer.actor, request_id=to_id(request_id))
         return request, requests.request_history(session, viewer.actor, request_id=request.id)
 
 

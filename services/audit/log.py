@@ -103,7 +103,8 @@ def list_events(
     events, previous_cursor, next_cursor = cursors.window(
         found, size=size, backward=backward, position=position, key_of=lambda e: (e.occurred_at, e.id)
     )
-    wanted: Target | None = (target_type, int(target_id)) if target_id not in (None, '') else None
+    wanted_id = validation.to_id(target_id, E.target_id)  # checked by _criteria: an id, or no target at all
+    wanted: Target | None = (target_type, wanted_id) if wanted_id is not None else None
     labels = _targets(session, {*((e.target_type, e.target_id) for e in events), *([wanted] if wanted else [])})
     return AuditPage(
         rows=tuple(_audit_row(event, labels) for event in events),
@@ -130,9 +131,8 @@ def _criteria(actor_text: Any, action: Any, target_type: Any, target_id: Any, da
             raise ValidationError('Choose a kind of target from the list.', field='target_type')
         criteria.append(E.target_type == target_type)
     if target_id not in (None, ''):
-        if isinstance(target_id, str) and re.fullmatch(r'\d{1,19}', target_id, re.ASCII):
-            target_id = int(target_id)
-        if not validation.is_id(target_id, E.target_id):
+        target_id = validation.to_id(target_id, E.target_id)  # from the URL: its digits
+        if target_id is None:
             raise ValidationError('That target does not exist.', field='target_id')
         if target_type in (None, ''):
             raise ValidationError('Choose a kind of target first.', field='target_type')

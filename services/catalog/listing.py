@@ -29,7 +29,7 @@ def get_service(session: Session, *, service_id: int, include_retired: bool = Fa
 
 
 def list_services(
-    session: Session, actor: Actor | None = None, *, include_retired: bool = False, category: str | None = None
+    session: Session, actor: Actor | None = None, *, include_retired: bool = False, category: Any = None
 ) -> list[ServiceRow]:
     """Active services by category and name for anyone; retired ones too for admins."""
     query = select(Service).order_by(Service.category, Service.name)
@@ -37,8 +37,7 @@ def list_services(
         check_role(session, actor, Role.ADMIN)
     else:
         query = query.where(Service.is_active)
-    if category:
-        query = query.where(Service.category == category)
+    query = query.where(*_in_category(category))
     return [service_row(service) for service in session.scalars(query)]
 
 
@@ -62,8 +61,7 @@ def search_services(session: Session, *, text: Any = '', category: Any = None) -
     query = select(Service).where(Service.is_active)
     if text:
         query = query.where(text_search.service_filter(session, text))
-    if category:
-        query = query.where(Service.category == category)
+    query = query.where(*_in_category(category))
     return [service_row(service) for service in session.scalars(query.order_by(Service.category, Service.name))]
 
 
@@ -124,3 +122,9 @@ def service_row(service: Service) -> ServiceRow:
         is_active=service.is_active,
         version=service.version,
     )
+
+
+def _in_category(category: Any) -> list[Any]:
+    """Any category, or the one named (text, as a select gives it); anything else is a refusal, not a database error."""
+    category = validation.text(category, field='category', label='Category', max_length=60, required=False)
+    return [Service.category == category] if category else []

@@ -1,4 +1,5 @@
-"""Input rules shared by every service: text, email, phone, pincode, whole numbers and money."""
+"""Input rules shared by every service: text, names (and when two are the same), email, phone, pincode, whole numbers
+and money."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ MAX_EMAIL = 254  # RFC 5321's path limit
 CHAT_WEBHOOK_PREFIX = 'https://chat.googleapis.com/'
 MAX_WEBHOOK_URL = 500
 MAX_PRICE = 10_000_000_00  # ₹1 crore in paise: a typo guard, not a business limit
+JOINERS = frozenset('\u200c\u200d')  # zero-width non-joiner and joiner: kept in names after a virama
+VIRAMA = 9  # the canonical combining class of every virama
 
 
 def text(value: Any, *, field: str, label: str, max_length: int, required: bool = True, multiline: bool = False) -> str:
@@ -37,6 +40,37 @@ def text(value: Any, *, field: str, label: str, max_length: int, required: bool 
     if any(unicodedata.category(ch) in {'Cc', 'Cs'} and ch not in allowed for ch in value):
         raise ValidationError(f'{label} contains characters that cannot be shown.', field=field)
     return value.replace('\r', '')
+
+
+def name(value: Any, *, field: str = 'name', label: str = 'Name', max_length: int, required: bool = True) -> str:
+    """A name (a person's, a service's or category's, a file's): `text` on one line without Unicode's invisible
+    format characters (category Cf: bidi overrides and isolates, zero-width spaces and joiners, the BOM, soft hyphens,
+    tags) or line separators, with which one name passes for another or shows reordered. A zero-width (non-)joiner
+    right after a virama stays: Indic spellings need it (IDNA's rule, RFC 5892 appendix A.1 and A.2)."""
+    value = text(value, field=field, label=label, max_length=max_length, required=required)
+    hidden = next((ch for index, ch in enumerate(value) if _hidden_in_name(value, index)), None)
+    if hidden is not None:
+        raise ValidationError(
+            f'{label} contains an invisible character (U+{ord(hidden):04X}) that can disguise it. '
+            'Type it again without it.',
+            field=field,
+        )
+    return value
+
+
+def name_key(value: str) -> str:
+    """What makes two names the same: compatibility forms folded (NFKC: full-width letters, ligatures), case folded,
+    invisible format characters dropped (names stored before they were refused), every run of whitespace one space."""
+    folded = unicodedata.normalize('NFKC', unicodedata.normalize('NFKC', value).casefold())
+    return ' '.join(''.join(ch for ch in folded if unicodedata.category(ch) != 'Cf').split())
+
+
+def _hidden_in_name(value: str, index: int) -> bool:
+    category = unicodedata.category(value[index])
+    if category in {'Zl', 'Zp'}:  # line and paragraph separators: a name is one line
+        return True
+    after_virama = index > 0 and unicodedata.combining(value[index - 1]) == VIRAMA
+    return category == 'Cf' and not (value[index] in JOINERS and after_virama)
 
 
 def email(value: Any) -> str:
@@ -102,17 +136,22 @@ def paise(value: Any, *, field: str = 'base_price', label: str = 'Base price') -
 # is 64-bit), and a larger value sent to PostgreSQL is a DataError, not "no such row". Most specific type first.
 MAX_ID_DIGITS = 19
 INTEGER_MAXIMA = ((BigInteger, 2**63 - 1), (SmallInteger, 2**15 - 1), (Integer, 2**31 - 1))
+# An id taken without its column (a page reading a URL) must fit every id column: each of ours is an INTEGER.
+ANY_ID_MAXIMUM = 2**31 - 1
 
 
-def is_id(value: Any, column: Any) -> bool:
-    """A value that can be an id of `column` (the column it will be compared with) on every engine: a positive int
-    within the column's integer type, and not a bool (True is 1). Checked before any query, so junk is a refusal."""
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= largest_value_of(column)
+def is_id(value: Any, column: Any = None) -> bool:
+    """A value that can be an id of `column` (the column it will be compared with; None: any of our id columns) on
+    every engine: a positive int within the column's integer type, and not a bool (True is 1). Checked before any
+    query, so junk is a refusal."""
+    maximum = ANY_ID_MAXIMUM if column is None else largest_value_of(column)
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= maximum
 
 
-def to_id(value: Any, column: Any) -> int | None:
-    """An id of `column` from a caller or a URL: an int, or a string of ASCII digits (no signs, spaces, other
-    scripts' digits), within the column's range on every engine; None for anything else (the caller's "not found")."""
+def to_id(value: Any, column: Any = None) -> int | None:
+    """THE converter for ids from a URL, a query string, a form or a caller: an int, or a string of ASCII digits (no
+    signs, spaces, superscripts, circled or other scripts' digits, which `str.isdigit` accepts), within the range of
+    `column` (None: any of our id columns) on every engine; None for anything else (the caller's "not found")."""
     if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= MAX_ID_DIGITS:
         value = int(value)
     return value if is_id(value, column) else None

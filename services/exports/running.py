@@ -23,7 +23,7 @@ from models import Export
 from models.db import session_scope
 from models.enums import ExportState, NotificationChannel
 from services import messaging, requests
-from services.core import clock, events
+from services.core import clock, events, validation
 from services.exports.asking import CHANGED_EVENT, describe, file_path
 from services.exports.cells import CsvWriter
 from settings import get_settings
@@ -56,7 +56,8 @@ class Superseded(Exception):
 
 def run_export(export_id: int, now: datetime | None = None) -> str:
     """The export job: write the file of a queued export. Safe to run twice: only a queued export is claimed."""
-    run = _claim(export_id, now or clock.now())
+    wanted = validation.to_id(export_id, Export.id)  # from a queue message: anything else claims nothing
+    run = _claim(wanted, now or clock.now()) if wanted is not None else None
     if run is None:
         return f'export {export_id}: not queued'
     part = file_path(run.stored_name + '.part')

@@ -119,7 +119,7 @@ def send_test_message(session: Session, actor: Actor, *, channel: Any, now: date
     user = require_role(session, actor, Role.ADMIN)
     if user is None:
         raise ValidationError('The command line has no address to send a test message to.')
-    if channel not in set(NotificationChannel):
+    if not isinstance(channel, str) or channel not in set(NotificationChannel):
         raise ValidationError('Choose email, Google Chat or SMS.', field='channel')
     channel = NotificationChannel(channel)
     if not outbox.address_of(user, channel):
@@ -138,7 +138,7 @@ def send_test_message(session: Session, actor: Actor, *, channel: Any, now: date
 def _state_filter(state: Any) -> list[Any]:
     if state in (None, ''):
         return []
-    if state not in set(OutboxState):
+    if not isinstance(state, str) or state not in set(OutboxState):
         raise ValidationError('Choose a state from the list.', field='state')
     return [M.state == OutboxState(state)]
 

@@ -128,11 +128,10 @@ def _pincode_filter(pincode: Any) -> list[Any]:
 
 def _service_id(session: Session, value: Any) -> int:
     """A service of the catalogue, retired ones included (their professionals are the ones to look at)."""
-    if isinstance(value, str) and value.isascii() and value.isdigit():
-        value = int(value)
-    if not validation.is_id(value, Service.id) or session.get(Service, value) is None:
+    wanted = validation.to_id(value, Service.id)  # a select's value is text
+    if wanted is None or session.get(Service, wanted) is None:
         raise ValidationError('Choose a service from the list.', field='service_id')
-    return value
+    return wanted
 
 
 def _rating_tenths(value: Any) -> int:

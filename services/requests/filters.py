@@ -91,7 +91,7 @@ def list_criteria(
 def _status_filter(status: Any) -> list[Any]:
     if status in (None, ''):
         return []
-    if status not in set(RequestStatus):
+    if not isinstance(status, str) or status not in set(RequestStatus):
         raise ValidationError('Choose a status from the list.', field='status')
     return [R.service_status == RequestStatus(status)]
 
@@ -99,11 +99,10 @@ def _status_filter(status: Any) -> list[Any]:
 def _service_filter(service_id: Any) -> list[Any]:
     if service_id in (None, ''):
         return []
-    if isinstance(service_id, str) and service_id.isdigit():
-        service_id = int(service_id)
-    if not validation.is_id(service_id, R.service_id):
+    wanted = validation.to_id(service_id, R.service_id)  # a select's value is text; '²' is no id ('²'.isdigit())
+    if wanted is None:
         raise ValidationError('Choose a service from the list.', field='service_id')
-    return [R.service_id == service_id]
+    return [R.service_id == wanted]
 
 
 def _date_filter(key: Any, date_from: Any, date_to: Any) -> list[Any]:
@@ -124,11 +123,12 @@ def _local_date(value: Any, *, field: str, label: str) -> date | None:
     if value in (None, ''):
         return None
     if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    try:
-        parsed = date.fromisoformat(value) if isinstance(value, str) and ISO_DAY.fullmatch(value) else None
-    except ValueError:
-        parsed = None
+        parsed = value  # a date picker's: in range too (date(1, 1, 1) has no local midnight in UTC)
+    else:
+        try:
+            parsed = date.fromisoformat(value) if isinstance(value, str) and ISO_DAY.fullmatch(value) else None
+        except ValueError:
+            parsed = None
     if parsed is None or not MIN_DAY <= parsed <= MAX_DAY:
         raise ValidationError(f'{label}: enter a date like 2026-03-31.', field=field)
     return parsed
