@@ -1,4 +1,5 @@
-"""Dialogs that stand between an admin and a destructive action: confirm, or confirm with a reason."""
+"""Dialogs that stand between an admin and a destructive action: confirm, or confirm with a reason (and, for what only
+someone else can undo, their own password)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,26 @@ async def ask_reason(
 ) -> str | None:
     """The reason typed (the service layer validates it), or None when the user backed out (`dismiss` names that
     button: 'Cancel' reads oddly in a dialog that cancels something)."""
+    answer = await _reason_dialog(title, message, action=action, marker=marker, label=label, dismiss=dismiss)
+    return None if answer is None else answer[0]
+
+
+async def ask_reason_and_password(title: str, message: str, *, action: str, marker: str) -> tuple[str, str] | None:
+    """`ask_reason` that also asks for the user's own password (for an action only someone else can undo): the reason
+    and the password typed, or None when the user backed out. Marked `<marker>-password`."""
+    return await _reason_dialog(title, message, action=action, marker=marker, with_password=True)
+
+
+async def _reason_dialog(
+    title: str,
+    message: str,
+    *,
+    action: str,
+    marker: str,
+    label: str = 'Reason',
+    dismiss: str = 'Cancel',
+    with_password: bool = False,
+) -> tuple[str, str] | None:
     with ui.dialog() as dialog, ui.card().classes('w-full max-w-md gap-3').props('role=alertdialog'):
         ui.label(title).classes('text-lg font-semibold').props('role=heading aria-level=2')
         ui.label(message)
@@ -37,13 +58,20 @@ async def ask_reason(
             .classes('w-full')
             .mark(f'{marker}-reason')
         )
+        password = None
+        if with_password:
+            password = ui.input('Your password', password=True).props('outlined autocomplete=current-password')
+            password.classes('w-full').mark(f'{marker}-password')
 
         def submit() -> None:
-            if not (reason.value or '').strip():
-                reason.props['error'] = True
-                reason.props['error-message'] = f'{label} is required.'
-                return
-            dialog.submit(reason.value)
+            missing = [] if (reason.value or '').strip() else [(reason, f'{label} is required.')]
+            if password is not None and not password.value:
+                missing.append((password, 'Enter your password to confirm.'))
+            for field, text in missing:
+                field.props['error'] = True
+                field.props['error-message'] = text
+            if not missing:
+                dialog.submit((reason.value, password.value if password is not None else ''))
 
         with ui.row().classes('w-full justify-end gap-2'):
             ui.button(dismiss, on_click=lambda: dialog.submit(None)).props('flat no-caps').mark(f'{marker}-cancel')

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from components.typed_text import typed_text
+
 
 def facts(*, term_width: str = '10rem') -> ui.element:
     """The list; use it as a container for `fact(...)` rows (terms in a column `term_width` wide on wider screens)."""
@@ -11,10 +13,11 @@ def facts(*, term_width: str = '10rem') -> ui.element:
 
 
 def fact(term: str, value: str) -> None:
-    """One row, its value marked `fact-<term in kebab case>`; long values wrap rather than overflow."""
+    """One row, its value marked `fact-<term in kebab case>`; long values wrap rather than overflow, and typed ones
+    (remarks, reasons) cannot reorder the rows after them."""
     fact_term(term)
     with ui.element('dd').classes('break-words').mark(f'fact-{term.lower().replace(" ", "-")}'):
-        ui.label(value)
+        typed_text(value)
 
 
 def fact_term(term: str) -> None:

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from nicegui import ui
 
+from components.typed_text import typed_text
 from components.words import local_time
 from models.enums import RequestStatus
 from services.requests import HistoryEntry
@@ -34,4 +35,4 @@ def history_timeline(history: tuple[HistoryEntry, ...], zone: ZoneInfo) -> None:
                     ui.label(entry.what).classes('font-medium')
                     ui.label(f'{local_time(entry.occurred_at, zone)} · {entry.who}').classes('text-sm text-grey-8')
                     if entry.reason:
-                        ui.label(f'Reason: {entry.reason}').classes('text-sm')
+                        typed_text(f'Reason: {entry.reason}').classes('text-sm')

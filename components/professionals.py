@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from components.typed_text import typed_text
 from services.people import ProfessionalCard, ReviewSnippet
 
 
@@ -39,4 +40,4 @@ def _reviews(reviews: tuple[ReviewSnippet, ...]) -> None:
     with ui.element('ul').classes('w-full flex flex-col gap-1 mt-1').props('aria-label="Recent reviews"'):
         for review in reviews:
             with ui.element('li').classes('text-sm border-l-2 border-amber-6 pl-2'):
-                ui.label(f'★ {review.rating}/5' + (f' · “{review.remarks}”' if review.remarks else ''))
+                typed_text(f'★ {review.rating}/5' + (f' · “{review.remarks}”' if review.remarks else ''))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from components.typed_text import typed_text
 from models.enums import ApprovalState
 
 _BANNER = {
@@ -32,4 +33,4 @@ def approval_banner(state: ApprovalState | None, reason: str = '') -> None:
         with ui.column().classes('gap-1'):
             ui.label(message)
             if reason:
-                ui.label(f'Reason: {reason}')
+                typed_text(f'Reason: {reason}')

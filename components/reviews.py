@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from nicegui import ui
 
+from components.typed_text import isolated
 from components.words import local_time
 from services.requests import ReviewRow
 
@@ -41,7 +42,9 @@ def review_card(review: ReviewRow, zone: ZoneInfo) -> None:
             ui.space()
             ui.label(local_time(review.created_at, zone, weekday=False)).classes('text-sm text-grey-8')
         if review.remarks:
-            ui.label(review.remarks).classes('whitespace-pre-line break-words').mark(f'review-{review.id}-remarks')
+            isolated(ui.label(review.remarks)).classes('whitespace-pre-line break-words').mark(
+                f'review-{review.id}-remarks'
+            )
         else:
             ui.label('No remarks.').classes('text-grey-8')
         with ui.row().classes('gap-1 text-sm text-grey-8'):

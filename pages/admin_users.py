@@ -4,16 +4,16 @@ reject, block or unblock with a reason, and unlocking a throttled sign-in."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import APIRouter, run, ui
 
-from components.dialogs import ask_reason
+from components.dialogs import ask_reason, ask_reason_and_password
 from components.documents import document_list
 from components.filters import filter_card, known, service_options, show_refusal
 from components.forms import busy, notice
@@ -22,7 +22,7 @@ from components.pager import pager
 from components.people import professional_profile, user_summary, user_table
 from models.enums import ApprovalState, Role
 from pages.viewer import Viewer, frame_options, guarded, require_viewer, with_query
-from services import NotFound, ServiceError, catalog, identity, people, requests, session_scope
+from services import NotFound, ServiceError, catalog, identity, people, requests, session_scope, to_id
 from services.catalog import ServiceRow
 from services.people import UserDetail, UserPage, UserRow
 
@@ -37,7 +37,6 @@ STATUSES = {
     'approved': 'Approved',
     'rejected': 'Rejected',
 }
-_ID = re.compile(r'[1-9][0-9]{0,18}', re.ASCII)
 Act = Callable[..., Awaitable[None]]  # runs a write unit for a button, then shows the outcome
 
 
@@ -141,11 +140,11 @@ def _results(found: UserPage, filters: Filters, *, has_cursor: bool) -> None:
 
 
 @router.page('/users/{user_id}', title='User · Household Services')
-async def user_page(user_id: str) -> RedirectResponse | None:
+async def user_page(user_id: str, request: Request) -> RedirectResponse | None:
     viewer = await require_viewer(Role.ADMIN)
     if viewer.redirect:
         return viewer.redirect
-    wanted = int(user_id) if _ID.fullmatch(user_id) else None
+    wanted = to_id(user_id)
 
     @ui.refreshable
     async def details() -> None:
@@ -159,7 +158,7 @@ async def user_page(user_id: str) -> RedirectResponse | None:
             return
         zone = ZoneInfo(timezone)
         user_summary(found, zone)
-        _actions(found, viewer, act)
+        _actions(found, viewer, act, request.client.host if request.client else '')
         if found.professional is not None:
             professional_profile(found.professional, zone)
             document_list(found.professional.documents)
@@ -186,8 +185,10 @@ def _load_user(viewer: Viewer, user_id: int | None) -> tuple[UserDetail, str]:
         return people.get_user(session, viewer.actor, user_id=user_id), requests.policy().timezone
 
 
-def _actions(found: UserDetail, viewer: Viewer, act: Act) -> None:
-    """The buttons that apply to this person now; each asks for a reason first where someone is told or harmed."""
+def _actions(found: UserDetail, viewer: Viewer, act: Act, client_ip: str) -> None:
+    """The buttons that apply to this person now; each asks for a reason first where someone is told or harmed (and
+    for the acting admin's password before blocking another admin: the password check counts like a sign-in from
+    `client_ip`)."""
     user, profile = found.user, found.professional
     actions: list[tuple[str, str, str, Callable[[ui.button], Awaitable[None]]]] = []
     if profile is not None and profile.approval_state is ApprovalState.PENDING:
@@ -197,7 +198,8 @@ def _actions(found: UserDetail, viewer: Viewer, act: Act) -> None:
     if user.id != viewer.actor.id and user.is_blocked:
         actions.append(('Unblock', 'lock_open', 'primary', lambda b: _ask_then(act, b, 'unblock', user)))
     elif user.id != viewer.actor.id:
-        actions.append(('Block', 'block', 'negative', lambda b: _ask_then(act, b, 'block', user)))
+        key = 'block_admin' if user.role is Role.ADMIN else 'block'
+        actions.append(('Block', 'block', 'negative', lambda b: _ask_then(act, b, key, user, client_ip)))
     if found.sign_in_locked_minutes:
         actions.append(('Unlock sign-in', 'key', 'primary', lambda b: act(b, _unlock, user.email)))
     if actions:
@@ -232,13 +234,25 @@ QUESTIONS = {  # what the reason dialog asks before each action: title, what hap
         "customer's open requests are cancelled. Everyone concerned is told.",
         'Block',
     ),
+    'block_admin': (
+        'Block {name}, an admin?',
+        'They are signed out at once and cannot sign in until another admin or the operator unblocks them. Type your '
+        'own password to confirm that it is you.',
+        'Block',
+    ),
     'unblock': ('Unblock {name}?', 'They can sign in again. Your reason goes into the audit log.', 'Unblock'),
 }
 
 
-async def _ask_then(act: Act, button: ui.button, key: str, user: UserRow) -> None:
+async def _ask_then(act: Act, button: ui.button, key: str, user: UserRow, client_ip: str = '') -> None:
     title, message, action = QUESTIONS[key]
-    reason = await ask_reason(title.format(name=user.name), message, action=action, marker=f'user-{key}')
+    title = title.format(name=user.name)
+    if key == 'block_admin':
+        answer = await ask_reason_and_password(title, message, action=action, marker='user-block')
+        if answer is not None:
+            await act(button, _block, user.id, *answer, client_ip)
+        return
+    reason = await ask_reason(title, message, action=action, marker=f'user-{key}')
     if reason is not None:
         await act(button, {'reject': _reject, 'block': _block, 'unblock': _unblock}[key], user.id, reason)
 
@@ -258,9 +272,13 @@ def _reject(viewer: Viewer, user_id: int, reason: str) -> str:
     return 'Rejected: they were told why and can resubmit.'
 
 
-def _block(viewer: Viewer, user_id: int, reason: str) -> str:
+def _block(viewer: Viewer, user_id: int, reason: str, password: str | None = None, client_ip: str = '') -> str:
+    """Blocking an admin: the acting admin's password is checked first, in units of its own (bcrypt holds no lock)."""
+    confirmation = None
+    if password is not None:
+        confirmation = identity.confirm_password(viewer.actor, password=password, client_ip=client_ip)
     with session_scope(write=True) as session:
-        people.block_user(session, viewer.actor, user_id=user_id, reason=reason)
+        people.block_user(session, viewer.actor, user_id=user_id, reason=reason, confirmation=confirmation)
     return 'Blocked: their sessions ended.'
 
 

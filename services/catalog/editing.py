@@ -21,6 +21,7 @@ from services.core.errors import Conflict, ValidationError
 from services.core.rows import Actor
 
 MAX_MINUTES = 12 * 60  # a job must fit in one working day
+MAX_NAME, MAX_NAME_KEY = 80, 320  # the columns' lengths
 EDITABLE = ('name', 'category', 'base_price', 'time_required', 'description')
 SERVICE_CHANGED = 'service.changed'  # {service_id, active}: created, edited, retired or reinstated
 
@@ -36,7 +37,7 @@ def create_service(
     description: Any = '',
     now: datetime | None = None,
 ) -> ServiceRow:
-    """Admins add a service; names are unique regardless of case."""
+    """Admins add a service; names are unique regardless of case, width and spacing."""
     check_role(session, actor, Role.ADMIN)
     fields = _validated(
         name=name, category=category, base_price=base_price, time_required=time_required, description=description
@@ -135,8 +136,8 @@ def _announced(session: Session, service: Service) -> ServiceRow:
 
 def _validated(**fields: Any) -> dict[str, Any]:
     return {
-        'name': validation.text(fields['name'], field='name', label='Name', max_length=80),
-        'category': validation.text(fields['category'], field='category', label='Category', max_length=60),
+        'name': _service_name(fields['name']),
+        'category': validation.name(fields['category'], field='category', label='Category', max_length=60),
         'base_price': validation.paise(fields['base_price']),
         'time_required': validation.whole_number(
             fields['time_required'],
@@ -156,15 +157,25 @@ def _validated(**fields: Any) -> dict[str, Any]:
     }
 
 
+def _service_name(value: Any) -> str:
+    """A name, whose key (what makes two names the same service) fits its column."""
+    name = validation.name(value, max_length=MAX_NAME)
+    if len(_name_key(name)) > MAX_NAME_KEY:  # NFKC can grow a character up to eighteen
+        raise ValidationError(f'Name must be at most {MAX_NAME} characters.', field='name')
+    return name
+
+
 def _name_key(name: str) -> str:
-    """What makes two names the same service: Unicode case folding ('Ölservice' = 'ölservice')."""
-    return name.casefold()
+    """What makes two names the same service: `validation.name_key` ('Ölservice' = 'ölservice', full-width
+    letters = ASCII ones, 'AC  Repair' = 'ac repair'); migration 0010 computed it for the services that existed."""
+    return validation.name_key(name)
 
 
 def _refuse_taken_name(session: Session, name: str) -> None:
-    taken = session.scalar(select(Service.id).where(Service.name_key == _name_key(name)))
+    """Refuse a name that is another service's under the key, saying which (it may be written differently)."""
+    taken = session.scalar(select(Service.name).where(Service.name_key == _name_key(name)))
     if taken is not None:
-        raise Conflict(f'A service called "{name}" already exists.')
+        raise Conflict(f'A service called "{taken}" already exists.')
 
 
 def _flush_or_conflict(session: Session, name: str) -> None:

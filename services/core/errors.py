@@ -1,5 +1,7 @@
 """Refusals the service layer raises; every message is safe to show to the person acting."""
 
+from models.db import set_storage_full_error
+
 
 class ServiceError(Exception):
     """A rule said no. `str(error)` is the message for the user."""
@@ -52,3 +54,23 @@ class Throttled(ServiceError):
 class InvalidTransition(ServiceError):
     """The request is not (or no longer) in a state where this action applies: someone acted first, or
     its time has passed. Nothing changed."""
+
+
+class AlreadyBooked(Conflict):
+    """The customer already has an open request (requested or assigned) for this service at this time; `request_id`
+    is that request, for the page to link."""
+
+    def __init__(self, request_id: int) -> None:
+        super().__init__('You already booked this service for this time. Open your request to see or change it.')
+        self.request_id = request_id
+
+
+class StorageFull(ServiceError):
+    """The database refused a write for want of space (the disk, or the database's quota, is full). Nothing of the
+    unit was kept; once there is space again the same action works."""
+
+    def __init__(self) -> None:
+        super().__init__('We could not save that: the server is out of space. Nothing was changed.')
+
+
+set_storage_full_error(StorageFull)  # a unit the database refuses for want of space is a refusal like any other

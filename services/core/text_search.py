@@ -51,7 +51,7 @@ def service_filter(session: Session, text: str) -> ColumnElement[bool]:
     if is_sqlite(session) and uses_index(text):
         found = select(SERVICE_SEARCH.c.rowid).where(SERVICE_SEARCH.c.service_search.match(phrase(text)))
         return Service.id.in_(found)
-    name = Service.name_key.like(validation.contains_pattern(text.casefold()), escape='\\')  # name_key: casefolded
+    name = Service.name_key.like(validation.contains_pattern(validation.name_key(text)), escape='\\')  # as name_key
     return or_(name, _contains(session, text, Service.category))
 
 

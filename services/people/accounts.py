@@ -16,19 +16,33 @@ from services.core import clock, events, validation
 from services.core.access import check_role, require_signed_in
 from services.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from services.core.rows import Actor
+from services.identity import PasswordConfirmed
 from services.people.rows import ProfileView
 from services.people.signup import person_fields
 
 USER_BLOCKED = 'user.blocked'  # {user_id, service_ids}: their open pages go to /login
 USER_UNBLOCKED = 'user.unblocked'  # {user_id, service_ids}
+ADMIN_NEEDS_PASSWORD = 'Blocking an admin needs your password: enter it to confirm.'
+LAST_ADMIN = 'That would leave no active admin to run the marketplace. Nothing was changed.'
 
 
-def block_user(session: Session, actor: Actor, *, user_id: int, reason: Any, now: datetime | None = None) -> None:
+def block_user(
+    session: Session,
+    actor: Actor,
+    *,
+    user_id: int,
+    reason: Any,
+    confirmation: PasswordConfirmed | None = None,
+    now: datetime | None = None,
+) -> None:
     """Admins block a user with a reason; every session of theirs ends at once, and they are told why (by their
-    channel: they can no longer sign in to read it in the app)."""
+    channel: they can no longer sign in to read it in the app). Blocking an admin takes the acting admin's password
+    again (`identity.confirm_password`, before this unit) and must leave an active admin; the operator at the command
+    line, who can unblock anyone, needs neither."""
     check_role(session, actor, Role.ADMIN)
     now = now or clock.now()
     reason = validation.text(reason, field='reason', label='Reason', max_length=500)
+    target_is_admin = _guard_admin_target(session, actor, user_id, confirmation, now=now)
     user = _get_user(session, user_id)
     if user.id == actor.id:
         raise PermissionDenied('You cannot block yourself.')
@@ -39,7 +53,10 @@ def block_user(session: Session, actor: Actor, *, user_id: int, reason: Any, now
     requests.release_for_blocked_user(session, user.id, now=now)
     message = f'Your account was blocked: {reason} Reply to this message or contact support if you think this is wrong.'
     messaging.notify(session, user.id, 'account.blocked', message, now=now)
-    audit.record(session, actor, 'user.block', target_type='user', target_id=user.id, reason=reason, now=now)
+    details = {'target_role': 'admin', 'password_confirmed': not actor.is_operator} if target_is_admin else None
+    audit.record(
+        session, actor, 'user.block', target_type='user', target_id=user.id, reason=reason, details=details, now=now
+    )
     events.publish(session, USER_BLOCKED, user_id=user.id, service_ids=_services_offered(user))
 
 
@@ -124,6 +141,30 @@ def _services_offered(user: User) -> tuple[int, ...]:
     """The service whose search results a professional's block or unblock changes (none for others)."""
     profile = user.professional_profile if user.role is Role.PROFESSIONAL else None
     return (profile.service_id,) if profile is not None else ()
+
+
+def _guard_admin_target(
+    session: Session, actor: Actor, user_id: Any, confirmation: PasswordConfirmed | None, *, now: datetime
+) -> bool:
+    """Whether the user to block is an admin, refusing that unless the acting admin confirmed their password a moment
+    ago and an active admin other than the target stays. The active admins' rows are locked first, in id order
+    (PostgreSQL; SQLite's write units are serialized already), so two admins blocking each other at once cannot
+    both win: the second sees the first's block and is refused."""
+    if not validation.is_id(user_id, User.id) or user_id == actor.id:
+        return False  # no such user, or themselves: refused with the target's row below
+    if session.scalar(select(User.role).where(User.id == user_id)) is not Role.ADMIN:
+        return False  # a role never changes, so this read needs no lock
+    if not actor.is_operator and not identity.is_confirmed(session, actor, confirmation, now=now):
+        raise ValidationError(ADMIN_NEEDS_PASSWORD, field='password')
+    active = select(User.id).where(User.role == Role.ADMIN, User.is_blocked.is_(False)).order_by(User.id)
+    remaining = set(session.scalars(active.with_for_update(key_share=True))) - {user_id}
+    if actor.is_operator:
+        return True
+    if not remaining:
+        raise Conflict(LAST_ADMIN)
+    if actor.id not in remaining:
+        raise PermissionDenied()  # the acting admin was blocked a moment ago
+    return True
 
 
 def _get_user(session: Session, user_id: int) -> User:

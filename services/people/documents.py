@@ -161,7 +161,7 @@ def _display_name(filename: Any, *, default: str) -> str:
     if not isinstance(filename, str):
         filename = ''
     name = re.split(r'[\\/]', filename)[-1].strip()
-    name = validation.text(name, field='file', label='File name', max_length=MAX_NAME, required=False)
+    name = validation.name(name, field='file', label='File name', max_length=MAX_NAME, required=False)
     return default if name in {'', '.', '..'} else name
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Row, and_, insert, select
+from sqlalchemy import Row, and_, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from models import CustomerProfile, Service, ServiceRequest, User
@@ -15,7 +15,7 @@ from models.db import is_sqlite
 from models.enums import RequestStatus, Role
 from services import messaging
 from services.core import clock, validation
-from services.core.errors import Conflict, InvalidTransition, ServiceError, ValidationError
+from services.core.errors import AlreadyBooked, Conflict, InvalidTransition, ServiceError, ValidationError
 from services.core.rows import Actor
 from services.requests import actors, rules, slots
 
@@ -36,6 +36,20 @@ BOOKING_FACTS = (
     .outerjoin(CustomerProfile, CustomerProfile.user_id == User.id)
     .where(Service.is_active.is_(True))
 )
+# The customer's open request (requested or assigned) for that service at that start: read through the index
+# (customer_id, service_status, scheduled_at); built once, like INSERT
+SAME_BOOKING = (
+    select(R.id)
+    .where(
+        R.customer_id == bindparam('customer'),
+        R.service_status.in_((REQUESTED, ASSIGNED)),
+        R.scheduled_at == bindparam('at', type_=R.scheduled_at.type),
+        R.service_id == bindparam('service'),
+        R.id != bindparam('other_than'),
+    )
+    .order_by(R.id)
+    .limit(1)
+)
 EDITABLE = ('scheduled_at', 'address', 'pincode', 'remarks')
 MAX_ADDRESS, MAX_REMARKS = 300, 1000
 
@@ -53,10 +67,13 @@ def book(
     now: datetime | None = None,
 ) -> int:
     """Customers book an active service in a free slot of the grid, at their profile's address unless they
-    give another; optionally addressed to one professional who takes that service in that pincode."""
+    give another; optionally addressed to one professional who takes that service in that pincode. The same
+    service at the same start twice, while the first is open, is refused with a link to the first."""
     actors.acting(actor, 'book', Role.CUSTOMER)
     now = now or clock.now()
-    actors.lock_user(session, actor.id, shared=True)  # PostgreSQL: a block waits for this booking, then cancels it
+    # PostgreSQL: a block waits for this booking, then cancels it; and the customer's bookings run one at a time, so
+    # two identical ones at once cannot both miss each other (SQLite's write units are serialized already)
+    actors.lock_user(session, actor.id)
     found = _booking_facts(session, actor, service_id)
     ends_at = slots.check_slot(scheduled_at, found.time_required, now=now)
     place = _place(found, address=address, pincode=pincode)
@@ -75,6 +92,7 @@ def book(
         'updated_at': now,
         **place,
     }
+    _refuse_same_booking(session, actor.id, service_id=found.id, scheduled_at=request['scheduled_at'])
     session.flush()
     request_id = session.connection().execute(INSERT, request).scalar_one()
     booked = Booked(request_id, found.id, actor.id, None, addressee, request['scheduled_at'], found.name)
@@ -104,6 +122,11 @@ def edit(
         raise ValidationError(f'These fields cannot be edited: {", ".join(sorted(unknown))}.')
     current = _own_request(session, actor, 'edit', request_id)
     after = _edited(current, changes, now=now)
+    if 'scheduled_at' in after:  # moved onto the start of another of their open requests for this service
+        actors.lock_user(session, actor.id)
+        _refuse_same_booking(
+            session, actor.id, service_id=current.service_id, scheduled_at=after['scheduled_at'], other_than=current.id
+        )
     _refuse_addressee_elsewhere(session, current, after)
     changed = {key: [_plain(getattr(current, key)), _plain(value)] for key, value in after.items()}
     if not after:  # nothing to change, but a request that is no longer editable still says so
@@ -149,6 +172,17 @@ def _booking_facts(session: Session, actor: Actor, service_id: Any) -> Row[Any]:
         actors.require(session, actor, 'book', Role.CUSTOMER)
         raise ValidationError('Choose a service from the list.', field='service_id')
     return found
+
+
+def _refuse_same_booking(
+    session: Session, customer_id: int, *, service_id: int, scheduled_at: datetime, other_than: int = 0
+) -> None:
+    """A customer's open request for this service at this start (other than `other_than`) makes another one a
+    duplicate: refused, naming the first so that the page can link it."""
+    values = {'customer': customer_id, 'service': service_id, 'at': scheduled_at, 'other_than': other_than}
+    existing = session.connection().execute(SAME_BOOKING, values).scalar()
+    if existing is not None:
+        raise AlreadyBooked(existing)
 
 
 def _place(profile: Any, *, address: Any, pincode: Any) -> dict[str, str]:

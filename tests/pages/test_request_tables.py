@@ -12,6 +12,7 @@ from tests.factories import (
     make_customer,
     make_professional,
     make_service,
+    slot,
 )
 from tests.pages.test_home_pages import open_as
 
@@ -41,7 +42,7 @@ async def test_professional_inbox_hides_the_address_until_they_accept(user: User
     customer = make_customer(name='Asha Rao', address='7 Secret Lane', pincode='560001')
     now = clock.now()
     open_id = book_request(customer, service.id, now=now)
-    taken_id = book_request(customer, service.id, now=now, at=None, remarks='second')
+    taken_id = book_request(customer, service.id, now=now, at=slot(now, index=1), remarks='second')
     accept_request(professional, taken_id, now=now)
     await open_as(user, professional, '/professional/inbox', f'request-{open_id}')
     await user.should_not_see(marker=f'request-{taken_id}')

@@ -35,6 +35,7 @@ from tests.factories import (
     make_service,
     reject,
     sign_in,
+    slot,
 )
 from tests.services.request_support import NOW
 
@@ -288,7 +289,7 @@ def test_admin_sees_a_customer_with_address_and_requests_by_status() -> None:
     service = make_service()
     customer = make_customer(name='Asha', address='5 Park Street', pincode='560001')
     book_request(customer, service.id, now=NOW)
-    book_request(customer, service.id, now=NOW, remarks='second')
+    book_request(customer, service.id, now=NOW, at=slot(NOW, index=1), remarks='second')
     found = detail(customer.id, make_admin())
     assert (found.user.name, found.user.pincode, found.address, found.professional) == (
         'Asha',

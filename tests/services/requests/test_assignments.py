@@ -139,7 +139,7 @@ def test_a_completed_job_no_longer_blocks_its_slot() -> None:
     at = slot(NOW)
     first = book_request(market.customer, market.service.id, now=NOW, at=at)
     accept_request(market.pro, first, now=NOW)
-    second = book_request(market.customer, market.service.id, now=NOW, at=at)
+    second = book_request(make_customer(), market.service.id, now=NOW, at=at)  # a neighbour, the same hour
     with pytest.raises(Conflict):
         accept_request(market.pro, second, now=NOW)
     with session_scope(write=True) as session:

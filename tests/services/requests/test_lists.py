@@ -53,7 +53,7 @@ def test_inbox_holds_open_requests_of_the_service_in_served_pincodes_and_those_a
     sooner = book(c, sid, now=NOW, at=slot(NOW, days=2))
     second_pincode = book(c, sid, now=NOW, at=slot(NOW, days=4), pincode='560002')
     mine = book(c, sid, now=NOW, at=slot(NOW, days=5), requested_professional_id=market.pro.id)
-    theirs = book(c, sid, now=NOW, at=slot(NOW, days=5), requested_professional_id=colleague.id)
+    theirs = book(c, sid, now=NOW, at=slot(NOW, days=5, index=1), requested_professional_id=colleague.id)
     book(elsewhere, sid, now=NOW)  # a pincode they do not serve
     book(c, make_market().service.id, now=NOW)  # another service
     taken = book(c, sid, now=NOW, at=slot(NOW, days=6))
@@ -119,7 +119,7 @@ def test_jobs_are_the_accepted_ones_by_slot_and_can_be_filtered() -> None:
     ids = [book_request(market.customer, market.service.id, now=NOW, at=slot(NOW, days=d)) for d in (3, 1, 2)]
     for request_id in ids:
         accept_request(market.pro, request_id, now=NOW)
-    book_request(market.customer, market.service.id, now=NOW)  # still open: not a job
+    book_request(market.customer, market.service.id, now=NOW, at=slot(NOW, days=4))  # still open: not a job
     complete_request(market.pro, ids[1], now=stored(ids[1]).scheduled_at)
     with session_scope() as session:
         everything = requests.list_jobs(session, market.pro)
@@ -142,7 +142,7 @@ def test_customer_requests_page_through_newest_first_with_id_as_tie_break() -> N
     market = make_market()
     same_moment = [book_request(market.customer, market.service.id, now=NOW, at=slot(NOW, index=i)) for i in range(3)]
     newer = [
-        book_request(market.customer, market.service.id, now=NOW + timedelta(minutes=m), at=slot(NOW, index=5))
+        book_request(market.customer, market.service.id, now=NOW + timedelta(minutes=m), at=slot(NOW, index=4 + m))
         for m in (1, 2)
     ]
     book_request(make_customer(), market.service.id, now=NOW)  # someone else's
