@@ -1,5 +1,5 @@
 """Operator command line: create-admin, reset-password, block, unblock, unlock, add-service, seed-demo, jobs,
-export-closed, backup.
+export-closed, backup, restore.
 
 Passwords are read from standard input (one line) or asked for at a prompt, never taken from argv,
 where they would land in shell history and process lists.
@@ -9,23 +9,25 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import sqlite3
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from models import backup as backups
 from models.db import dispose_engines
 from models.migrate import upgrade_to_head
+from models.private_files import keep_private
 from services import (
     Actor,
     ServiceError,
     catalog,
+    clock,
     demo,
     exports,
+    forget_cache,
     format_money,
     identity,
     messaging,
@@ -37,6 +39,7 @@ from services import (
 from settings import SettingsError, get_settings
 
 OPERATOR = Actor.operator()
+IN_SECONDS_BELOW, IN_MINUTES_BELOW = 120, 7200  # how long ago, said in seconds, minutes or hours
 
 
 class CommandError(Exception):
@@ -100,18 +103,18 @@ def seed_demo(args: argparse.Namespace) -> str:
 
 
 def backup(args: argparse.Namespace) -> str:
-    url = make_url(get_settings().effective_database_url)
-    if url.get_backend_name() != 'sqlite':
-        raise CommandError('backup copies SQLite databases only; for PostgreSQL use pg_dump.')
-    source_path, target = Path(url.database or ''), Path(args.path)
-    if not source_path.is_file():
-        raise CommandError(f'There is no database at {source_path} yet.')
-    if target.exists():
-        raise CommandError(f'{target} already exists; choose a new file name.')
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(source_path) as source, sqlite3.connect(target) as copy:
-        source.backup(copy)  # consistent while the app keeps writing (a plain copy misses the WAL)
-    return f'Backed up to {target}.'
+    database = backups.sqlite_file(get_settings().effective_database_url, 'backup')
+    backups.backup(database, Path(args.path))
+    return f'Backed up to {args.path}.'
+
+
+def restore(args: argparse.Namespace) -> str:
+    database = backups.sqlite_file(get_settings().effective_database_url, 'restore')
+    restored = backups.restore(database, Path(args.path))
+    forget_cache()  # with Redis, what the app cached of the replaced database must not outlive it
+    migrated = f', migrated from schema {restored.revision} to the newest' if restored.migrated else ''
+    kept = f' The database it replaced is kept as {restored.aside}.' if restored.aside else ''
+    return f'Restored {args.path} to {database}{migrated}.{kept}'
 
 
 def jobs_run(args: argparse.Namespace) -> str:
@@ -135,11 +138,34 @@ def jobs_tick(args: argparse.Namespace) -> str:
 
 
 def jobs_status(args: argparse.Namespace) -> str:
+    duties = duties_line(runtime.duties_health())
     runs = [f'  {run.job:<22} {run.period:<21} {_when(run.started_at)}  {run.outcome}' for run in runtime.last_runs()]
     with session_scope() as session:
         counts = messaging.count_by_state(session)
     outbox = ', '.join(f'{count} {state.value.replace("_", " ")}' for state, count in counts)
-    return '\n'.join(['Last run of each job (and any not finished):', *(runs or ['  none yet']), f'Outbox: {outbox}'])
+    runs_title = 'Last run of each job (and any not finished):'
+    return '\n'.join([duties, runs_title, *(runs or ['  none yet']), f'Outbox: {outbox}'])
+
+
+def duties_line(health: runtime.DutiesHealth) -> str:
+    """Whether some process runs the duties (expiry, notifications, the outbox, reminders), in one line."""
+    every = f'every {health.every_seconds} s'
+    if health.last_tick is None:
+        return f'Duties: NOT RUNNING: the schedule never ticked (the app or Celery beat ticks it {every}).'
+    ago = _ago(clock.now() - health.last_tick)
+    if health.running:
+        return f'Duties: running (the schedule last ticked {ago} ago; it ticks {every}).'
+    return (
+        f'Duties: NOT RUNNING: the schedule last ticked at {_when(health.last_tick)}, {ago} ago (it should tick '
+        f'{every}). Is the app (with embedded_jobs), or Celery beat and a worker, running?'
+    )
+
+
+def _ago(elapsed: timedelta) -> str:
+    seconds = int(elapsed.total_seconds())
+    if seconds < IN_SECONDS_BELOW:
+        return f'{seconds} s'
+    return f'{seconds // 60} min' if seconds < IN_MINUTES_BELOW else f'{seconds // 3600} h'
 
 
 def _when(moment: datetime) -> str:
@@ -198,12 +224,16 @@ def parser() -> argparse.ArgumentParser:
     sub = command('backup', backup, 'copy the SQLite database to PATH (online, consistent; does not migrate)')
     sub.add_argument('path')
     sub.set_defaults(migrate=False)  # a backup taken before an upgrade must be of the old schema
+    sub = command('restore', restore, 'put the SQLite backup PATH in place of the database (the app stopped)')
+    sub.add_argument('path')
+    sub.set_defaults(migrate=False)  # nothing may open the database before the restore has it alone
     return root
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        keep_private(get_settings().data_path)
         if get_settings().redis_url:  # a command's changes make the shared cache stale like the app's
             from tasks.cache_store import RedisStore  # noqa: PLC0415 (Redis is loaded only when it is configured)
 
@@ -211,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.migrate:
             upgrade_to_head()
         print(args.handler(args))
-    except (ServiceError, CommandError, SettingsError) as error:
+    except (ServiceError, CommandError, SettingsError, backups.BackupRefused) as error:
         print(f'error: {error}', file=sys.stderr)
         return 1
     except OperationalError as error:

@@ -70,9 +70,7 @@ def _password_card(viewer: Viewer, client_ip: str) -> None:
             return
         values = {'current_password': form['current_password'].value, 'new_password': form['new_password'].value}
         with busy(change_button):
-            changed = await _submit(
-                form, _change_password, viewer.actor, values, token=viewer.token, client_ip=client_ip
-            )
+            changed = await _submit(form, _change_password, viewer.actor, values, key=viewer.key, client_ip=client_ip)
         if changed:
             for element in (*form.values(), confirm):
                 element.value = ''
@@ -111,6 +109,6 @@ def _save_profile(actor: Actor, values: dict[str, Any]) -> str:
     return 'Profile saved.'
 
 
-def _change_password(actor: Actor, values: dict[str, Any], *, token: str, client_ip: str) -> str:
-    identity.change_password(actor, token=token, client_ip=client_ip, **values)
+def _change_password(actor: Actor, values: dict[str, Any], *, key: str, client_ip: str) -> str:
+    identity.change_password(actor, key=key, client_ip=client_ip, **values)
     return 'Password changed. Your other sessions were signed out.'

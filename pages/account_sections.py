@@ -82,7 +82,7 @@ def sessions_card(viewer: Viewer) -> None:
     @ui.refreshable
     def listing() -> None:
         with session_scope() as session:
-            rows = identity.list_sessions(session, viewer.actor, token=viewer.token)
+            rows = identity.list_sessions(session, viewer.actor, key=viewer.key)
         session_list(rows, zone=zone, on_sign_out=sign_out_one)
         others = len([row for row in rows if not row.is_current])
         if others:
@@ -102,7 +102,7 @@ def sessions_card(viewer: Viewer) -> None:
     @guarded(viewer)
     async def sign_out_others(button: ui.button) -> None:
         with busy(button):
-            await _run(_sign_out_others, viewer.actor, viewer.token, done='Signed out everywhere else.')
+            await _run(_sign_out_others, viewer.actor, viewer.key, done='Signed out everywhere else.')
         listing.refresh()
         focus('sessions-heading')
 
@@ -137,6 +137,6 @@ def _sign_out_one(actor: Actor, session_id: int) -> None:
         identity.sign_out_session(session, actor, session_id=session_id)
 
 
-def _sign_out_others(actor: Actor, token: str) -> None:
+def _sign_out_others(actor: Actor, key: str) -> None:
     with session_scope(write=True) as session:
-        identity.sign_out_everywhere_else(session, actor, token=token)
+        identity.sign_out_everywhere_else(session, actor, key=key)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from celery import Celery
 from celery.signals import beat_init, setup_logging, worker_init, worker_ready
 
-from models.db import set_publisher
-from services import runtime
+from models.db import get_engine, set_publisher
+from services import keep_private, runtime
 from settings import SettingsError, get_settings
 from tasks.cache_store import RedisStore
 from tasks.relay import RedisRelay
@@ -55,6 +55,7 @@ def broker_url() -> str:
 
 @setup_logging.connect
 def _log_like_the_app(**_: object) -> None:
+    keep_private(get_settings().data_path)  # the first signal a worker or beat sends: before either writes a file
     runtime.configure_logging()
 
 
@@ -65,6 +66,7 @@ def _publish_after_commit(**_: object) -> None:
     relay = RedisRelay(broker_url())  # refuse to start without Redis, saying why
     set_publisher(runtime.Bus(run_job=submit, relay=relay.publish).deliver)
     runtime.use_redis_store(RedisStore)  # what a task changes makes the shared cache stale
+    get_engine()  # the worker holds the database from now on: `manage.py restore` waits for it to stop
 
 
 @beat_init.connect

@@ -110,7 +110,7 @@ def test_no_command_has_a_password_option() -> None:
 
 def test_reset_password_sets_the_new_one_and_ends_sessions() -> None:
     customer = make_customer()
-    token = sign_in(customer.email, PASSWORD).token
+    token = sign_in(customer.email, PASSWORD).key
     result = manage('reset-password', '--email', customer.email.upper(), stdin=f'{NEW_PASSWORD}\n')
     assert result.returncode == 0, result.stderr
     assert customer.email in result.stdout
@@ -122,7 +122,7 @@ def test_reset_password_sets_the_new_one_and_ends_sessions() -> None:
 
 def test_block_ends_sessions_and_unblock_lets_them_back_in() -> None:
     professional = make_professional()
-    token = sign_in(professional.email, PASSWORD).token
+    token = sign_in(professional.email, PASSWORD).key
     blocked = manage('block', '--email', professional.email, '--reason', 'Fraud reported')
     assert blocked.returncode == 0, blocked.stderr
     assert identity.authenticate(token) is None

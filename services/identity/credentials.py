@@ -21,7 +21,7 @@ from services.core.errors import (
     ValidationError,
 )
 from services.core.rows import Actor
-from services.identity import passwords, sessions, sign_in, throttle
+from services.identity import notices, passwords, sessions, sign_in, throttle
 
 
 def change_password(
@@ -29,12 +29,14 @@ def change_password(
     *,
     current_password: object,
     new_password: object,
-    token: str,
+    key: str,
     client_ip: str = '',
     now: datetime | None = None,
 ) -> None:
-    """A signed-in user sets a new password by giving the current one; every other session ends.
-    Wrong current passwords count as failed sign-ins, so an unattended session cannot be used to guess."""
+    """A signed-in user sets a new password by giving the current one; every other session (all but the one with
+    the session `key`) ends.
+    Wrong current passwords count as failed sign-ins, so an unattended session cannot be used to guess; a change
+    is told to the account's email."""
     now = now or clock.now()
     passwords.validate_new(new_password, field='new_password')  # the cheap refusals before any bcrypt
     with session_scope(write=True) as session:
@@ -47,7 +49,7 @@ def change_password(
     with session_scope(write=True) as session:
         throttle.decide(session, ticket.attempt_id, SignInOutcome.SUCCEEDED if current_ok else SignInOutcome.FAILED)
         if current_ok:
-            _replace_password(session, actor, old_hash=ticket.password_hash, new_hash=new_hash, token=token, now=now)
+            _replace_password(session, actor, old_hash=ticket.password_hash, new_hash=new_hash, key=key, now=now)
     if not current_ok:
         raise ValidationError('Your current password is incorrect.', field='current_password')
 
@@ -55,7 +57,8 @@ def change_password(
 def reset_password(
     session: Session, actor: Actor, *, email: object, new_password: object, now: datetime | None = None
 ) -> None:
-    """The operator (or an admin) sets a user's password: their sessions end and sign-in is unlocked."""
+    """The operator (or an admin) sets a user's password: their sessions end, sign-in is unlocked and they are told
+    by email."""
     new_hash = passwords.hash_new(new_password)  # before the first query: no write lock held during bcrypt
     check_role(session, actor, Role.ADMIN)
     now = now or clock.now()
@@ -64,6 +67,7 @@ def reset_password(
     sessions.revoke_sessions(session, user_id=user.id, reason='password reset', now=now)
     throttle.clear(session, email=user.email, now=now)
     audit.record(session, actor, 'user.password_reset', target_type='user', target_id=user.id, now=now)
+    notices.tell_password_changed(session, user_id=user.id, name=user.name, by_admin=True, now=now)
 
 
 def unlock_sign_in(session: Session, actor: Actor, *, email: object, now: datetime | None = None) -> int:
@@ -94,7 +98,7 @@ def get_user_by_email(session: Session, actor: Actor, *, email: object) -> User:
 
 
 def _replace_password(
-    session: Session, actor: Actor, *, old_hash: str | None, new_hash: str, token: str, now: datetime
+    session: Session, actor: Actor, *, old_hash: str | None, new_hash: str, key: str, now: datetime
 ) -> None:
     changed = session.execute(
         update(User)
@@ -103,5 +107,6 @@ def _replace_password(
     ).rowcount
     if changed != 1:
         raise Conflict('Your password was changed elsewhere a moment ago. Sign in again.')
-    sessions.revoke_sessions(session, user_id=actor.id, reason='password changed', now=now, keep_token=token)
+    sessions.revoke_sessions(session, user_id=actor.id, reason='password changed', now=now, keep_key=key)
     audit.record(session, actor, 'user.password_change', target_type='user', target_id=actor.id, now=now)
+    notices.tell_password_changed(session, user_id=actor.id, name=actor.name, by_admin=False, now=now)

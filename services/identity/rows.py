@@ -10,9 +10,12 @@ from services.core.rows import Actor
 
 @dataclass(frozen=True, slots=True)
 class SignedIn:
-    """A new session: the raw token goes into the browser's storage and nowhere else."""
+    """A new session. The raw token is for a client that presents it (an API client); a browser's server-side storage
+    keeps only `key`, the token's SHA-256 (what the database keeps too), which nothing accepts from outside: a leaked
+    storage file or database cannot be replayed as a token."""
 
     token: str
+    key: str
     actor: Actor
 
 

@@ -1,10 +1,13 @@
-"""Sessions: a random token opened after a proven sign-in (the database keeps only its hash), checked on every
+"""Sessions: a random token opened after a proven sign-in (the database keeps only its hash, the session's key, and
+everything after the sign-in works with that key), checked on every
 page with idle and absolute expiry, revoked on sign-out, password change and block; and the viewer's own list of
 where they are signed in, with signing out one device or everywhere else."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -17,30 +20,31 @@ from models.enums import Role
 from services import audit
 from services.core import clock, events, validation
 from services.core.access import require_signed_in
-from services.core.errors import NotFound
+from services.core.errors import NotFound, StorageFull
 from services.core.rows import Actor
 from services.identity.rows import SessionRow
 from settings import get_settings
 
+KEY_SHAPE = re.compile(r'[0-9a-f]{64}')
 TOUCH_EVERY = timedelta(minutes=1)  # last_seen_at is written at most once a minute
 MAX_LISTED = 50
 SESSIONS_ENDED = 'session.ended'  # {user_id}: some session of theirs ended; their open pages check their own
 
 
-def authenticate(token: object, *, now: datetime | None = None) -> Actor | None:
-    """The signed-in user behind a raw session token, or None when it is unknown, revoked, idle too
-    long, past its absolute expiry, or its user is blocked. Touches last-seen at most once a minute."""
-    if not isinstance(token, str) or not token:
+def authenticate(key: object, *, now: datetime | None = None) -> Actor | None:
+    """The signed-in user behind a session key (`hash_token` of the raw token), or None when it is unknown, revoked,
+    idle too long, past its absolute expiry, or its user is blocked. Touches last-seen at most once a minute."""
+    if not is_key(key):
         return None
     now = now or clock.now()
     with session_scope() as session:
-        found = _live_session(session, token, now=now)
+        found = _live_session(session, key, now=now)
         if found is None:
             return None
         auth_session, user = found
         actor, stale = actor_for(user), auth_session.last_seen_at <= now - TOUCH_EVERY
-    if stale:
-        with session_scope(write=True) as session:
+    if stale:  # on a full disk the touch is skipped: the viewer is still who they are, and their pages still open
+        with contextlib.suppress(StorageFull), session_scope(write=True) as session:
             session.execute(
                 update(AuthSession)
                 .where(AuthSession.id == auth_session.id, AuthSession.last_seen_at <= now - TOUCH_EVERY)
@@ -49,12 +53,37 @@ def authenticate(token: object, *, now: datetime | None = None) -> Actor | None:
     return actor
 
 
-def sign_out(session: Session, token: object, *, now: datetime | None = None) -> None:
-    """End this session on the server: the token is dead even if someone kept a copy."""
-    if isinstance(token, str) and token:
+ENDED = 'Your session ended (signed out, expired or changed elsewhere). Sign in again to go on.'
+ENDED_BECAUSE = {
+    'blocked': 'An admin blocked this account, so you were signed out. Contact support if you think this is a mistake.',
+    'password changed': 'Your password was changed, so you were signed out here. Sign in with the new password.',
+    'password reset': 'Your password was reset, so you were signed out. Sign in with the new password.',
+}
+
+
+def ended_notice(key: object) -> str:
+    """Why the session with this key is over, in words for the sign-in page it was sent to: blocked, a new password,
+    or the general notice (signed out, idle, expired, or a key it does not know)."""
+    if not is_key(key):
+        return ENDED
+    with session_scope() as session:
+        found = session.execute(
+            select(AuthSession.revoked_reason, User.is_blocked)
+            .join(User, User.id == AuthSession.user_id)
+            .where(AuthSession.token_hash == key)
+        ).one_or_none()
+    if found is None:
+        return ENDED
+    reason, blocked = found
+    return ENDED_BECAUSE['blocked'] if blocked else ENDED_BECAUSE.get(reason or '', ENDED)
+
+
+def sign_out(session: Session, key: object, *, now: datetime | None = None) -> None:
+    """End the session with this key on the server: its token is dead even if someone kept a copy."""
+    if is_key(key):
         ended = session.execute(
             update(AuthSession)
-            .where(AuthSession.token_hash == hash_token(token), AuthSession.revoked_at.is_(None))
+            .where(AuthSession.token_hash == key, AuthSession.revoked_at.is_(None))
             .values(revoked_at=now or clock.now(), revoked_reason='signed out')
             .returning(AuthSession.user_id)
         ).scalar_one_or_none()
@@ -62,11 +91,11 @@ def sign_out(session: Session, token: object, *, now: datetime | None = None) ->
             events.publish(session, SESSIONS_ENDED, user_id=ended)
 
 
-def revoke_sessions(session: Session, *, user_id: int, reason: str, now: datetime, keep_token: str = '') -> int:
-    """End every live session of a user (but the one holding `keep_token`); returns how many."""
+def revoke_sessions(session: Session, *, user_id: int, reason: str, now: datetime, keep_key: str = '') -> int:
+    """End every live session of a user (but the one with `keep_key`); returns how many."""
     query = update(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
-    if keep_token:
-        query = query.where(AuthSession.token_hash != hash_token(keep_token))
+    if keep_key:
+        query = query.where(AuthSession.token_hash != keep_key)
     ended = session.execute(query.values(revoked_at=now, revoked_reason=reason)).rowcount
     if ended:
         events.publish(session, SESSIONS_ENDED, user_id=user_id)
@@ -91,8 +120,13 @@ def open_session(session: Session, user: User, *, client_ip: str, user_agent: st
     return token
 
 
+def is_key(key: object) -> bool:
+    """A session key's shape (64 hex digits): anything else is nobody's, before it reaches a query."""
+    return isinstance(key, str) and KEY_SHAPE.fullmatch(key) is not None
+
+
 def hash_token(token: str) -> str:
-    """What the database keeps of a raw session token."""
+    """A session's key: what the database keeps of a raw session token, and all a browser's storage keeps."""
     return hashlib.sha256(token.encode('utf-8')).hexdigest()
 
 
@@ -113,8 +147,8 @@ def actor_for(user: User) -> Actor:
     )
 
 
-def list_sessions(session: Session, actor: Actor, *, token: str, now: datetime | None = None) -> list[SessionRow]:
-    """The viewer's live sessions (not signed out, not idle too long, not expired), the one holding `token`
+def list_sessions(session: Session, actor: Actor, *, key: str, now: datetime | None = None) -> list[SessionRow]:
+    """The viewer's live sessions (not signed out, not idle too long, not expired), the one with `key`
     first, then the most recently seen."""
     user = require_signed_in(session, actor)
     now = now or clock.now()
@@ -130,9 +164,9 @@ def list_sessions(session: Session, actor: Actor, *, token: str, now: datetime |
         .order_by(AuthSession.last_seen_at.desc(), AuthSession.id.desc())
         .limit(MAX_LISTED)
     )
-    this = hash_token(token) if token else ''
     found = [
-        SessionRow(s.id, s.user_agent, s.client_ip, s.created_at, s.last_seen_at, s.token_hash == this) for s in rows
+        SessionRow(s.id, s.user_agent, s.client_ip, s.created_at, s.last_seen_at, is_key(key) and s.token_hash == key)
+        for s in rows
     ]
     return sorted(found, key=lambda row: not row.is_current)  # stable: the rest stay newest first
 
@@ -156,13 +190,13 @@ def sign_out_session(session: Session, actor: Actor, *, session_id: object, now:
     audit.record(session, actor, 'user.sign_out_session', target_type='auth_session', target_id=session_id, now=now)
 
 
-def sign_out_everywhere_else(session: Session, actor: Actor, *, token: str, now: datetime | None = None) -> int:
-    """End every session of the viewer but the one holding `token` (this device); returns how many ended."""
+def sign_out_everywhere_else(session: Session, actor: Actor, *, key: str, now: datetime | None = None) -> int:
+    """End every session of the viewer but the one with `key` (this device); returns how many ended."""
     user = require_signed_in(session, actor)
     now = now or clock.now()
-    if not token:
+    if not is_key(key):
         raise NotFound('This device has no session to keep.')
-    ended = revoke_sessions(session, user_id=user.id, reason='signed out everywhere', now=now, keep_token=token)
+    ended = revoke_sessions(session, user_id=user.id, reason='signed out everywhere', now=now, keep_key=key)
     audit.record(
         session,
         actor,
@@ -175,13 +209,13 @@ def sign_out_everywhere_else(session: Session, actor: Actor, *, token: str, now:
     return ended
 
 
-def _live_session(session: Session, token: str, *, now: datetime) -> tuple[AuthSession, User] | None:
+def _live_session(session: Session, key: str, *, now: datetime) -> tuple[AuthSession, User] | None:
     idle = timedelta(minutes=get_settings().session_idle_minutes)
     row = session.execute(
         select(AuthSession, User)
         .join(User, User.id == AuthSession.user_id)
         .where(
-            AuthSession.token_hash == hash_token(token),
+            AuthSession.token_hash == key,
             AuthSession.revoked_at.is_(None),
             AuthSession.expires_at > now,
             AuthSession.last_seen_at > now - idle,

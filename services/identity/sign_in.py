@@ -97,7 +97,7 @@ def finish_sign_in(
     if outcome is SignInOutcome.BLOCKED:
         return AccountBlocked()
     token = sessions.open_session(session, user, client_ip=client_ip, user_agent=user_agent, now=now)
-    return SignedIn(token=token, actor=sessions.actor_for(user))
+    return SignedIn(token=token, key=sessions.hash_token(token), actor=sessions.actor_for(user))
 
 
 def _attempted_email(email: object) -> str:

@@ -38,7 +38,7 @@ def register(
         actor = sign_up(session, **fields, now=now)
         user = session.get(User, actor.id)
         token = identity.open_session(session, user, client_ip=client_ip, user_agent=user_agent, now=now)
-    return SignedIn(token=token, actor=actor)
+    return SignedIn(token=token, key=identity.hash_token(token), actor=actor)
 
 
 def sign_up_customer(
@@ -118,7 +118,7 @@ def create_admin(
 def person_fields(*, name: Any, email: Any, phone: Any, phone_required: bool) -> dict[str, Any]:
     """Name, email and phone as every role enters them, validated."""
     return {
-        'name': validation.text(name, field='name', label='Name', max_length=100),
+        'name': validation.name(name, max_length=100),
         'email': validation.email(email),
         'phone': validation.phone(phone, required=phone_required),
     }

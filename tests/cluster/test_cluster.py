@@ -49,7 +49,7 @@ def test_a_signed_in_browser_goes_on_when_its_app_process_dies(
     first = cluster.served('/admin')
     assert first in cluster.app_ports
     stored = f'hsa:nicegui:user-{session_cookie_id(browser)}'  # this browser's app.storage.user, in Redis
-    assert wait_until(lambda: stored_json(cluster.redis_url, stored).get('session_token')), f'{stored} holds no session'
+    assert wait_until(lambda: stored_json(cluster.redis_url, stored).get('session_key')), f'{stored} holds no session'
 
     doomed = f'app-{cluster.app_ports.index(first) + 1}'
     os.kill(leaders[doomed], signal.SIGKILL)  # no clean-up, no goodbye: like losing the machine under it

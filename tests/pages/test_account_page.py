@@ -184,7 +184,7 @@ async def test_blocked_user_next_click_goes_to_login(user: User) -> None:
     user.find(marker='account-save').click()
     await user.should_see(marker='login-submit')
     assert path_of(user) == '/login'
-    await user.should_see('Your session ended')
+    await user.should_see('An admin blocked this account, so you were signed out.')
     await user.should_not_see('Profile saved.')
     with session_scope() as session:
         assert session.get(UserRow, customer.id).name == 'Before Block'  # get_profile refuses a blocked user
@@ -352,8 +352,8 @@ async def test_signing_out_one_other_device(user: User) -> None:
     await user.should_see('Chrome on Android')
     await user.should_see('From 10.9.9.9')
     with session_scope() as session:
-        other_id = next(r.id for r in identity.list_sessions(session, customer, token=other.token) if r.is_current)
+        other_id = next(r.id for r in identity.list_sessions(session, customer, key=other.key) if r.is_current)
     user.find(marker=f'session-{other_id}-sign-out').click()
     await user.should_see('Signed out that device.')
     await user.should_see(marker='sessions-only-here')
-    assert identity.authenticate(other.token) is None
+    assert identity.authenticate(other.key) is None

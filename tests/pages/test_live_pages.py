@@ -200,6 +200,6 @@ async def test_signing_out_everywhere_else_sends_the_other_open_page_to_login_at
     await drawer_settled(user)
     phone = identity.sign_in(customer.email, PASSWORD, client_ip='10.0.0.9')  # the same customer on another device
     with session_scope(write=True) as session:
-        assert identity.sign_out_everywhere_else(session, customer, token=phone.token) == 1
+        assert identity.sign_out_everywhere_else(session, customer, key=phone.key) == 1
     await user.should_see(marker='login-submit')  # no click needed
     assert path_of(user) == '/login'

@@ -59,7 +59,7 @@ def test_user_changing_to_a_password_over_72_bytes_is_refused(password: str) -> 
     actor = make_customer()
     signed_in = sign_in(actor)
     with pytest.raises(ValidationError, match='at most 72 bytes') as refused:
-        identity.change_password(actor, current_password=PASSWORD, new_password=password, token=signed_in.token)
+        identity.change_password(actor, current_password=PASSWORD, new_password=password, key=signed_in.key)
     assert refused.value.field == 'new_password'
     assert sign_in(actor).actor.id == actor.id
 
@@ -107,7 +107,7 @@ def test_user_changing_to_a_common_password_is_refused() -> None:
     actor = make_customer()
     signed_in = sign_in(actor)
     with pytest.raises(ValidationError, match='too common'):
-        identity.change_password(actor, current_password=PASSWORD, new_password='Password123', token=signed_in.token)
+        identity.change_password(actor, current_password=PASSWORD, new_password='Password123', key=signed_in.key)
 
 
 @pytest.mark.parametrize(

@@ -74,7 +74,7 @@ def test_customer_signs_in_and_the_token_authenticates_them() -> None:
     signed_in = identity.sign_in(actor.email, PASSWORD, client_ip='10.0.0.1', user_agent='pytest')
     assert re.fullmatch(r'[A-Za-z0-9_-]{43}', signed_in.token)
     assert signed_in.actor == actor
-    assert identity.authenticate(signed_in.token) == actor
+    assert identity.authenticate(signed_in.key) == actor
 
 
 def test_sign_in_email_is_case_insensitive_and_trimmed() -> None:
@@ -136,7 +136,7 @@ def test_pending_professional_signs_in_and_sees_their_approval_state() -> None:
     actor = make_professional()
     signed_in = sign_in(actor)
     assert (signed_in.actor.role, signed_in.actor.approval_state) == (Role.PROFESSIONAL, ApprovalState.PENDING)
-    assert identity.authenticate(signed_in.token).approval_state is ApprovalState.PENDING
+    assert identity.authenticate(signed_in.key).approval_state is ApprovalState.PENDING
 
 
 def test_admin_signs_in_as_admin() -> None:
@@ -298,13 +298,21 @@ def test_parallel_failures_for_one_account_throttle_after_exactly_five() -> None
 
 def test_session_token_is_urlsafe_and_only_its_sha256_is_stored() -> None:
     actor = make_customer()
-    token = sign_in(actor).token
+    signed_in = sign_in(actor)
+    token = signed_in.token
     assert len(token) == 43
     assert re.fullmatch(r'[A-Za-z0-9_-]+', token)
     [stored] = stored_sessions(actor.id)
-    assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest() == signed_in.key
     assert re.fullmatch(r'[0-9a-f]{64}', stored.token_hash)
     assert stored.token_hash != token
+
+
+def test_a_raw_token_is_not_a_session_key() -> None:
+    actor = make_customer()
+    signed_in = sign_in(actor)
+    assert identity.authenticate(signed_in.key) == actor
+    assert identity.authenticate(signed_in.token) is None
 
 
 @pytest.mark.parametrize('token', [None, '', 42, b'token', 'x' * 43, 'not-a-token'])
@@ -315,19 +323,19 @@ def test_unknown_or_malformed_token_authenticates_nobody(token: object) -> None:
 
 def test_session_idle_for_29_minutes_is_still_valid() -> None:
     actor, start = make_customer(), datetime.now(UTC)
-    token = sign_in(actor, now=start).token
+    token = sign_in(actor, now=start).key
     assert identity.authenticate(token, now=at(start, minutes=29)) == actor
 
 
 def test_session_idle_for_31_minutes_has_expired() -> None:
     actor, start = make_customer(), datetime.now(UTC)
-    token = sign_in(actor, now=start).token
+    token = sign_in(actor, now=start).key
     assert identity.authenticate(token, now=at(start, minutes=31)) is None
 
 
 def test_activity_keeps_the_session_alive_past_the_idle_limit() -> None:
     actor, start = make_customer(), datetime.now(UTC)
-    token = sign_in(actor, now=start).token
+    token = sign_in(actor, now=start).key
     assert identity.authenticate(token, now=at(start, minutes=20)) == actor
     assert identity.authenticate(token, now=at(start, minutes=40)) == actor
     assert stored_sessions(actor.id)[0].last_seen_at == at(start, minutes=40)
@@ -335,7 +343,7 @@ def test_activity_keeps_the_session_alive_past_the_idle_limit() -> None:
 
 def test_session_expires_after_12_hours_despite_steady_activity() -> None:
     actor, start = make_customer(), datetime.now(UTC)
-    token = sign_in(actor, now=start).token
+    token = sign_in(actor, now=start).key
     for minutes in range(20, 12 * 60, 20):
         assert identity.authenticate(token, now=at(start, minutes=minutes)) == actor
     assert identity.authenticate(token, now=at(start, hours=12)) is None
@@ -343,17 +351,17 @@ def test_session_expires_after_12_hours_despite_steady_activity() -> None:
 
 def test_every_sign_in_issues_a_new_token() -> None:
     actor = make_customer()
-    tokens = {sign_in(actor).token for _ in range(3)}
+    tokens = {sign_in(actor).key for _ in range(3)}
     assert len(tokens) == 3
     assert all(identity.authenticate(token) == actor for token in tokens)
 
 
 def test_signed_out_token_is_dead_but_the_next_sign_in_works() -> None:
     actor = make_customer()
-    first = sign_in(actor).token
+    first = sign_in(actor).key
     with session_scope(write=True) as session:
         identity.sign_out(session, first)
-    second = sign_in(actor).token
+    second = sign_in(actor).key
     assert second != first
     assert identity.authenticate(first) is None
     assert identity.authenticate(second) == actor
@@ -361,7 +369,7 @@ def test_signed_out_token_is_dead_but_the_next_sign_in_works() -> None:
 
 def test_sign_out_revokes_the_session_on_the_server() -> None:
     actor, start = make_customer(), datetime.now(UTC)
-    token = sign_in(actor, now=start).token
+    token = sign_in(actor, now=start).key
     with session_scope(write=True) as session:
         identity.sign_out(session, token, now=at(start, minutes=1))
     [stored] = stored_sessions(actor.id)
@@ -370,7 +378,7 @@ def test_sign_out_revokes_the_session_on_the_server() -> None:
 
 def test_sign_out_ends_only_that_session() -> None:
     actor = make_customer()
-    phone, laptop = sign_in(actor).token, sign_in(actor).token
+    phone, laptop = sign_in(actor).key, sign_in(actor).key
     with session_scope(write=True) as session:
         identity.sign_out(session, phone)
     assert (identity.authenticate(phone), identity.authenticate(laptop)) == (None, actor)
@@ -378,8 +386,8 @@ def test_sign_out_ends_only_that_session() -> None:
 
 def test_blocking_a_user_ends_every_one_of_their_sessions() -> None:
     actor, other = make_customer(), make_customer()
-    tokens = [sign_in(actor).token for _ in range(2)]
-    bystander = sign_in(other).token
+    tokens = [sign_in(actor).key for _ in range(2)]
+    bystander = sign_in(other).key
     with session_scope(write=True) as session:
         people.block_user(session, make_admin(), user_id=actor.id, reason='Fraud reported')
     assert [identity.authenticate(token) for token in tokens] == [None, None]
@@ -389,18 +397,18 @@ def test_blocking_a_user_ends_every_one_of_their_sessions() -> None:
 
 def test_unblocked_user_signs_in_again_but_old_sessions_stay_dead() -> None:
     actor = make_customer()
-    old = sign_in(actor).token
+    old = sign_in(actor).key
     block(actor)
     with session_scope(write=True) as session:
         people.unblock_user(session, OPERATOR, user_id=actor.id)
-    new = sign_in(actor).token
+    new = sign_in(actor).key
     assert (identity.authenticate(old), identity.authenticate(new)) == (None, actor)
 
 
 def test_password_change_ends_every_other_session_but_keeps_the_current_one() -> None:
     actor = make_customer()
-    current, other = sign_in(actor).token, sign_in(actor).token
-    identity.change_password(actor, current_password=PASSWORD, new_password=NEW_PASSWORD, token=current)
+    current, other = sign_in(actor).key, sign_in(actor).key
+    identity.change_password(actor, current_password=PASSWORD, new_password=NEW_PASSWORD, key=current)
     assert identity.authenticate(current) == actor
     assert identity.authenticate(other) is None
     assert sign_in(actor, NEW_PASSWORD).actor.id == actor.id
@@ -410,7 +418,7 @@ def test_password_change_ends_every_other_session_but_keeps_the_current_one() ->
 
 def test_password_change_is_audited() -> None:
     actor = make_customer()
-    identity.change_password(actor, current_password=PASSWORD, new_password=NEW_PASSWORD, token=sign_in(actor).token)
+    identity.change_password(actor, current_password=PASSWORD, new_password=NEW_PASSWORD, key=sign_in(actor).key)
     with session_scope() as session:
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == 'user.password_change')).one()
     assert (event.actor_id, event.target_id) == (actor.id, actor.id)
@@ -418,10 +426,10 @@ def test_password_change_is_audited() -> None:
 
 def test_password_change_with_a_wrong_current_password_changes_nothing() -> None:
     actor = make_customer()
-    current, other = sign_in(actor).token, sign_in(actor).token
+    current, other = sign_in(actor).key, sign_in(actor).key
     before = password_hash(actor.id)
     with pytest.raises(ValidationError, match='current password is incorrect') as refused:
-        identity.change_password(actor, current_password=WRONG, new_password=NEW_PASSWORD, token=current)
+        identity.change_password(actor, current_password=WRONG, new_password=NEW_PASSWORD, key=current)
     assert refused.value.field == 'current_password'
     assert password_hash(actor.id) == before
     assert (identity.authenticate(current), identity.authenticate(other)) == (actor, actor)
@@ -434,10 +442,10 @@ def test_password_change_with_a_wrong_current_password_changes_nothing() -> None
 )
 def test_password_change_to_an_invalid_password_is_refused(new_password: object, message: str) -> None:
     actor = make_customer()
-    current = sign_in(actor).token
+    current = sign_in(actor).key
     before = password_hash(actor.id)
     with pytest.raises(ValidationError, match=message) as refused:
-        identity.change_password(actor, current_password=PASSWORD, new_password=new_password, token=current)
+        identity.change_password(actor, current_password=PASSWORD, new_password=new_password, key=current)
     assert refused.value.field == 'new_password'
     assert password_hash(actor.id) == before
 
@@ -446,12 +454,12 @@ def test_blocked_user_cannot_change_their_password() -> None:
     actor = make_customer()
     block(actor)
     with pytest.raises(PermissionDenied):
-        identity.change_password(actor, current_password=PASSWORD, new_password=NEW_PASSWORD, token='')
+        identity.change_password(actor, current_password=PASSWORD, new_password=NEW_PASSWORD, key='')
 
 
 def test_operator_password_reset_ends_every_session() -> None:
     actor = make_customer()
-    tokens = [sign_in(actor).token for _ in range(2)]
+    tokens = [sign_in(actor).key for _ in range(2)]
     with session_scope(write=True) as session:
         identity.reset_password(session, OPERATOR, email=actor.email.upper(), new_password=NEW_PASSWORD)
     assert [identity.authenticate(token) for token in tokens] == [None, None]
@@ -477,10 +485,11 @@ def test_non_admin_resetting_a_password_is_denied(make_actor) -> None:
 def test_sign_in_logs_the_user_id_but_never_the_password_or_token(caplog: pytest.LogCaptureFixture) -> None:
     actor = make_customer(password='unmistakable secret phrase')
     caplog.set_level(logging.INFO)
-    token = sign_in(actor, 'unmistakable secret phrase').token
+    signed_in = sign_in(actor, 'unmistakable secret phrase')
+    token = signed_in.token
     with pytest.raises(InvalidCredentials):
         sign_in(actor, 'another secret phrase')
-    assert identity.authenticate(token) == actor
+    assert identity.authenticate(signed_in.key) == actor
     assert f'user_id={actor.id}' in caplog.text
     assert 'succeeded' in caplog.text
     assert 'failed' in caplog.text
@@ -492,19 +501,19 @@ def test_sign_in_logs_the_user_id_but_never_the_password_or_token(caplog: pytest
 
 def test_wrong_current_passwords_count_against_the_sign_in_throttle() -> None:
     customer = make_customer()
-    token = sign_in(customer).token
+    token = sign_in(customer).key
     for _ in range(5):
         with pytest.raises(ValidationError, match='current password is incorrect'):
             identity.change_password(
                 customer,
                 current_password='not my password',
                 new_password='brand new phrase 1',
-                token=token,
+                key=token,
                 client_ip='10.9.9.9',
             )
     with pytest.raises(Throttled):
         identity.change_password(
-            customer, current_password=PASSWORD, new_password='brand new phrase 1', token=token, client_ip='10.9.9.9'
+            customer, current_password=PASSWORD, new_password='brand new phrase 1', key=token, client_ip='10.9.9.9'
         )
     with session_scope(write=True) as session:
         identity.unlock_sign_in(session, OPERATOR, email=customer.email)

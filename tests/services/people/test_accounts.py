@@ -487,7 +487,7 @@ def test_blocked_user_signs_in_again_after_unblock() -> None:
     with session_scope(write=True) as session:
         people.unblock_user(session, OPERATOR, user_id=customer.id)
     signed_in = sign_in(customer)
-    assert identity.authenticate(signed_in.token) == signed_in.actor
+    assert identity.authenticate(signed_in.key) == signed_in.actor
 
 
 def test_operator_creates_admin_and_audit_records_it() -> None:

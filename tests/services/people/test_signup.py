@@ -26,7 +26,7 @@ def count(model: type, *where: object) -> int:
 def test_visitor_registers_and_is_signed_in_at_once() -> None:
     signed_in = people.register(Role.CUSTOMER, CUSTOMER, client_ip='10.1.1.1')
     assert signed_in.actor.email == 'meera@example.com'
-    assert identity.authenticate(signed_in.token) == signed_in.actor
+    assert identity.authenticate(signed_in.key) == signed_in.actor
 
 
 def test_professional_registers_and_awaits_approval() -> None:
