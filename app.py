@@ -13,7 +13,6 @@ import logging
 import multiprocessing
 import os
 import sys
-import uuid
 from collections.abc import Callable
 
 import desktop
@@ -31,8 +30,8 @@ with contextlib.suppress(SettingsError):
 
 from nicegui import app, background_tasks, native, ui
 
-from models.db import dispose_engines, set_publisher
-from models.migrate import upgrade_to_head
+from models.db import dispose_engines, get_engine, set_publisher
+from models.migrate import current_revision, head_revision, upgrade_to_head
 from pages import (
     account,
     admin,
@@ -46,13 +45,16 @@ from pages import (
     customer_reports,
     customer_requests,
     documents,
+    edge,
     exports,
+    failures,
+    health,
     live,
     notifications,
     professional,
     professional_work,
 )
-from services import demo, forget_cache, runtime, site_secret
+from services import demo, forget_cache, keep_private, runtime, site_secret
 
 log = logging.getLogger('hsa')
 GC_YOUNGEST_THRESHOLD = 50_000  # allocations between collections of the youngest generation (Python's default: 700)
@@ -74,23 +76,31 @@ PAGE_MODULES = (
     documents,
     exports,
     customer_reports,
+    health,
 )
 for page_module in PAGE_MODULES:
     app.include_router(page_module.router)
+
+
+def edge_policy() -> edge.EdgePolicy:
+    """What the web edge enforces, from the settings of the moment (pages/edge.py)."""
+    settings = get_settings()
+    return edge.EdgePolicy(max_body_bytes=settings.max_upload_mb * edge.MEGABYTE, hsts=settings.is_production)
+
+
+app.add_middleware(edge.Edge, policy=edge_policy)
 # NiceGUI keeps a dict for every browser tab that ever connected, 30 days by default and, without Redis, in memory:
 # every page opened in a new tab stayed for a month (bench/memory.py). Nothing of ours is kept in it.
 app.storage.max_tab_storage_age = TAB_STORAGE_SECONDS
 
 
 def start() -> None:
-    """Bring the database to the newest schema, then start delivering events and running jobs."""
+    """Bring the database to the newest schema, then start delivering events and running jobs. A step that fails (a
+    full disk) is retried until it succeeds, saying so in the log; /healthz says what is not running yet."""
     settings = get_settings()
+    keep_private(settings.data_path)  # again here: the page tests start the app without serve()
     runtime.configure_logging()
-    if settings.migrate_on_startup:
-        upgrade_to_head()
-        log.info('database ready at %s', _redacted(settings.effective_database_url))
-    if settings.demo_data:
-        seed_demo_data()
+    failures.quiet_nicegui_tracebacks()
     app.state.runner = None
     if settings.redis_url:
         from tasks.cache_store import RedisStore  # noqa: PLC0415 (Redis is loaded only when it is configured)
@@ -98,7 +108,34 @@ def start() -> None:
         runtime.use_redis_store(RedisStore)
     app.state.live = live.LiveHub(asyncio.get_running_loop())
     app.state.bus = runtime.Bus(run_job=job_runner(settings), relay=event_relay(settings))
-    set_publisher(app.state.bus.deliver)
+    app.state.start_up = runtime.StartUp()
+    app.state.start_up.run(start_up_steps(settings))
+
+
+def start_up_steps(settings: Settings) -> list[runtime.StartUpStep]:
+    """In order: the database, the demo data, delivering events, the job runner's duties (watched: it must go on)."""
+    steps: list[runtime.StartUpStep] = [('database schema', prepare_database)]
+    if settings.demo_data:
+        steps.append(('demo data', seed_demo_data))
+    steps.append(('event bus', lambda: set_publisher(app.state.bus.deliver)))
+    if app.state.runner is not None:
+        steps.append(('job runner', app.state.runner.start))
+        app.state.start_up.watch('job runner', app.state.runner.is_running)
+    return steps
+
+
+def prepare_database() -> None:
+    """Hold the database (a restore waits for us to stop) and migrate it, or check that it is migrated."""
+    settings = get_settings()
+    engine = get_engine()
+    if settings.migrate_on_startup:
+        upgrade_to_head()
+        log.info('database ready at %s', _redacted(settings.effective_database_url))
+    elif current_revision(engine) != head_revision():
+        raise RuntimeError(
+            'the database is not at the newest schema and migrate_on_startup is off: migrate it '
+            '(every manage.py command does, e.g. `python manage.py jobs status`)'
+        )
 
 
 def event_relay(settings: Settings) -> Callable[[runtime.DomainEvent], None] | None:
@@ -130,8 +167,7 @@ def job_runner(settings: Settings) -> Callable[[runtime.JobRequest], None] | Non
     if not settings.embedded_jobs:
         return None
     app.state.runner = runtime.EmbeddedRunner(runtime.JOBS, [runtime.run_schedule], every_seconds=settings.tick_seconds)
-    app.state.runner.start()
-    return app.state.runner.submit
+    return app.state.runner.submit  # its duties start once the database is ready (start())
 
 
 def seed_demo_data() -> None:
@@ -148,6 +184,8 @@ def seed_demo_data() -> None:
 def stop() -> None:
     """Stop taking events, let running jobs finish, close the database."""
     set_publisher(None)
+    if getattr(app.state, 'start_up', None) is not None:
+        app.state.start_up.stop()
     if getattr(app.state, 'relay', None) is not None:
         app.state.relay.close()
     if getattr(app.state, 'runner', None) is not None:
@@ -159,20 +197,6 @@ def close_window() -> None:
     """The server stops (a signal, not the window's close button): take the desktop window down with it."""
     for child in multiprocessing.active_children():
         child.terminate()
-
-
-def log_unexpected(error: Exception) -> None:
-    log.error('unexpected error: %r', error, exc_info=error)
-
-
-@app.on_page_exception
-def error_page(error: Exception) -> None:
-    reference = uuid.uuid4().hex[:8]
-    log.error('page failed (reference %s): %r', reference, error, exc_info=error)
-    with ui.column().classes('w-full items-center p-8 gap-2'):
-        ui.label('Something went wrong on our side.').classes('text-2xl')
-        ui.label(f'Please try again. If it keeps happening, tell support the reference {reference}.')
-        ui.link('Back to the start', '/')
 
 
 def quieter_garbage_collection() -> None:
@@ -197,7 +221,8 @@ def _redacted(url: str) -> str:
 
 app.on_startup(start)
 app.on_shutdown(stop)
-app.on_exception(log_unexpected)
+app.on_exception(failures.log_unexpected)
+app.on_page_exception(failures.error_page)
 
 
 def serve() -> None:
@@ -209,6 +234,7 @@ def serve() -> None:
     if multiprocessing.current_process().name != 'MainProcess':
         return  # the desktop window's process re-imports this file as __mp_main__: nothing to serve there
     try:
+        keep_private(get_settings().data_path)  # before the first file: the secret, the database, NiceGUI's storage
         settings, secret = get_settings(), storage_secret()
     except SettingsError as error:
         sys.exit(f'error: {error}')
@@ -235,8 +261,12 @@ def serve() -> None:
         # of all it costs. What travels there is small (a changed counter is 3 KB); the page and its scripts
         # come over HTTP, compressed as before.
         ws_per_message_deflate=False,
+        server_header=False,  # no 'server: uvicorn' telling the world what to try
         storage_secret=secret,
         session_middleware_kwargs={
+            # behind TLS the cookie is __Host-: Secure, host-only and Path=/, so no sibling subdomain can set or
+            # overwrite it (ASVS V3.4.4); browsers keep such a cookie only over https: development keeps 'session'
+            'session_cookie': '__Host-session' if settings.is_production else 'session',
             'https_only': settings.is_production,
             'same_site': 'lax',
             'max_age': settings.session_max_hours * 3600,
