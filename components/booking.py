@@ -14,12 +14,15 @@ from services import format_money
 from services.catalog import ServiceRow
 
 SlotsOf = Callable[[date], list[datetime]]  # the free slot starts (aware) of a local day
+RuleOf = Callable[[datetime], str]  # what holds for a chosen slot, in words (its cancel rule)
 
 
 class SlotPicker:
-    """A day select, then that day's free slots as buttons labelled with the full local date and time; the chosen one
-    is pressed (aria-pressed) and said in words below. `slots_of` gives a day's slots (the page asks the service
-    layer); `value` is the chosen start, or None. Marked `<marker>-day`, `<marker>-button` and `<marker>-chosen`."""
+    """A day select, then that day's free slots as buttons labelled with their start time (the day is chosen right
+    above); the chosen one is pressed (aria-pressed) and said in words below with its full date, and with `rule_of`'s
+    words for it (the cancel rule, before the customer confirms). `slots_of` gives a day's slots (the page asks the
+    service layer); `value` is the chosen start, or None. Marked `<marker>-day`, `<marker>-button`, `<marker>-chosen`
+    and `<marker>-rule`."""
 
     def __init__(
         self,
@@ -30,8 +33,10 @@ class SlotPicker:
         minutes: int,
         chosen: datetime | None = None,
         marker: str = 'slot',
+        rule_of: RuleOf | None = None,
     ) -> None:
         self.zone, self.slots_of, self.minutes, self.marker = ZoneInfo(timezone), slots_of, minutes, marker
+        self.rule_of = rule_of
         self.value = chosen
         self.error = ''
         first = chosen.astimezone(self.zone).date() if chosen else None
@@ -61,7 +66,9 @@ class SlotPicker:
             .props(f'role=group aria-label="Free slots on {day_label(day)}"')
         ):
             self._buttons = {start: self._button(start) for start in starts}
-        self._chosen = ui.label().classes('font-medium').props('role=status').mark(f'{self.marker}-chosen')
+        with ui.column().classes('gap-1').props('role=status'):
+            self._chosen = ui.label().classes('font-medium').mark(f'{self.marker}-chosen')
+            self._rule = ui.label().classes('text-sm text-grey-8').mark(f'{self.marker}-rule')
         self._say_chosen()
         if self.error:
             ui.label(self.error).classes('text-negative').props('role=alert').mark(f'{self.marker}-error')
@@ -78,7 +85,7 @@ class SlotPicker:
             self.show.refresh()
 
     def _button(self, start: datetime) -> ui.button:
-        button = ui.button(local_time(start, self.zone), on_click=partial(self._choose, start))
+        button = ui.button(f'{start.astimezone(self.zone):%H:%M}', on_click=partial(self._choose, start))
         button.props('no-caps color=primary padding="xs md"').classes('w-full').mark(f'{self.marker}-button')
         self._press(button, start == self.value)
         return button
@@ -100,12 +107,22 @@ class SlotPicker:
 
     def _say_chosen(self) -> None:
         self._chosen.text = f'Chosen: {self.label(self.value)}' if self.value else 'No slot chosen yet.'
+        rule = self.rule_of(self.value) if self.value and self.rule_of else ''
+        self._rule.text = rule
+        self._rule.set_visibility(bool(rule))
 
     @staticmethod
     def _press(button: ui.button, pressed: bool) -> None:
         button.props(remove='outline unelevated')
         button.props('unelevated' if pressed else 'outline')
         button.props['aria-pressed'] = 'true' if pressed else 'false'
+
+
+def already_booked(message: str, url: str) -> None:
+    """Why a booking was refused as a duplicate, with a link to the request the customer booked before."""
+    with ui.row().classes('w-full items-center gap-x-3 p-3 rounded bg-orange-1').props('role=alert'):
+        ui.label(message).mark('booking-duplicate')
+        ui.link('Open your request', url).classes('font-medium').mark('booking-duplicate-link')
 
 
 def service_summary(service: ServiceRow) -> None:

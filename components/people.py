@@ -102,8 +102,9 @@ def user_summary(found: UserDetail, zone: ZoneInfo) -> None:
             fact('Phone', user.phone or 'not given')
             fact('Signed up', local_time(user.created_at, zone, weekday=False))
             if user.is_blocked:
-                since = f' since {local_time(found.blocked_at, zone, weekday=False)}' if found.blocked_at else ''
-                fact('Blocked', f'{user.blocked_reason}{since}')
+                if found.blocked_at:
+                    fact('Blocked since', local_time(found.blocked_at, zone, weekday=False))
+                fact('Why blocked', user.blocked_reason or 'no reason given')
             if user.role is Role.CUSTOMER:
                 fact('Default address', f'{found.address} ({user.pincode})')
             if user.role is not Role.ADMIN:

@@ -43,6 +43,8 @@ LANGUAGE_SCRIPT = f'<script>document.documentElement.lang = "{LANGUAGE}";</scrip
 
 def theme() -> None:
     """Apply the shared colours, language and focus outline to the page being built."""
+    for element in (ui.button, ui.tab):  # sentence case everywhere: Quasar shows buttons and tabs in capitals
+        element.default_props('no-caps')
     ui.colors(primary=PRIMARY, positive=POSITIVE)
     ui.add_css(CSS)
     ui.add_head_html(LANGUAGE_SCRIPT)

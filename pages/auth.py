@@ -11,7 +11,14 @@ from nicegui import APIRouter, app, run, ui
 from components.forms import busy, clear_field_errors, notice, show_field_error
 from components.frame import public_frame
 from models.enums import Role
-from pages.viewer import TOKEN_KEY, home_path, require_viewer, safe_redirect
+from pages.viewer import (
+    SESSION_KEY,
+    fresh_browser_storage,
+    home_path,
+    require_viewer,
+    safe_redirect,
+    session_key,
+)
 from services import ServiceError, ValidationError, catalog, identity, people, session_scope
 from services.catalog import ServiceRow
 from services.identity import SignedIn
@@ -31,7 +38,8 @@ async def login_page(request: Request, redirect_to: str = '/', ended: str = '') 
     target = safe_redirect(redirect_to)
     if viewer.actor is not None:
         return RedirectResponse(target if target != '/' else home_path(viewer.actor))
-    storage = app.storage.user  # this browser's storage, captured while the request is ours
+    ended_words = await run.io_bound(identity.ended_notice, session_key()) if ended else ''
+    storage = await fresh_browser_storage(request)  # captured while the request is ours
     client_ip, user_agent = _client_of(request)
 
     async def submit() -> None:
@@ -40,16 +48,19 @@ async def login_page(request: Request, redirect_to: str = '/', ended: str = '') 
                 signed_in = await run.io_bound(
                     identity.sign_in, email.value, password.value, client_ip=client_ip, user_agent=user_agent
                 )
-            except ServiceError as error:
+            except ServiceError as error:  # stays on the page, in words, until they try again or leave
                 password.value = ''
-                ui.notify(str(error), type='negative', position='top')
+                refusal.text = str(error)
+                refusal.set_visibility(True)
                 return
         _remember(storage, signed_in)
         ui.navigate.to(target if target != '/' else home_path(signed_in.actor))
 
     with public_frame('Sign in'):
-        if ended:
-            notice('Your session ended (signed out, expired or changed elsewhere). Sign in again to go on.')
+        if ended_words:
+            notice(ended_words).mark('login-ended')
+        refusal = ui.label().classes('w-full p-3 rounded bg-red-1 text-grey-10').props('role=alert')
+        refusal.mark('login-refusal').set_visibility(False)
         email = ui.input('Email').props('type=email autocomplete=username autofocus').classes('w-full')
         email.mark('login-email')
         password = ui.input('Password', password=True, password_toggle_button=True)
@@ -67,7 +78,7 @@ async def register_page(request: Request) -> RedirectResponse | None:
     viewer = await require_viewer()
     if viewer.actor is not None:
         return RedirectResponse(home_path(viewer.actor))
-    storage = app.storage.user
+    storage = await fresh_browser_storage(request)
     client_ip, user_agent = _client_of(request)
     with session_scope() as session:
         services = catalog.list_services(session)
@@ -113,11 +124,10 @@ async def register_page(request: Request) -> RedirectResponse | None:
 
 @router.page('/logout', title='Signing out')
 async def logout_page() -> RedirectResponse:
-    storage = app.storage.user
-    token = storage.get(TOKEN_KEY, '')
-    if token:
-        await run.io_bound(_sign_out, token)
-        del storage[TOKEN_KEY]
+    key = session_key()
+    if key:
+        await run.io_bound(_sign_out, key)
+        del app.storage.user[SESSION_KEY]
     return RedirectResponse('/login')
 
 
@@ -160,13 +170,13 @@ def _sign_up_and_in(kind: str, values: dict[str, Any], client_ip: str, user_agen
     return people.register(Role(kind), values, client_ip=client_ip, user_agent=user_agent)
 
 
-def _sign_out(token: str) -> None:
+def _sign_out(key: str) -> None:
     with session_scope(write=True) as session:
-        identity.sign_out(session, token)
+        identity.sign_out(session, key)
 
 
 def _remember(storage: Any, signed_in: SignedIn) -> None:
-    storage[TOKEN_KEY] = signed_in.token
+    storage[SESSION_KEY] = signed_in.key
 
 
 def _client_of(request: Request) -> tuple[str, str]:

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi.responses import RedirectResponse
 from nicegui import APIRouter, run, ui
 
-from components.booking import SlotPicker, service_summary
+from components.booking import SlotPicker, already_booked, service_summary
 from components.filters import filter_card, known, refusal_notice
 from components.forms import busy, notice, show_field_error
 from components.frame import frame
@@ -19,7 +19,7 @@ from components.service_results import search_results
 from models.enums import Role
 from pages import live
 from pages.viewer import Viewer, frame_options, guarded, require_viewer, with_query
-from services import ServiceError, catalog, format_money, people, requests, session_scope
+from services import AlreadyBooked, ServiceError, catalog, format_money, people, requests, session_scope, to_id
 from services.catalog import BookingForm, ServiceSearch
 from services.people import ProfessionalCard
 
@@ -27,7 +27,6 @@ router = APIRouter(prefix='/customer')
 HOME = '/customer'
 PINCODE = re.compile(r'[1-9][0-9]{5}')  # a convenience check in the form; the service layer decides
 ANYONE = ''
-MAX_ID_DIGITS = 18  # longer is no id (BIGINT); the service layer refuses it as it is
 
 
 @router.page('', title='Find a service · Household Services')
@@ -132,9 +131,9 @@ def _load_form(
             booking = catalog.booking_form(
                 session,
                 viewer.actor,
-                service_id=_number(service_id),
+                service_id=to_id(service_id),
                 pincode=pincode,
-                professional_id=_number(professional_id),
+                professional_id=to_id(professional_id),
             )
         except ServiceError as refusal:
             return None, refusal
@@ -150,6 +149,7 @@ def _booking_form(viewer: Viewer, booking: BookingForm) -> None:
             slots_of=lambda day: requests.available_slots(day, service.time_required),
             timezone=booking.timezone,
             minutes=service.time_required,
+            rule_of=requests.booking_cancel_rule,
         )
         _heading('Where')
         inputs: dict[str, ui.element] = {
@@ -178,6 +178,7 @@ def _booking_form(viewer: Viewer, booking: BookingForm) -> None:
             'text-lg font-semibold'
         ).mark('booking-price')
         submit = ui.button('Confirm booking', icon='event_available').props('no-caps size=lg').mark('booking-confirm')
+        duplicate = ui.element('div').classes('w-full')  # a refusal as a duplicate links the request booked before
 
     @guarded(viewer)
     async def change_pincode() -> None:
@@ -201,11 +202,16 @@ def _booking_form(viewer: Viewer, booking: BookingForm) -> None:
             'address': inputs['address'].value,
             'pincode': inputs['pincode'].value,
             'remarks': inputs['remarks'].value or '',
-            'requested_professional_id': _number(chooser.select.value) or None,
+            'requested_professional_id': to_id(chooser.select.value),
         }
         with busy(submit):
             try:
                 request_id = await run.io_bound(_book, viewer, fields)
+            except AlreadyBooked as refusal:
+                duplicate.clear()
+                with duplicate:
+                    already_booked(str(refusal), f'{HOME}/requests/{refusal.request_id}')
+                return
             except ServiceError as refusal:
                 _refused(refusal, picker, inputs)
                 return
@@ -226,7 +232,7 @@ class ProfessionalChooser:
         self._fill(cards, chosen)
 
     def show(self, cards: list[ProfessionalCard], *, pincode: str) -> None:
-        chosen = _number(self.select.value)
+        chosen = to_id(self.select.value)
         self.pincode = pincode
         self._fill(tuple(cards), chosen if any(card.professional_id == chosen for card in cards) else None)
 
@@ -258,12 +264,6 @@ def _heading(text: str) -> None:
 
 def _pincode_ok(value: str | None) -> bool:
     return bool(PINCODE.fullmatch((value or '').strip()))
-
-
-def _number(value: object) -> object:
-    """Digits as an int (ids come as text from URLs and selects); anything else as it came, for the service to
-    refuse."""
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) <= MAX_ID_DIGITS else value
 
 
 def _professionals(service_id: int, pincode: str) -> list[ProfessionalCard]:

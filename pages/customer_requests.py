@@ -20,7 +20,7 @@ from components.history import history_timeline
 from components.pager import pager
 from components.request_summary import rating_choice, request_card, request_facts, status_badge
 from components.words import local_time
-from models.enums import Role
+from models.enums import RequestStatus, Role
 from pages import customer_units as units
 from pages import live
 from pages.viewer import Viewer, frame_options, guarded, require_viewer, with_query
@@ -92,11 +92,13 @@ async def request_page(request_id: str, booked: str = '') -> RedirectResponse | 
                 notice(str(missing))
                 return
             zone = ZoneInfo(shown.timezone)
-            if say_booked:
+            if say_booked:  # once: the URL loses ?booked=1, so a reload or a later visit does not say it again
                 say_booked = False
-                ui.label('Booked. We will tell you when a professional accepts it.').classes(
-                    'w-full p-3 rounded bg-green-1 text-grey-10'
-                ).props('role=status').mark('booked-notice')
+                ui.navigate.history.replace(f'{LIST_PATH}/{request_id}')
+                if shown.request.status is RequestStatus.REQUESTED:  # accepted meanwhile: the badge says so, not this
+                    ui.label('Booked. We will tell you when a professional accepts it.').classes(
+                        'w-full p-3 rounded bg-green-1 text-grey-10'
+                    ).props('role=status').mark('booked-notice')
             _summary(shown.request, zone)
             actions = Actions(viewer, shown, zone, on_done=details.refresh)
             actions.show()

@@ -1,7 +1,8 @@
 """Who is looking at a page: resolved once when the page is built, re-validated on every click.
 
-The raw session token is the only thing we keep in `app.storage.user`; it is read when a page is
-built (the request is this browser's) and never inside refreshes or event callbacks.
+The session's key (the SHA-256 of its token, never the token) is the only thing we keep in `app.storage.user`, so
+a leaked storage file holds nothing that can be presented as a token; it is read when a page is built (the request is
+this browser's) and never inside refreshes or event callbacks.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ import asyncio
 import functools
 import inspect
 import re
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 from urllib.parse import quote, urlencode, urlsplit
 
+from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import app, run, ui
 
@@ -22,13 +25,17 @@ from components.frame import NavItem
 from components.notifications import show_unread
 from models.enums import Role
 from pages import live
+from pages.failures import VIEWER_ID
 from services import Actor, ServiceError, identity, messaging, people, session_scope
 
-TOKEN_KEY = 'session_token'
+SESSION_KEY = 'session_key'
+LEGACY_TOKEN = 'session_token'  # what storage kept before: a raw token, turned into its key on the next visit
 LEAVING_SECONDS = 1.0  # how long a page whose session ended waits before it goes to /login (see follow_viewer)
 HOME = {Role.ADMIN: '/admin', Role.CUSTOMER: '/customer', Role.PROFESSIONAL: '/professional'}
 NEVER_RETURN_TO = {'/logout', '/login', '/register'}  # coming back there would undo or repeat the sign-in
-_SAFE_PATH = re.compile(r'^/(?![/\\])[A-Za-z0-9/_\-.~%?=&]*$')
+# A path on this site and its query, any printable ASCII ('+' is a space in our queries, '@' in a typed email), but
+# never a backslash or whitespace anywhere: browsers read '/\\host' and '/\t/host' as '//host', another site.
+_SAFE_PATH = re.compile(r'^/(?![/\\])[!-\[\]-~]*$')
 P = ParamSpec('P')
 T = TypeVar('T')
 
@@ -36,7 +43,7 @@ T = TypeVar('T')
 @dataclass(frozen=True, slots=True)
 class Viewer:
     actor: Actor | None
-    token: str = ''
+    key: str = ''
     redirect: RedirectResponse | None = None
     path: str = '/'  # the page it was resolved for: where to come back after signing in again
 
@@ -44,21 +51,42 @@ class Viewer:
 async def require_viewer(*roles: Role) -> Viewer:
     """The signed-in actor, or a redirect: to /login (coming back here after) when nobody valid is
     signed in, to their own home when their role may not see this page."""
-    token = app.storage.user.get(TOKEN_KEY, '')
-    actor = await run.io_bound(identity.authenticate, token) if token else None
+    key = session_key()
+    actor = await run.io_bound(identity.authenticate, key) if key else None
+    VIEWER_ID.set(actor.id if actor else None)  # for the record of a failure while this page is built
     request = ui.context.client.request
     here = request.url.path + (f'?{request.url.query}' if request.url.query else '')
     if actor is None:
         return Viewer(None, redirect=RedirectResponse(login_path(here)), path=here)
     if roles and actor.role not in roles:
-        return Viewer(actor, token, RedirectResponse(home_path(actor)), path=here)
-    return Viewer(actor, token, path=here)
+        return Viewer(actor, key, RedirectResponse(home_path(actor)), path=here)
+    return Viewer(actor, key, path=here)
 
 
 async def route_actor() -> Actor | None:
     """Who is signed in, for a plain FastAPI route (a file download): the session's actor, or None."""
-    token = app.storage.user.get(TOKEN_KEY, '')
-    return await run.io_bound(identity.authenticate, token) if token else None
+    key = session_key()
+    return await run.io_bound(identity.authenticate, key) if key else None
+
+
+async def fresh_browser_storage(request: Request) -> Any:
+    """A new browser id, with its empty storage, for a visitor about to sign in or sign up: an id planted in their
+    browser beforehand (session fixation) is never the one their session key is kept under. NiceGUI keys user storage
+    by the id in its signed session cookie and never renews it; the new id goes out with this page's response."""
+    request.session['id'] = str(uuid.uuid4())
+    await app.storage._create_user_storage(request.session['id'])  # NiceGUI 3.18 has no public way to do this
+    return app.storage.user
+
+
+def session_key() -> str:
+    """This browser's session key; a raw token kept by an earlier version is replaced by its key first."""
+    storage = app.storage.user
+    if LEGACY_TOKEN in storage:
+        legacy = storage.pop(LEGACY_TOKEN)
+        if isinstance(legacy, str) and legacy:
+            storage[SESSION_KEY] = identity.hash_token(legacy)
+    key = storage.get(SESSION_KEY, '')
+    return key if isinstance(key, str) else ''
 
 
 def guarded(viewer: Viewer) -> Callable[[Callable[P, T]], Callable[P, Awaitable[T | None]]]:
@@ -68,10 +96,11 @@ def guarded(viewer: Viewer) -> Callable[[Callable[P, T]], Callable[P, Awaitable[
     def decorate(handler: Callable[P, T]) -> Callable[P, Awaitable[T | None]]:
         @functools.wraps(handler)
         async def checked(*args: P.args, **kwargs: P.kwargs) -> T | None:
-            current = await run.io_bound(identity.authenticate, viewer.token)
+            current = await run.io_bound(identity.authenticate, viewer.key)
             if current is None or viewer.actor is None or current.id != viewer.actor.id:
                 ui.navigate.to(login_path(viewer.path, ended=True))
                 return None
+            VIEWER_ID.set(current.id)  # for the record of a failure in this handler
             result = handler(*args, **kwargs)
             return await result if inspect.isawaitable(result) else result
 
@@ -97,7 +126,8 @@ def with_query(path: str, **params: Any) -> str:
 
 
 def safe_redirect(target: Any) -> str:
-    """Only a same-site path (not '//host', not a scheme, no backslashes) is followed; else '/'."""
+    """Any same-site path with its query is followed; anything that could leave the site ('//host', a scheme,
+    backslashes, whitespace or control characters, non-ASCII) goes to '/'."""
     if not isinstance(target, str) or not _SAFE_PATH.match(target):
         return '/'
     parts = urlsplit(target)
@@ -172,7 +202,7 @@ def follow_viewer(viewer: Viewer) -> None:
             show_unread(await run.io_bound(_count_unread, actor))
 
     async def still_signed_in(data: dict[str, Any]) -> None:
-        if (not data or theirs(data)) and await run.io_bound(identity.authenticate, viewer.token) is None:
+        if (not data or theirs(data)) and await run.io_bound(identity.authenticate, viewer.key) is None:
             await asyncio.sleep(LEAVING_SECONDS)  # the page whose own Sign out ended it is leaving: let it go first
             if ui.context.client.has_socket_connection:
                 ui.navigate.to(login_path(viewer.path, ended=True))

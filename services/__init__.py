@@ -2,29 +2,34 @@
 
 Pages, tasks and the command line call a domain's face (`from services import requests` -> `requests.accept(...)`)
 and this module, which names what every caller shares: the unit of work, the errors a service raises, who is
-acting, money as a label, the clock and the site's signing secret.
+acting, money as a label, the clock, the site's signing secret and the one converter of ids from URLs (`to_id`).
 """
 
 from models.db import session_scope
+from models.private_files import keep_private
 from services.core import clock
 from services.core.cache import forget_everything as forget_cache
 from services.core.errors import (
     AccountBlocked,
+    AlreadyBooked,
     Conflict,
     InvalidCredentials,
     InvalidTransition,
     NotFound,
     PermissionDenied,
     ServiceError,
+    StorageFull,
     Throttled,
     ValidationError,
 )
 from services.core.rows import Actor, CountedPage, format_money
 from services.core.signing import site_secret
+from services.core.validation import to_id
 
 __all__ = [
     'AccountBlocked',
     'Actor',
+    'AlreadyBooked',
     'Conflict',
     'CountedPage',
     'InvalidCredentials',
@@ -32,11 +37,14 @@ __all__ = [
     'NotFound',
     'PermissionDenied',
     'ServiceError',
+    'StorageFull',
     'Throttled',
     'ValidationError',
     'clock',
     'forget_cache',
     'format_money',
+    'keep_private',
     'session_scope',
     'site_secret',
+    'to_id',
 ]

@@ -6,7 +6,7 @@ from services.requests.assignments import accept, complete, decline, withdraw
 from services.requests.blocking import open_requests_addressed_to, release_for_blocked_user, release_jobs_of
 from services.requests.bookings import book, edit
 from services.requests.cancelling import admin_cancel, cancel, expire_due
-from services.requests.customer_view import customer_choices, get_customer_request
+from services.requests.customer_view import booking_cancel_rule, customer_choices, get_customer_request
 from services.requests.earnings import earnings_by_month, month_firsts
 from services.requests.export_rows import (
     closed_export_filters,
@@ -57,6 +57,7 @@ __all__ = [
     'available_slots',
     'book',
     'bookable_days',
+    'booking_cancel_rule',
     'cancel',
     'check_slot',
     'close',

@@ -49,8 +49,24 @@ def customer_choices(request: RequestRow, *, now: datetime | None = None) -> Cus
     )
 
 
+def booking_cancel_rule(scheduled_at: datetime, *, now: datetime | None = None) -> str:
+    """The cancel rule for a slot, in words, said on the booking form before the customer confirms it."""
+    now, hours = now or clock.now(), rules.policy().cancel_cutoff_hours
+    cut_off = scheduled_at - rules.cancel_cutoff()
+    if now < cut_off:
+        return (
+            f'You can cancel at any time until a professional accepts, and after that until '
+            f'{rules.local_label(cut_off)} ({hours} hours before the slot).'
+        )
+    return (
+        f'This slot is less than {hours} hours away: you can cancel it until a professional accepts, '
+        f'but not after that.'
+    )
+
+
 def _cancel_rule(request: RequestRow, cancel_until: datetime | None, *, now: datetime) -> str:
-    """The cancel rule for the request's state and what cancelling does, in words."""
+    """The cancel rule for the request's state and what cancelling does, in words; a deadline already past is never
+    shown as if it were still open."""
     hours = rules.policy().cancel_cutoff_hours
     if request.status is RequestStatus.REQUESTED:
         told = (
@@ -58,9 +74,14 @@ def _cancel_rule(request: RequestRow, cancel_until: datetime | None, *, now: dat
             if request.requested_professional_name
             else ''
         )
+        after = (
+            f'once a professional accepts, until {hours} hours before the slot.'
+            if now < request.scheduled_at - rules.cancel_cutoff()
+            else f'not once a professional accepts: the slot is less than {hours} hours away.'
+        )
         return (
-            'You can cancel at any time while nobody has accepted, and once a professional accepts, until '
-            f'{hours} hours before the slot.{told} Cancelling cannot be undone: book again if you need it later.'
+            f'You can cancel at any time while nobody has accepted, but {after}{told} '
+            'Cancelling cannot be undone: book again if you need it later.'
         )
     if request.status is RequestStatus.ASSIGNED and cancel_until is not None:
         who = request.professional_name or 'The professional'
@@ -70,7 +91,7 @@ def _cancel_rule(request: RequestRow, cancel_until: datetime | None, *, now: dat
                 f'the slot); they are told, with your reason. Cancelling cannot be undone.'
             )
         return (
-            f'It is too late to cancel here: an accepted request can be cancelled until {hours} hours before its '
-            f'slot, that is until {rules.local_label(cancel_until)}. If your plans change, call {who}.'
+            f'It is too late to cancel here: an accepted request can be cancelled up to {hours} hours before its '
+            f'slot, and this one is less than {hours} hours away. If your plans change, call {who}.'
         )
     return ''

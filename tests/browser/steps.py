@@ -110,7 +110,7 @@ def sign_up_meera(page: Page) -> None:
 
 # --- live pages -------------------------------------------------------------------------------------------------------
 
-SLOT = r'^\s*[A-Z][a-z]{2} \d{2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}\s*$'  # a slot button: 'Tue 03 Dec 2026, 10:00'
+SLOT = r'^\s*\d{2}:\d{2}\s*$'  # a slot button: its start time, '10:00' (the day is chosen above)
 FIRST_SLOT = 'return [...document.querySelectorAll("button")].find(b => RegExp(arguments[0]).test(b.innerText.trim()))'
 OPEN_COUNTER = "//a[@href='/admin/requests?status=requested']/div[1]"
 LIVE_WITHIN = 2.0  # seconds, from the customer's click to the admin's screen

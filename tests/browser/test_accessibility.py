@@ -54,7 +54,7 @@ def test_sign_in_and_sign_up_pass_axe_and_show_the_keyboard_focus(page: Page) ->
     page.open('/login')
     wait_until_drawn(page)  # the email field has the focus already
     focused = [press_tab(page) for _ in range(3)]
-    assert [text for text, _ in focused] == ['Password', 'SIGN IN', 'Create an account'], focused
+    assert [text for text, _ in focused] == ['Password', 'Sign in', 'Create an account'], focused
     assert all(outline.startswith('solid 2px') for _, outline in focused[1:]), focused  # fields show it their way
 
 

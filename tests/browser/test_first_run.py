@@ -38,7 +38,7 @@ def test_operator_admin_professional_and_customer_first_run(server: Server, page
     server.manage('block', '--email', MEERA[0], '--reason', 'Fake bookings')
     page.press('Toggle dark mode')  # the blocked customer's next click
     page.wait_for_path('/login?redirect_to=%2Fcustomer&ended=1')
-    page.wait_for_text('Your session ended')
+    page.wait_for_text('An admin blocked this account, so you were signed out.')
     page.fill('Email', MEERA[0])
     page.fill('Password', MEERA[1])
     page.click('Sign in')

@@ -13,8 +13,10 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.conftest import Page, Server
 from tests.browser.steps import (
+    FIRST_SLOT,
     MEERA,
     RAVI,
+    SLOT,
     add_service,
     click_link,
     press,
@@ -28,7 +30,6 @@ pytestmark = pytest.mark.browser
 
 ADMIN = ('admin@example.com', 'a long admin passphrase')
 THREE_DAYS = str(3 * 24 * 60)  # minutes: every slot offered a moment ago has started and ended by then
-SLOT_LABEL = r'^\s*[A-Z][a-z]{2} \d{2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}\s*$'  # 'Tue 03 Dec 2026, 10:00'
 
 
 def sign_in(page: Page, who: tuple[str, str], home: str) -> None:
@@ -93,10 +94,7 @@ def customer_signs_up_searches_and_books(page: Page) -> None:
     page.screenshot('story-customer-search')
     press(page, 'Book Plumbing')
     page.wait_for_text('Confirm booking')
-    find_slot = (
-        'return [...document.querySelectorAll("button")].find(b => RegExp(arguments[0]).test(b.innerText.trim()))'
-    )
-    first_slot = WebDriverWait(page.driver, 30).until(lambda driver: driver.execute_script(find_slot, SLOT_LABEL))
+    first_slot = WebDriverWait(page.driver, 30).until(lambda driver: driver.execute_script(FIRST_SLOT, SLOT))
     first_slot.click()
     page.fill('Remarks (optional)', 'The kitchen tap drips.')
     press(page, 'Confirm booking')

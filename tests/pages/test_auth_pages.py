@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+from base64 import b64encode
 from urllib.parse import quote
 
+import httpx
 import pytest
+from itsdangerous import TimestampSigner
+from nicegui import app
 from nicegui.testing import User
 from sqlalchemy import select
 
 from models import AuthSession
+from pages.viewer import SESSION_KEY, safe_redirect
 from services import Actor, InvalidCredentials, identity, session_scope
 from settings import get_settings
 from tests.factories import PASSWORD, block, make_admin, make_customer, make_professional, make_service
-from tests.pages.support import PATIENCE
+from tests.pages.support import PATIENCE, open_as
 
 
 def path_of(user: User) -> str:
@@ -206,10 +213,53 @@ async def test_protected_page_asks_to_sign_in_then_comes_back(user: User, make_a
     assert path_of(user) == page
 
 
+OFF_SITE = [
+    'https://evil.example',
+    '//evil.example',
+    '/\\evil.example',
+    '/\\/evil.example',
+    'javascript:alert(1)',
+    '/\t/evil.example',
+    '/\n/evil.example',
+    ' //evil.example',
+    'http:/evil.example',
+    '/logout',
+    '/login?redirect_to=%2F',
+]
+
+
 @pytest.mark.parametrize(
     'target',
-    ['https://evil.example', '//evil.example', '/\\evil.example', 'javascript:alert(1)', '/\t/evil.example', '/logout'],
+    [
+        '/customer?text=deep+cleaning&pincode=560001',
+        '/admin/users?text=ravi@example.com',
+        '/admin/requests?status=requested&after=2026-12-01T10%3A00%3A00%2B05%3A30',
+        '/customer/requests/12#history',
+    ],
 )
+def test_any_path_and_query_on_this_site_survives_the_sign_in(target: str) -> None:
+    assert safe_redirect(target) == target
+
+
+@pytest.mark.parametrize('target', OFF_SITE)
+def test_nothing_that_could_leave_the_site_is_followed(target: str) -> None:
+    assert safe_redirect(target) == '/'
+
+
+async def test_a_multi_word_search_is_still_there_after_signing_in(user: User) -> None:
+    make_customer(email='searcher@example.com')
+    await user.open('/customer?text=deep+cleaning&pincode=560001')
+    await user.should_see(marker='login-submit')
+    user.find(marker='login-email').type('searcher@example.com')
+    user.find(marker='login-password').type(PASSWORD)
+    user.find(marker='login-submit').click()
+    await user.should_see(marker='customer-welcome', retries=PATIENCE)
+    assert user.client.request.url.path == '/customer'
+    assert user.client.request.query_params['text'] == 'deep cleaning'
+    assert user.client.request.query_params['pincode'] == '560001'
+
+
+@pytest.mark.parametrize('target', OFF_SITE)
 async def test_unsafe_redirect_target_falls_back_to_role_home(user: User, target: str) -> None:
     customer = make_customer()
     await sign_in(user, customer, path=f'/login?redirect_to={quote(target, safe="")}')
@@ -251,3 +301,57 @@ async def test_logout_ends_the_session_on_the_server(user: User) -> None:
     await user.open('/customer')
     await user.should_see(marker='login-submit')
     assert path_of(user) == '/login'
+
+
+async def test_buttons_and_tabs_are_in_sentence_case_like_the_rest_of_the_app(user: User) -> None:
+    make_service()  # so that the professional's tab has a form
+    await user.open('/register')
+    await user.should_see(marker='customer-submit')
+    assert 'no-caps' in user.find(marker='register-tab-professional').elements.pop().props
+    assert 'no-caps' in user.find(marker='customer-submit').elements.pop().props
+    await user.open('/login')
+    await user.should_see(marker='login-submit')
+    assert 'no-caps' in user.find(marker='login-submit').elements.pop().props
+
+
+async def test_a_blocked_users_page_says_why_and_the_refusal_stays_in_words(user: User) -> None:
+    customer = make_customer()
+    await open_as(user, customer, '/customer', 'customer-welcome')
+    block(customer, 'Fake bookings')
+    await user.open('/login?redirect_to=%2Fcustomer&ended=1')  # where their open page sends them (follow_viewer)
+    await user.should_see(marker='login-ended')
+    assert user.find(marker='login-ended').elements.pop().text.startswith('An admin blocked this account')
+    user.find(marker='login-email').type(customer.email)
+    user.find(marker='login-password').type(PASSWORD)
+    user.find(marker='login-submit').click()
+    await user.should_see('This account is blocked.', retries=PATIENCE)
+    await asyncio.sleep(0.2)
+    refusal = user.find(marker='login-refusal').elements.pop()
+    assert refusal.visible and refusal.text.startswith('This account is blocked.')
+    assert user.client.request.url.path == '/login'
+
+
+async def test_a_session_that_simply_ended_gets_the_general_notice(user: User) -> None:
+    await user.open('/login?ended=1')
+    await user.should_see(marker='login-ended')
+    assert user.find(marker='login-ended').elements.pop().text.startswith('Your session ended')
+
+
+async def test_a_browser_id_planted_before_sign_in_is_not_the_one_signed_in(user: User) -> None:
+    """Session fixation: someone who set our cookie in a victim's browser (with an id they know) before the victim
+    signed in must not be signed in with it afterwards."""
+    from nicegui.storage import Storage  # noqa: PLC0415 (the simulation's secret, set when the app runs)
+
+    customer = make_customer()
+    planted = TimestampSigner(Storage.secret).sign(b64encode(json.dumps({'id': 'planted-id'}).encode())).decode()
+    await user.http_client.get('/healthz')  # any visit gives the browser NiceGUI's cookie; then it is swapped
+    [cookie] = [cookie for cookie in user.http_client.cookies.jar if cookie.name == 'session']
+    cookie.value = planted
+    await sign_in(user, customer)
+    await user.should_see(marker='customer-welcome')
+    assert [c.value for c in user.http_client.cookies.jar if c.name == 'session'] != [planted]
+    assert SESSION_KEY not in app.storage._users.get('planted-id', {})
+    async with httpx.AsyncClient(transport=user.http_client._transport, base_url='http://test') as attacker:
+        response = await attacker.get('/customer', headers={'cookie': f'session={planted}'})
+    assert response.status_code == 307
+    assert response.headers['location'].startswith('/login')

@@ -30,8 +30,13 @@ def label(start: datetime) -> str:
     return local_time(start, get_settings().zone)
 
 
+def time_of(start: datetime) -> str:
+    """A slot button's label: its local start time (the day is chosen above the buttons)."""
+    return f'{start.astimezone(get_settings().zone):%H:%M}'
+
+
 def slot_button(user: User, start: datetime) -> ui.button:
-    return user.find(kind=ui.button, content=label(start)).elements.pop()
+    return user.find(kind=ui.button, content=time_of(start)).elements.pop()
 
 
 def requests_of(customer_id: int) -> list[ServiceRequest]:
@@ -43,8 +48,8 @@ async def choose_tomorrow(user: User, index: int = 0) -> datetime:
     """Pick tomorrow in the day select and its `index`-th slot; returns that slot's start."""
     day, starts = tomorrows_slots()
     user.find(marker='slot-day').elements.pop().set_value(day)
-    await user.should_see(label(starts[index]))
-    user.find(kind=ui.button, content=label(starts[index])).click()
+    await user.should_see(time_of(starts[index]))
+    user.find(kind=ui.button, content=time_of(starts[index])).click()
     await user.should_see(f'Chosen: {label(starts[index])}')
     return starts[index]
 
@@ -212,3 +217,17 @@ async def test_no_free_slot_at_all_is_said_and_nothing_is_booked(user: User, mon
     user.find(marker='booking-confirm').click()
     await user.should_see('Check the form: some details are missing.')
     assert requests_of(customer.id) == []
+
+
+async def test_the_cancel_rule_of_the_chosen_slot_is_said_before_confirming(user: User) -> None:
+    service = make_service(name='Plumbing', time_required=60)
+    make_approved_professional(service_id=service.id)
+    customer = make_customer(address='12 MG Road', pincode='560001')
+    await open_as(user, customer, f'/customer/book/{service.id}?pincode=560001', 'booking-confirm')
+    await drawer_settled(user)
+    await user.should_not_see(marker='slot-rule')
+    start = await choose_tomorrow(user, index=-1)
+    rule = user.find(marker='slot-rule').elements.pop().text
+    assert rule == requests.booking_cancel_rule(start)
+    assert rule.startswith(('You can cancel at any time until a professional accepts', 'This slot is less than 24'))
+    assert {b.text for b in user.find(marker='slot-button').elements} == {time_of(s) for s in tomorrows_slots()[1]}

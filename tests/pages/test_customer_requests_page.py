@@ -152,7 +152,7 @@ async def test_customer_changes_the_slot_and_remarks_while_nobody_accepted(user:
     await user.should_see('You can change the slot, address and remarks until a professional accepts.')
     user.find(marker='edit-open').click()
     new_start = slot(now, days=2, index=3)
-    user.find(kind=ui.button, content=label(new_start)).click()
+    user.find(kind=ui.button, content=f'{new_start.astimezone(get_settings().zone):%H:%M}').click()
     user.find(marker='edit-remarks').clear()
     user.find(marker='edit-remarks').type('Ring twice')
     user.find(marker='edit-save').click()
@@ -227,7 +227,7 @@ async def test_too_late_to_cancel_says_so_and_offers_no_button(user: User) -> No
     accept_request(pro, request_id, now=now)
     await open_as(user, customer, f'/customer/requests/{request_id}', 'cancel-rule')
     rule = user.find(marker='cancel-rule').elements.pop().text
-    assert rule.startswith('It is too late to cancel here: an accepted request can be cancelled until 24 hours')
+    assert rule.startswith('It is too late to cancel here: an accepted request can be cancelled up to 24 hours')
     assert rule.endswith('If your plans change, call Ravi Kumar.')
     await user.should_not_see(marker='request-cancel')
 
@@ -289,3 +289,16 @@ async def test_a_job_closed_without_a_review_can_still_be_rated_within_the_windo
     user.find(marker='review-submit').click()
     await user.should_see('Thank you: your review is saved.')
     assert [event.details['rating'] for event in audits('request.review')] == [5]
+
+
+async def test_the_booked_notice_is_not_said_again_once_a_professional_accepted(user: User) -> None:
+    now = clock.now()
+    service, customer = make_service(), make_customer()
+    pro = make_approved_professional(service_id=service.id)
+    request_id = book_request(customer, service.id, now=now, at=slot(now, days=3))
+    await open_as(user, customer, f'/customer/requests/{request_id}?booked=1', 'request-summary')
+    await user.should_see(marker='booked-notice')
+    accept_request(pro, request_id, now=now)
+    await user.open(f'/customer/requests/{request_id}?booked=1')  # an old link, or a reload that kept it
+    await user.should_see('accepted')
+    await user.should_not_see(marker='booked-notice')

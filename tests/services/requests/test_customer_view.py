@@ -6,6 +6,7 @@ import pytest
 
 from services import InvalidTransition, NotFound, PermissionDenied, requests, session_scope
 from services.requests import CustomerRequest
+from services.requests.rules import local_label
 from tests.factories import (
     ACTOR_KINDS,
     accept_request,
@@ -56,6 +57,34 @@ def test_an_accepted_request_can_be_cancelled_until_the_cut_off_and_no_longer_ed
     assert (late.can_edit, late.can_cancel) == (False, False)
     assert late.cancel_rule.startswith('It is too late to cancel here')
     assert late.cancel_rule.endswith(f'call {market.pro.name}.')
+    assert local_label(choices.cancel_until) not in late.cancel_rule  # a past deadline is not offered
+
+
+def test_a_request_booked_inside_the_cut_off_never_promises_a_cancel_after_acceptance() -> None:
+    market = make_market()
+    at = slot(NOW, days=0, index=-1)  # today's last slot: hours ahead, inside the 24-hour cut-off
+    request_id = book_request(market.customer, market.service.id, now=NOW, at=at)
+    requested = shown(market.customer, request_id).choices
+    assert requested.can_cancel is True
+    assert 'not once a professional accepts: the slot is less than 24 hours away.' in requested.cancel_rule
+    assert 'until 24 hours before the slot' not in requested.cancel_rule
+    accept_request(market.pro, request_id, now=NOW)
+    accepted = shown(market.customer, request_id).choices
+    assert accepted.can_cancel is False
+    assert accepted.cancel_rule.startswith('It is too late to cancel here')
+    assert local_label(accepted.cancel_until) not in accepted.cancel_rule
+
+
+def test_the_booking_form_states_the_cancel_rule_of_the_chosen_slot() -> None:
+    far = slot(NOW, days=3)
+    assert requests.booking_cancel_rule(far, now=NOW) == (
+        'You can cancel at any time until a professional accepts, and after that until '
+        f'{local_label(far - timedelta(hours=24))} (24 hours before the slot).'
+    )
+    near = far - timedelta(hours=20)
+    assert requests.booking_cancel_rule(near, now=far - timedelta(hours=30)) == (
+        'This slot is less than 24 hours away: you can cancel it until a professional accepts, but not after that.'
+    )
 
 
 def test_the_choices_agree_with_the_cancel_rule_at_the_cut_off() -> None:
