@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import socket
 import ssl
 import subprocess
@@ -25,6 +26,13 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(('127.0.0.1', 0))
         return probe.getsockname()[1]
+
+
+def app_environment(**settings: str) -> dict[str, str]:
+    """The environment for `python app.py` in a child process: this one's, without pytest's and NiceGUI's variables
+    (NiceGUI would otherwise think it runs inside a test and not serve), with `settings` (HSA_...) on top."""
+    inherited = {key: value for key, value in os.environ.items() if not key.startswith(('PYTEST_', 'NICEGUI_'))}
+    return inherited | settings
 
 
 def wait_until(condition: Any, *, timeout: float = 20, every: float = 0.05) -> bool:
