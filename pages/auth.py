@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
+import time
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
@@ -24,6 +27,8 @@ from services.catalog import ServiceRow
 from services.identity import SignedIn
 
 router = APIRouter()
+HANDOVER = 'sign_in_handover'  # + ':<ticket>': a new session's key on its way to /login/finish
+HANDOVER_SECONDS = 60
 
 
 @router.page('/', title='Household Services')
@@ -39,7 +44,7 @@ async def login_page(request: Request, redirect_to: str = '/', ended: str = '') 
     if viewer.actor is not None:
         return RedirectResponse(target if target != '/' else home_path(viewer.actor))
     ended_words = await run.io_bound(identity.ended_notice, session_key()) if ended else ''
-    storage = await fresh_browser_storage(request)  # captured while the request is ours
+    storage = app.storage.user  # this browser's storage, captured while the request is ours
     client_ip, user_agent = _client_of(request)
 
     async def submit() -> None:
@@ -53,8 +58,7 @@ async def login_page(request: Request, redirect_to: str = '/', ended: str = '') 
                 refusal.text = str(error)
                 refusal.set_visibility(True)
                 return
-        _remember(storage, signed_in)
-        ui.navigate.to(target if target != '/' else home_path(signed_in.actor))
+        ui.navigate.to(_hand_over(storage, signed_in, target if target != '/' else home_path(signed_in.actor)))
 
     with public_frame('Sign in'):
         if ended_words:
@@ -78,7 +82,7 @@ async def register_page(request: Request) -> RedirectResponse | None:
     viewer = await require_viewer()
     if viewer.actor is not None:
         return RedirectResponse(home_path(viewer.actor))
-    storage = await fresh_browser_storage(request)
+    storage = app.storage.user
     client_ip, user_agent = _client_of(request)
     with session_scope() as session:
         services = catalog.list_services(session)
@@ -96,8 +100,7 @@ async def register_page(request: Request) -> RedirectResponse | None:
         except ServiceError as error:
             ui.notify(str(error), type='negative', position='top')
             return
-        _remember(storage, signed_in)
-        ui.navigate.to(home_path(signed_in.actor))
+        ui.navigate.to(_hand_over(storage, signed_in, home_path(signed_in.actor)))
 
     with public_frame('Create an account'):
         with ui.tabs().classes('w-full') as tabs:
@@ -175,8 +178,24 @@ def _sign_out(key: str) -> None:
         identity.sign_out(session, key)
 
 
-def _remember(storage: Any, signed_in: SignedIn) -> None:
-    storage[SESSION_KEY] = signed_in.key
+@router.get('/login/finish')
+async def finish_sign_in(request: Request, ticket: str = '', to: str = '/') -> RedirectResponse:
+    """The last step of signing in or up, over HTTP: the browser gets a new id, and the session key goes into that
+    id's storage, so an id planted in the browser before (session fixation) is never the signed-in one. The ticket
+    names the hand-over the sign-in left in the storage of the id the browser had; used once, within a minute."""
+    handover = app.storage.user.pop(f'{HANDOVER}:{ticket}', None) if ticket else None
+    if not isinstance(handover, dict) or time.time() - handover.get('at', 0) > HANDOVER_SECONDS:
+        return RedirectResponse('/login')
+    storage = await fresh_browser_storage(request)
+    storage[SESSION_KEY] = handover['key']
+    return RedirectResponse(safe_redirect(to))
+
+
+def _hand_over(storage: Any, signed_in: SignedIn, target: str) -> str:
+    """Leave the new session's key for /login/finish and return where to go for it."""
+    ticket = secrets.token_urlsafe(24)
+    storage[f'{HANDOVER}:{ticket}'] = {'key': signed_in.key, 'at': time.time()}
+    return f'/login/finish?ticket={ticket}&to={quote(target, safe="")}'
 
 
 def _client_of(request: Request) -> tuple[str, str]:

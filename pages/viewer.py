@@ -1,7 +1,8 @@
 """Who is looking at a page: resolved once when the page is built, re-validated on every click.
 
 The session's key (the SHA-256 of its token, never the token) is the only thing we keep in `app.storage.user`, so
-a leaked storage file holds nothing that can be presented as a token; it is read when a page is built (the request is
+a leaked storage file holds nothing a client can present as a token (using a key takes the storage secret too, to
+forge the cookie that names the storage); it is read when a page is built (the request is
 this browser's) and never inside refreshes or event callbacks.
 """
 
@@ -32,7 +33,7 @@ SESSION_KEY = 'session_key'
 LEGACY_TOKEN = 'session_token'  # what storage kept before: a raw token, turned into its key on the next visit
 LEAVING_SECONDS = 1.0  # how long a page whose session ended waits before it goes to /login (see follow_viewer)
 HOME = {Role.ADMIN: '/admin', Role.CUSTOMER: '/customer', Role.PROFESSIONAL: '/professional'}
-NEVER_RETURN_TO = {'/logout', '/login', '/register'}  # coming back there would undo or repeat the sign-in
+NEVER_RETURN_TO = {'/logout', '/login', '/login/finish', '/register'}  # coming back would undo or repeat a sign-in
 # A path on this site and its query, any printable ASCII ('+' is a space in our queries, '@' in a typed email), but
 # never a backslash or whitespace anywhere: browsers read '/\\host' and '/\t/host' as '//host', another site.
 _SAFE_PATH = re.compile(r'^/(?![/\\])[!-\[\]-~]*$')
@@ -70,9 +71,10 @@ async def route_actor() -> Actor | None:
 
 
 async def fresh_browser_storage(request: Request) -> Any:
-    """A new browser id, with its empty storage, for a visitor about to sign in or sign up: an id planted in their
-    browser beforehand (session fixation) is never the one their session key is kept under. NiceGUI keys user storage
-    by the id in its signed session cookie and never renews it; the new id goes out with this page's response."""
+    """A new browser id, with its empty storage, for a browser that has just signed in (pages/auth.py finish_sign_in):
+    an id planted in it beforehand (session fixation) is never the one its session key is kept under. NiceGUI keys
+    user storage by the id in its signed session cookie and never renews it; the new id goes out with this response
+    (at sign-in, not when the sign-in page loads: every tab loading /login would change it under the others)."""
     request.session['id'] = str(uuid.uuid4())
     await app.storage._create_user_storage(request.session['id'])  # NiceGUI 3.18 has no public way to do this
     return app.storage.user
@@ -128,7 +130,7 @@ def with_query(path: str, **params: Any) -> str:
 def safe_redirect(target: Any) -> str:
     """Any same-site path with its query is followed; anything that could leave the site ('//host', a scheme,
     backslashes, whitespace or control characters, non-ASCII) goes to '/'."""
-    if not isinstance(target, str) or not _SAFE_PATH.match(target):
+    if not isinstance(target, str) or not _SAFE_PATH.fullmatch(target):
         return '/'
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or parts.path in NEVER_RETURN_TO:

@@ -225,6 +225,8 @@ OFF_SITE = [
     'http:/evil.example',
     '/logout',
     '/login?redirect_to=%2F',
+    '/login/finish?ticket=x&to=%2Fcustomer',
+    '/customer\n',
 ]
 
 
