@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from pages.failures import log_once
+
 MEGABYTE = 1024 * 1024
 # The strictest policy NiceGUI's pages work under in Chromium (tests/browser/test_edge_csp.py proves it for every
 # page of every role): nothing but what is named, and each relaxation of "this origin only, nothing inline, nothing
@@ -85,6 +87,10 @@ class Edge:
             if reply.started:
                 raise  # a response under way cannot turn into a 413 (no route here answers before reading)
             await reply.too_large(policy.max_body_bytes)
+        except Exception as error:  # a plain route failed (NiceGUI's pages answer their own): the one record, a 500
+            if reply.started:
+                raise
+            await reply.failed(log_once(error, 'route failed', path=scope.get('path', '')))
 
 
 def protective_headers(policy: EdgePolicy, nonce: str) -> list[tuple[str, str]]:
@@ -148,11 +154,18 @@ class Reply:
         await self._send(message)
 
     async def too_large(self, limit: int) -> None:
-        body = f'The request is too large: at most {limit // MEGABYTE} MB.'.encode()
+        await self._plain(413, f'The request is too large: at most {limit // MEGABYTE} MB.'.encode(), close=True)
+
+    async def failed(self, reference: str) -> None:
+        body = f'Something went wrong on our side. If it keeps happening, tell support the reference {reference}.'
+        await self._plain(500, body.encode(), close=False)
+
+    async def _plain(self, status: int, body: bytes, *, close: bool) -> None:
         self.started = True
         headers = [(b'content-type', b'text/plain; charset=utf-8'), (b'content-length', str(len(body)).encode())]
-        headers.append((b'connection', b'close'))  # the server stops reading the rest instead of draining it
-        await self._send({'type': 'http.response.start', 'status': 413, 'headers': self._with_missing(headers)})
+        if close:
+            headers.append((b'connection', b'close'))  # the server stops reading the rest instead of draining it
+        await self._send({'type': 'http.response.start', 'status': status, 'headers': self._with_missing(headers)})
         await self._send({'type': 'http.response.body', 'body': body})
 
     async def _send_page(self) -> None:

@@ -18,11 +18,14 @@ _REFERENCE = '_hsa_reference'  # set on an exception once it is logged
 
 class NiceguiTracebacks(logging.Filter):
     """NiceGUI logs every failure it handles as `log.exception(error)`, up to three times for one page (its 500 page,
-    its default exception handler) beside ours; ours says it once, with reference, path and user. Its other records
-    (its own faults, which arrive as text) pass."""
+    its default exception handler) beside ours. Its record is replaced by ours: the failure is logged once, our way
+    (reference, path, user), whoever sees it first, NiceGUI or our handlers; its other records pass as they are."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not isinstance(record.msg, BaseException)
+        if not isinstance(record.msg, BaseException):
+            return True
+        log_once(record.msg, 'failed')
+        return False
 
 
 def quiet_nicegui_tracebacks() -> None:
@@ -33,7 +36,7 @@ def quiet_nicegui_tracebacks() -> None:
 
 def error_page(error: Exception) -> None:
     """The page that failed while it was built: says so, with the reference of the one record about it."""
-    reference = _log_once(error, 'page failed')
+    reference = log_once(error, 'page failed')
     with ui.column().classes('w-full items-center p-8 gap-2'):
         ui.label('Something went wrong on our side.').classes('text-2xl')
         ui.label(f'Please try again. If it keeps happening, tell support the reference {reference}.')
@@ -42,10 +45,8 @@ def error_page(error: Exception) -> None:
 
 def log_unexpected(error: Exception) -> None:
     """Everything else NiceGUI hands on (a failed click, a background task): logged once, and the user is told."""
-    if getattr(error, _REFERENCE, None):
-        return  # the error page logged it already
-    reference = _log_once(error, 'action failed')
-    with contextlib.suppress(Exception):  # no page to tell (a background task without a client)
+    reference = log_once(error, 'action failed')
+    with contextlib.suppress(RuntimeError):  # no page to tell (a background task without a client)
         ui.notify(
             f'Something went wrong on our side; nothing more was done. If it keeps happening, tell support the '
             f'reference {reference}.',
@@ -54,18 +55,26 @@ def log_unexpected(error: Exception) -> None:
         )
 
 
-def _log_once(error: Exception, what: str) -> str:
-    reference = getattr(error, _REFERENCE, None) or uuid.uuid4().hex[:8]
-    if not getattr(error, _REFERENCE, None):
-        log.error(
-            '%s (reference %s) at %s for user %s: %r', what, reference, _path(), VIEWER_ID.get(), error, exc_info=error
-        )
-        with contextlib.suppress(AttributeError):  # an exception type with __slots__
-            setattr(error, _REFERENCE, reference)
+def log_once(error: BaseException, what: str, *, path: str = '') -> str:
+    """Log `error` with a new reference unless it was logged before; its reference either way."""
+    if reference := getattr(error, _REFERENCE, None):
+        return reference
+    reference = uuid.uuid4().hex[:8]
+    log.error(
+        '%s (reference %s) at %s for user %s: %r',
+        what,
+        reference,
+        path or _path(),
+        VIEWER_ID.get(),
+        error,
+        exc_info=(type(error), error, error.__traceback__),
+    )
+    with contextlib.suppress(AttributeError):  # an exception type with __slots__
+        setattr(error, _REFERENCE, reference)
     return reference
 
 
 def _path() -> str:
-    with contextlib.suppress(Exception):  # outside a page there is no path to tell
+    with contextlib.suppress(RuntimeError, AttributeError):  # outside a page there is no client, or no request
         return ui.context.client.request.url.path
     return '-'

@@ -4,6 +4,8 @@ route makes of a body cut off at the limit is a 413 whatever it does. (The app's
 from __future__ import annotations
 
 import contextlib
+import logging
+import re
 from collections.abc import AsyncIterator
 
 import httpx
@@ -30,6 +32,10 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
         with contextlib.suppress(BodyTooLarge):
             await request.body()
         return PlainTextResponse('read it all')
+
+    @api.get('/broken')
+    async def broken() -> PlainTextResponse:
+        raise RuntimeError('the route broke')
 
     @api.api_route('/page', methods=['GET', 'HEAD'])
     async def page() -> HTMLResponse:
@@ -76,3 +82,14 @@ async def test_only_script_tags_get_the_nonce_and_a_head_request_is_left_alone(c
     assert response.headers['strict-transport-security'] == 'max-age=31536000'
     head = await client.head('/page')
     assert head.headers['content-length'] == str(len(PAGE))
+
+
+async def test_a_plain_route_that_fails_answers_500_with_the_reference_of_its_one_record(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    response = await client.get('/broken')
+    assert response.status_code == 500
+    assert response.headers['x-content-type-options'] == 'nosniff'
+    reference = re.fullmatch(r'Something went wrong on our side\. .* reference ([0-9a-f]{8})\.', response.text).group(1)
+    [record] = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert f'route failed (reference {reference}) at /broken' in record.getMessage()

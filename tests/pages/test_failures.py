@@ -10,6 +10,7 @@ from nicegui import ui
 from nicegui.testing import User
 
 from models.enums import Role
+from pages.failures import quiet_nicegui_tracebacks
 from pages.viewer import guarded, require_viewer
 from tests.factories import make_customer
 from tests.pages.support import PATIENCE, open_as
@@ -67,4 +68,16 @@ async def test_a_click_that_fails_is_logged_once_and_the_user_gets_its_reference
     await user.should_see(reference)
     assert '/fails-on-click' in message
     assert f'for user {customer.id}' in message
+    caplog.clear()
+
+
+def test_a_failure_only_nicegui_sees_is_logged_once_our_way(caplog: pytest.LogCaptureFixture) -> None:
+    quiet_nicegui_tracebacks()
+    try:
+        raise OSError('no space left while saving the user storage')
+    except OSError as error:
+        logging.getLogger('nicegui').exception(error)  # as NiceGUI reports a failure none of our handlers see
+    [record] = failure_records(caplog)
+    assert record.name == 'hsa'
+    assert re.match(r'failed \(reference [0-9a-f]{8}\) at - for user None: OSError', record.getMessage())
     caplog.clear()
