@@ -6,7 +6,8 @@ Create Date: 2026-12-08 06:00:00
 
 service.name_key, which makes service names unique, held the name case-folded, so 'Plumbing', 'Plumbing' in
 full-width letters and 'Plumbing' with a zero-width space after it were three services side by side. The key is now
-the name in NFKC, case-folded, without invisible format characters (Unicode Cf), every run of whitespace one space
+the name in NFKC, case-folded, without invisible characters (Unicode Cf and the other default-ignorable code points,
+and the Braille blank), every run of whitespace one space
 (`name_key` in services/core/validation.py, copied below as it is today, so that this migration keeps doing what it
 does); new names refuse those characters altogether.
 
@@ -32,9 +33,29 @@ MAX_KEY = 320  # service.name_key's length
 SERVICE = sa.table('service', sa.column('id', sa.Integer), sa.column('name', sa.String), sa.column('name_key'))
 
 
+DRAWN_AS_NOTHING = (
+    (0x034F, 0x034F),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x2065, 0x2065),
+    (0x2800, 0x2800),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8),
+    (0xE0000, 0xE0FFF),
+)
+
+
 def name_key(name: str) -> str:
     folded = unicodedata.normalize('NFKC', unicodedata.normalize('NFKC', name).casefold())
-    return ' '.join(''.join(ch for ch in folded if unicodedata.category(ch) != 'Cf').split())
+    return ' '.join(''.join(ch for ch in folded if not is_invisible(ch)).split())
+
+
+def is_invisible(ch: str) -> bool:
+    code = ord(ch)
+    return unicodedata.category(ch) == 'Cf' or any(low <= code <= high for low, high in DRAWN_AS_NOTHING)
 
 
 def unique_keys(rows: Iterable[tuple[int, str]], key_of: Callable[[str], str]) -> list[dict[str, object]]:

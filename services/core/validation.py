@@ -23,6 +23,22 @@ MAX_WEBHOOK_URL = 500
 MAX_PRICE = 10_000_000_00  # ₹1 crore in paise: a typo guard, not a business limit
 JOINERS = frozenset('\u200c\u200d')  # zero-width non-joiner and joiner: kept in names after a virama
 VIRAMA = 9  # the canonical combining class of every virama
+# Unicode's Default_Ignorable_Code_Point characters outside category Cf (drawn as nothing: the combining grapheme
+# joiner, Hangul fillers, Khmer inherent vowels, Mongolian and other variation selectors, unassigned ignorables), and
+# the Braille blank, drawn blank though it is no space
+DRAWN_AS_NOTHING = (
+    (0x034F, 0x034F),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x2065, 0x2065),
+    (0x2800, 0x2800),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8),
+    (0xE0000, 0xE0FFF),
+)
 
 
 def text(value: Any, *, field: str, label: str, max_length: int, required: bool = True, multiline: bool = False) -> str:
@@ -60,9 +76,17 @@ def name(value: Any, *, field: str = 'name', label: str = 'Name', max_length: in
 
 def name_key(value: str) -> str:
     """What makes two names the same: compatibility forms folded (NFKC: full-width letters, ligatures), case folded,
-    invisible format characters dropped (names stored before they were refused), every run of whitespace one space."""
+    invisible characters dropped (names stored before they were refused), every run of whitespace one space."""
     folded = unicodedata.normalize('NFKC', unicodedata.normalize('NFKC', value).casefold())
-    return ' '.join(''.join(ch for ch in folded if unicodedata.category(ch) != 'Cf').split())
+    return ' '.join(''.join(ch for ch in folded if not is_invisible(ch)).split())
+
+
+def is_invisible(ch: str) -> bool:
+    """A format character (category Cf), or one of the other characters Unicode says to draw as nothing
+    (Default_Ignorable_Code_Point: Hangul fillers, variation selectors, the combining grapheme joiner...) or that
+    draw as blank although they are no space (the Braille blank)."""
+    code = ord(ch)
+    return unicodedata.category(ch) == 'Cf' or any(low <= code <= high for low, high in DRAWN_AS_NOTHING)
 
 
 def _hidden_in_name(value: str, index: int) -> bool:
@@ -70,7 +94,7 @@ def _hidden_in_name(value: str, index: int) -> bool:
     if category in {'Zl', 'Zp'}:  # line and paragraph separators: a name is one line
         return True
     after_virama = index > 0 and unicodedata.combining(value[index - 1]) == VIRAMA
-    return category == 'Cf' and not (value[index] in JOINERS and after_virama)
+    return is_invisible(value[index]) and not (value[index] in JOINERS and after_virama)
 
 
 def email(value: Any) -> str:

@@ -22,6 +22,10 @@ INVISIBLE = [
     ('Asha\u200dRao', 'U+200D'),  # a zero-width joiner not after a virama
     ('Asha\U000e0041', 'U+E0041'),  # a tag character
     ('Asha\u2028Rao', 'U+2028'),  # a line separator: a name is one line
+    ('Plumbing\u3164', 'U+3164'),  # a Hangul filler: a letter drawn as nothing
+    ('Plumb\u034fing', 'U+034F'),  # the combining grapheme joiner
+    ('Asha\ufe0f', 'U+FE0F'),  # a variation selector
+    ('Asha\u2800', 'U+2800'),  # the Braille blank
 ]
 
 
@@ -58,6 +62,8 @@ def test_names_in_any_script_stay_as_typed(value: str) -> None:
         ('Straße', 'STRASSE'),
         ('Office fit-out', 'Office \ufb01t-out'),  # a ligature
         ('Plumbing', 'Plumbing\u200b'),  # stored before such names were refused
+        ('Plumbing', 'Plumbing\u3164'),
+        ('Plumbing', 'Plumb\u034fing\ufe0f'),
     ],
 )
 def test_name_keys_make_look_alikes_one_name(one: str, other: str) -> None:
