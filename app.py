@@ -182,10 +182,10 @@ def seed_demo_data() -> None:
 
 
 def stop() -> None:
-    """Stop taking events, let running jobs finish, close the database."""
-    set_publisher(None)
+    """Stop retrying start-up steps and taking events, let running jobs finish, close the database."""
     if getattr(app.state, 'start_up', None) is not None:
-        app.state.start_up.stop()
+        app.state.start_up.stop()  # first: a retry still under way would install the publisher again
+    set_publisher(None)
     if getattr(app.state, 'relay', None) is not None:
         app.state.relay.close()
     if getattr(app.state, 'runner', None) is not None:

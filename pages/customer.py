@@ -204,11 +204,11 @@ def _booking_form(viewer: Viewer, booking: BookingForm) -> None:
             'remarks': inputs['remarks'].value or '',
             'requested_professional_id': to_id(chooser.select.value),
         }
+        duplicate.clear()  # what a try before said no longer holds
         with busy(submit):
             try:
                 request_id = await run.io_bound(_book, viewer, fields)
             except AlreadyBooked as refusal:
-                duplicate.clear()
                 with duplicate:
                     already_booked(str(refusal), f'{HOME}/requests/{refusal.request_id}')
                 return

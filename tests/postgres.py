@@ -23,3 +23,14 @@ def answers() -> bool:
 def database_url(name: str) -> str:
     """A SQLAlchemy URL for database `name` on the same server and user as ADMIN_DSN."""
     return str(make_url(ADMIN_DSN).set(drivername='postgresql+psycopg', database=name).render_as_string(False))
+
+
+def lock_waits() -> int:
+    """How many sessions of the test's database wait for a row lock now (PostgreSQL): a racer is blocked."""
+    from sqlalchemy import text  # noqa: PLC0415 (only the race tests that ask pay for the engine)
+
+    from models.db import get_engine  # noqa: PLC0415
+
+    query = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    with get_engine().connect() as connection:
+        return connection.scalar(text(query))

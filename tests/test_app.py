@@ -1,15 +1,16 @@
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.servers import app_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_app(**overrides: str) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(('PYTEST_', 'NICEGUI_'))}
+    env = app_environment()
     return subprocess.run(
         [sys.executable, 'app.py'],
         cwd=ROOT,

@@ -54,7 +54,14 @@ def cast() -> str:
 
 
 def run_and_kill(data_dir: Path, run: int, who: str, rng: random.Random) -> list[tuple[str, int]]:
-    """One worker run from its 'ready' to a SIGKILL a random moment later; what it reported committed."""
+    """One worker run, SIGKILLed a random moment after its first committed unit; what it reported committed."""
+    worker = start_worker(data_dir, run, who)
+    time.sleep(rng.uniform(0.01, 0.4))
+    return kill_worker(worker, data_dir, run)
+
+
+def start_worker(data_dir: Path, run: int, who: str) -> subprocess.Popen[bytes]:
+    """A worker of its own rounds, once it has committed its first unit."""
     out, err = data_dir / f'run-{run}.out', data_dir / f'run-{run}.err'
     first = run * ROUNDS_PER_RUN
     with out.open('wb') as stdout, err.open('wb') as stderr:
@@ -65,10 +72,14 @@ def run_and_kill(data_dir: Path, run: int, who: str, rng: random.Random) -> list
             stdout=stdout,
             stderr=stderr,
         )
-    assert wait_until(lambda: out.read_bytes().startswith(b'ready\n') or worker.poll() is not None, timeout=60)
-    time.sleep(rng.uniform(0.01, 0.4))
+    assert wait_until(lambda: b'\nbook ' in out.read_bytes() or worker.poll() is not None, timeout=60)
+    return worker
+
+
+def kill_worker(worker: subprocess.Popen[bytes], data_dir: Path, run: int) -> list[tuple[str, int]]:
     worker.send_signal(signal.SIGKILL)
     worker.wait(timeout=30)
+    out, err = data_dir / f'run-{run}.out', data_dir / f'run-{run}.err'
     assert worker.returncode == -signal.SIGKILL, err.read_text()  # it was working, not finished or failed
     return [(verb, int(number)) for verb, number in (line.split() for line in out.read_text().splitlines()[1:])]
 
@@ -106,8 +117,8 @@ def app_serves(data_dir: Path) -> bool:
         app.wait(timeout=30)
 
 
-def start_app(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    env = child_env(data_dir, HSA_PORT=str(port), HSA_MIGRATE_ON_STARTUP='1', HSA_DEMO_DATA='0')
+def start_app(data_dir: Path, port: int, **settings: str) -> subprocess.Popen[bytes]:
+    env = child_env(data_dir, HSA_PORT=str(port), HSA_MIGRATE_ON_STARTUP='1', HSA_DEMO_DATA='0', **settings)
     with (data_dir / f'app-{port}.log').open('ab') as log:
         return subprocess.Popen([sys.executable, 'app.py'], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
@@ -142,19 +153,23 @@ def test_twenty_kills_of_a_booking_and_accepting_process_lose_nothing(data_dir: 
 
 
 def test_app_killed_under_load_starts_again_on_a_sound_file(data_dir: Path) -> None:
-    """app.py SIGKILLed while a booking process writes beside it and requests come in: each time it starts again."""
+    """app.py SIGKILLed while a booking process writes beside it, requests come in and its own schedule ticks (every
+    second): each time it starts again, and nothing either process reported committed is lost."""
     who, rng = cast(), random.Random(19)
     dispose_engines()
-    port = free_port()
+    port, reported = free_port(), []
     for run in range(APP_KILLS):
-        app = start_app(data_dir, port)
+        app = start_app(data_dir, port, HSA_EMBEDDED_JOBS='1', HSA_TICK_SECONDS='1', HSA_DUTY_INTERVAL_SECONDS='5')
         assert wait_until(lambda: login_answers(port), timeout=60)
-        run_and_kill(data_dir, run, who, rng)  # load beside it; the app's duties (expiry, the outbox) run too
+        worker = start_worker(data_dir, run, who)
         for _ in range(rng.randint(1, 20)):
             login_answers(port)
+        time.sleep(rng.uniform(0.01, 0.4))
         app.send_signal(signal.SIGKILL)
         app.wait(timeout=30)
+        reported += kill_worker(worker, data_dir, run)
     rows, broken = half_written()
-    assert rows and broken == []
+    assert {request_id for verb, request_id in reported if verb == 'book'} <= rows.keys()
+    assert broken == []
     assert integrity(get_settings().data_path / 'hsa.db') == 'ok'
     assert app_serves(data_dir)

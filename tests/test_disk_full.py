@@ -4,7 +4,6 @@ process, on the same pooled connections."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -25,7 +24,7 @@ from services import StorageFull, clock, identity, session_scope
 from tests.browser.conftest import Server
 from tests.disk import SmallDisk, small_disk
 from tests.factories import PASSWORD, book_request, make_customer, make_service, sign_in, slot
-from tests.servers import free_port, wait_until
+from tests.servers import app_environment, free_port, wait_until
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -126,7 +125,7 @@ def test_the_app_started_on_a_full_disk_keeps_trying_and_runs_its_duties_once_th
 def app_on(disk: SmallDisk, log_folder: Path) -> Server:
     """`python app.py` with its data on the small disk (its log elsewhere), ticking every second."""
     port = free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith(('PYTEST_', 'NICEGUI_'))}
+    env = app_environment()
     env |= {
         'HSA_PORT': str(port),
         'HSA_DATA_DIR': str(disk.path),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import pytest
 
 import desktop
 from desktop import Found, decide
+from tests.servers import app_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 URL = 'http://127.0.0.1:8080'
@@ -104,7 +104,7 @@ def test_the_window_environment_keeps_what_is_already_set() -> None:
 
 def test_app_asked_for_a_window_without_a_display_says_why_and_serves_in_the_browser(data_dir: Path) -> None:
     port = _free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith(('PYTEST_', 'NICEGUI_'))}
+    env = app_environment()
     for name in ('DISPLAY', 'WAYLAND_DISPLAY'):
         env.pop(name, None)
     env |= {

@@ -24,7 +24,7 @@ from models.migrate import alembic_config, head_revision
 from services import session_scope
 from tests.browser.conftest import Server
 from tests.factories import make_customer
-from tests.servers import free_port, wait_until
+from tests.servers import app_environment, free_port, wait_until
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 OLDER_REVISION = '0008'
@@ -171,7 +171,7 @@ def test_restore_is_refused_while_the_app_has_the_database(data_dir: Path, tmp_p
     make_customer()
     assert manage('backup', str(tmp_path / 'backup.db')).returncode == 0
     make_customer()
-    env = {key: value for key, value in os.environ.items() if not key.startswith(('PYTEST_', 'NICEGUI_'))}
+    env = app_environment()
     port = free_port()
     app = Server(f'http://127.0.0.1:{port}', env | {'HSA_PORT': str(port)}, port, tmp_path / 'app.log')
     app.start()

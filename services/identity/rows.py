@@ -11,8 +11,9 @@ from services.core.rows import Actor
 @dataclass(frozen=True, slots=True)
 class SignedIn:
     """A new session. The raw token is for a client that presents it (an API client); a browser's server-side storage
-    keeps only `key`, the token's SHA-256 (what the database keeps too), which nothing accepts from outside: a leaked
-    storage file or database cannot be replayed as a token."""
+    keeps only `key`, the token's SHA-256 (what the database keeps too), which no client can present: a leaked
+    storage file or database is no token. (Using a leaked key would take forging the browser's signed cookie, i.e.
+    the storage secret too: in production that comes from the environment, not from data_dir.)"""
 
     token: str
     key: str

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -21,6 +20,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.servers import app_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / 'screenshots'
@@ -84,7 +85,7 @@ class Server:
 def server(data_dir: Path) -> Iterator[Server]:
     port = _free_port()
     # Without pytest's variables: NiceGUI would otherwise think it runs inside a test and not serve.
-    env = {key: value for key, value in os.environ.items() if not key.startswith(('PYTEST_', 'NICEGUI_'))}
+    env = app_environment()
     env |= {'HSA_PORT': str(port), 'HSA_MIGRATE_ON_STARTUP': '1', 'HSA_BCRYPT_ROUNDS': '4'}
     (data_dir / 'hsa.db').unlink()  # start from nothing, as a fresh clone does
     running = Server(f'http://127.0.0.1:{port}', env, port, data_dir / 'app.log')

@@ -8,10 +8,9 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from models import AuditEvent, SignInAttempt, User
-from models.db import get_engine
 from models.enums import SignInOutcome
 from services import (
     Conflict,
@@ -25,6 +24,7 @@ from services import (
 )
 from services.identity import PasswordConfirmed
 from tests.factories import PASSWORD, block, make_admin, make_customer, sign_in
+from tests.postgres import lock_waits
 from tests.servers import wait_until
 from tests.test_manage import assert_refused, manage
 
@@ -141,13 +141,6 @@ def test_a_blocked_admin_cannot_use_a_confirmation_made_before() -> None:
     with pytest.raises(PermissionDenied):
         block_admin(admin, other, confirmation)
     assert blocked(other.id) is False
-
-
-def lock_waits() -> int:
-    """How many sessions of this database wait for a row lock now (PostgreSQL)."""
-    with get_engine().connect() as connection:
-        query = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        return connection.scalar(text(query))
 
 
 def test_two_admins_blocking_each_other_at_once_leave_one_of_them_active(backend: str) -> None:

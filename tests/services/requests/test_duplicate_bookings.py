@@ -6,12 +6,12 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from models import ServiceRequest
-from models.db import get_engine
 from services import AlreadyBooked, Conflict, ServiceError, requests, session_scope
 from tests.factories import accept_request, book_request, make_customer, make_service, slot
+from tests.postgres import lock_waits
 from tests.servers import wait_until
 from tests.services.request_support import NOW, make_market
 
@@ -70,13 +70,6 @@ def test_moving_a_request_onto_the_slot_of_an_identical_one_is_refused() -> None
     with session_scope(write=True) as session:  # its own slot again, or its address: no duplicate of itself
         requests.edit(session, market.customer, request_id=second, scheduled_at=slot(NOW, index=1), now=NOW)
         requests.edit(session, market.customer, request_id=second, address='7 Park St', now=NOW)
-
-
-def lock_waits() -> int:
-    """How many sessions of this database wait for a row lock now (PostgreSQL)."""
-    query = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-    with get_engine().connect() as connection:
-        return connection.scalar(text(query))
 
 
 def test_two_identical_bookings_at_once_give_one_request(backend: str) -> None:
