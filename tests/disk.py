@@ -6,12 +6,15 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from models.db import dispose_engines
 
 SIZE = '2m'
 CHUNKS = (1 << 16, 1 << 12, 1 << 9, 1)  # bytes per write, smaller and smaller until not one more byte fits
@@ -69,3 +72,15 @@ def small_disk(path: Path, *, size: str = SIZE) -> Iterator[SmallDisk]:
         yield SmallDisk(path)
     finally:
         subprocess.run(['umount', str(path)], check=True, capture_output=True)
+
+
+@contextlib.contextmanager
+def data_dir_on_small_disk(folder: Path, template_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SmallDisk]:
+    """The test's data_dir, holding a copy of the migrated database, on a small disk of its own."""
+    with small_disk(folder) as disk:
+        shutil.copy(template_db, disk.path / 'hsa.db')
+        monkeypatch.setenv('HSA_DATA_DIR', str(disk.path))
+        try:
+            yield disk
+        finally:
+            dispose_engines()  # let go of the files before the disk goes

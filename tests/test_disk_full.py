@@ -5,7 +5,6 @@ process, on the same pooled connections."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 import urllib.error
@@ -22,7 +21,7 @@ from models.db import dispose_engines
 from models.enums import RequestStatus
 from services import StorageFull, clock, identity, session_scope
 from tests.browser.conftest import Server
-from tests.disk import SmallDisk, small_disk
+from tests.disk import SmallDisk, data_dir_on_small_disk
 from tests.factories import PASSWORD, book_request, make_customer, make_service, sign_in, slot
 from tests.servers import app_environment, free_port, wait_until
 
@@ -34,13 +33,8 @@ FULL = 'We could not save that: the server is out of space. Nothing was changed.
 @pytest.fixture
 def disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template_db: Path) -> Iterator[SmallDisk]:
     """This test's data_dir, holding a migrated database, on a disk of its own."""
-    with small_disk(tmp_path / 'disk') as disk:
-        shutil.copy(template_db, disk.path / 'hsa.db')
-        monkeypatch.setenv('HSA_DATA_DIR', str(disk.path))
-        try:
-            yield disk
-        finally:
-            dispose_engines()  # let go of the files before the disk goes
+    with data_dir_on_small_disk(tmp_path / 'disk', template_db, monkeypatch) as disk:
+        yield disk
 
 
 def count(model: type) -> int:

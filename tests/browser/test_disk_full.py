@@ -3,7 +3,6 @@ still open, and everything works once there is space; an app started on a full d
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from models.db import dispose_engines
 from tests.browser.conftest import Page, Server
 from tests.browser.steps import FIRST_SLOT, SLOT, press
-from tests.disk import SmallDisk, small_disk
+from tests.disk import SmallDisk, data_dir_on_small_disk
 from tests.factories import PASSWORD, make_approved_professional, make_customer, make_service
 from tests.servers import app_environment, free_port
 
@@ -25,13 +24,9 @@ FULL = 'We could not save that: the server is out of space. Nothing was changed.
 
 @pytest.fixture
 def disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template_db: Path) -> Iterator[SmallDisk]:
-    with small_disk(tmp_path / 'disk') as disk:
-        shutil.copy(template_db, disk.path / 'hsa.db')
-        monkeypatch.setenv('HSA_DATA_DIR', str(disk.path))
-        try:
-            yield disk
-        finally:
-            dispose_engines()
+    """This test's data_dir, holding a migrated database, on a disk of its own."""
+    with data_dir_on_small_disk(tmp_path / 'disk', template_db, monkeypatch) as disk:
+        yield disk
 
 
 def app_on(disk: SmallDisk, log_folder: Path) -> Server:
