@@ -7,6 +7,25 @@ from contextlib import contextmanager
 
 from nicegui import ui
 
+# What a phone's keyboard and the browser's autofill need to know of a field, by the name the service gives it: the
+# right keys (an email's @, a phone's digits), and the right saved value (a name, an address, a postal code).
+FIELD_HINTS = {
+    'name': 'autocomplete=name',
+    'email': 'type=email inputmode=email autocomplete=email',
+    'phone': 'type=tel inputmode=tel autocomplete=tel',
+    'address': 'autocomplete=street-address',
+    'pincode': 'inputmode=numeric autocomplete=postal-code maxlength=6',
+    'experience_years': 'inputmode=numeric',
+}
+
+
+def with_hints(inputs: dict[str, ui.element]) -> dict[str, ui.element]:
+    """The form's inputs, each told its FIELD_HINTS; returns the form."""
+    for name, element in inputs.items():
+        if name in FIELD_HINTS:
+            element.props(FIELD_HINTS[name])
+    return inputs
+
 
 def show_field_error(inputs: dict[str, ui.element], field: str | None, message: str) -> bool:
     """Mark the input named `field` as invalid with `message`; False when no such input is on the form."""

@@ -8,7 +8,7 @@ from typing import Any
 
 from nicegui import ui
 
-from components.forms import notice
+from components.forms import notice, with_hints
 from services.catalog import ServiceRow
 from services.people import ProfessionalView
 
@@ -36,7 +36,7 @@ def profile_form(
             'pincodes': ui.input('Pincodes you serve', value=', '.join(profile.pincodes), placeholder='560001, 560002'),
             'phone': ui.input('Phone', value=profile.phone, placeholder='+919876543210').props('type=tel'),
         }
-    for name, element in inputs.items():
+    for name, element in with_hints(inputs).items():
         element.classes('w-full').props('outlined').mark(f'profile-{name}')
     inputs['description'].classes('sm:col-span-2')
     inputs['pincodes'].props('hint="Separate pincodes with commas or spaces."')

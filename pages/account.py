@@ -8,7 +8,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import APIRouter, run, ui
 
-from components.forms import busy, clear_field_errors, show_field_error
+from components.forms import busy, clear_field_errors, show_field_error, with_hints
 from components.frame import frame
 from components.profile import approval_banner
 from models.enums import Role
@@ -56,7 +56,7 @@ def _profile_card(viewer: Viewer, profile: ProfileView) -> None:
         if profile.role is Role.CUSTOMER:
             form['address'] = ui.textarea('Default address', value=profile.address).props('autogrow')
             form['pincode'] = ui.input('Default pincode', value=profile.pincode)
-        for name, element in form.items():
+        for name, element in with_hints(form).items():
             element.classes('w-full').mark(f'account-{name}')
         save_button = ui.button('Save profile', on_click=save).mark('account-save')
 

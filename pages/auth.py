@@ -11,7 +11,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import APIRouter, app, run, ui
 
-from components.forms import busy, clear_field_errors, notice, show_field_error
+from components.forms import FIELD_HINTS, busy, clear_field_errors, notice, show_field_error, with_hints
 from components.frame import public_frame
 from models.enums import Role
 from pages.viewer import (
@@ -109,8 +109,9 @@ async def register_page(request: Request) -> RedirectResponse | None:
         with ui.tab_panels(tabs, value=customer_tab).classes('w-full'):
             with ui.tab_panel(customer_tab).classes('p-0 gap-3'):
                 form = _person_inputs('customer')
-                form['address'] = ui.textarea('Address').props('autogrow').classes('w-full').mark('customer-address')
-                form['pincode'] = ui.input('Pincode').props('inputmode=numeric maxlength=6').classes('w-full')
+                form['address'] = ui.textarea('Address').props(f'autogrow {FIELD_HINTS["address"]}').classes('w-full')
+                form['address'].mark('customer-address')
+                form['pincode'] = ui.input('Pincode').props(FIELD_HINTS['pincode']).classes('w-full')
                 form['pincode'].mark('customer-pincode')
                 buttons = [
                     ui.button('Create customer account', on_click=lambda f=form: submit('customer', f))
@@ -157,14 +158,14 @@ def _professional_form(services: list[ServiceRow], submit: Any) -> list[ui.butto
 
 def _person_inputs(kind: str) -> dict[str, ui.element]:
     form: dict[str, ui.element] = {
-        'name': ui.input('Full name').props('autocomplete=name'),
-        'email': ui.input('Email').props('type=email autocomplete=email'),
+        'name': ui.input('Full name'),
+        'email': ui.input('Email'),
         'phone': ui.input('Phone' if kind == 'professional' else 'Phone (optional)', placeholder='+919876543210'),
         'password': ui.input('Password', password=True, password_toggle_button=True).props(
             'autocomplete=new-password hint="8+ characters, not a common password"'
         ),
     }
-    for name, element in form.items():
+    for name, element in with_hints(form).items():
         element.classes('w-full').mark(f'{kind}-{name}')
     return form
 

@@ -12,7 +12,7 @@ from nicegui import APIRouter, run, ui
 
 from components.booking import SlotPicker, already_booked, service_summary
 from components.filters import filter_card, known, refusal_notice
-from components.forms import busy, notice, show_field_error
+from components.forms import busy, notice, show_field_error, with_hints
 from components.frame import frame
 from components.professionals import rating_words
 from components.service_results import search_results
@@ -170,7 +170,7 @@ def _booking_form(viewer: Viewer, booking: BookingForm) -> None:
         inputs['remarks'] = ui.textarea(
             'Remarks (optional)', placeholder='Anything the professional should know'
         ).props('outlined autogrow maxlength=1000 counter')
-        for name, element in inputs.items():
+        for name, element in with_hints(inputs).items():
             element.classes('w-full').mark(f'booking-{name}')
             if isinstance(element, ui.input):  # textareas are inputs too: checked on Confirm, then as they are fixed
                 element.without_auto_validation().on_value_change(partial(_recheck, element))

@@ -14,7 +14,7 @@ from nicegui import APIRouter, run, ui
 from components.booking import SlotPicker
 from components.dialogs import ask_reason
 from components.filters import show_refusal
-from components.forms import busy, notice, show_field_error
+from components.forms import busy, notice, show_field_error, with_hints
 from components.frame import frame
 from components.history import history_timeline
 from components.pager import pager
@@ -168,7 +168,7 @@ class Actions:
                 'outlined autogrow maxlength=1000 counter'
             ),
         }
-        for name, element in inputs.items():
+        for name, element in with_hints(inputs).items():
             element.classes('w-full').mark(f'edit-{name}')
         with ui.row().classes('gap-2'):
             save = ui.button('Save changes', icon='save').props('no-caps').mark('edit-save')
