@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 from sqlalchemy.engine import make_url
@@ -34,3 +37,19 @@ def lock_waits() -> int:
     query = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
     with get_engine().connect() as connection:
         return connection.scalar(text(query))
+
+
+@contextlib.contextmanager
+def empty_database(backend: str, folder: Path, label: str) -> Iterator[str]:
+    """The URL of a database of its own (a SQLite file in `folder`, or a PostgreSQL database made and dropped
+    here), for a test that migrates it itself rather than use the worker's shared one."""
+    if backend == 'sqlite':
+        yield f'sqlite:///{folder / f"{label}.db"}'
+        return
+    name = f'hsa_test_{label}_{os.getpid()}'
+    with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE {name}')
+    yield database_url(name)
+    with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')

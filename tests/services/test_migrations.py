@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import psycopg
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -33,16 +31,8 @@ def test_migrated_schema_matches_the_models() -> None:
 @pytest.fixture
 def empty_url(backend: str, tmp_path: Path) -> Iterator[str]:
     """A database of its own, migrated by the test (not the worker's shared PostgreSQL database)."""
-    if backend == 'sqlite':
-        yield f'sqlite:///{tmp_path / "steps.db"}'
-        return
-    name = f'hsa_test_steps_{os.getpid()}'
-    with psycopg.connect(postgres.ADMIN_DSN, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE {name}')
-    yield postgres.database_url(name)
-    with psycopg.connect(postgres.ADMIN_DSN, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
+    with postgres.empty_database(backend, tmp_path, 'steps') as url:
+        yield url
 
 
 def test_the_name_search_migration_indexes_the_rows_that_exist(empty_url: str) -> None:

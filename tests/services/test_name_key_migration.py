@@ -3,12 +3,10 @@ look-alikes that now share a key keep their names, the oldest keeps the key and 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import psycopg
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, insert, select
@@ -31,16 +29,8 @@ NAMES = {  # id: name, as an older version stored them (key: the name case-folde
 @pytest.fixture
 def empty_url(backend: str, tmp_path: Path) -> Iterator[str]:
     """A database of its own, migrated by the test (not the worker's shared PostgreSQL database)."""
-    if backend == 'sqlite':
-        yield f'sqlite:///{tmp_path / "keys.db"}'
-        return
-    name = f'hsa_test_keys_{os.getpid()}'
-    with psycopg.connect(postgres.ADMIN_DSN, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE {name}')
-    yield postgres.database_url(name)
-    with psycopg.connect(postgres.ADMIN_DSN, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
+    with postgres.empty_database(backend, tmp_path, 'keys') as url:
+        yield url
 
 
 def stored(engine) -> dict[int, tuple[str, str]]:
