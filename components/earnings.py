@@ -6,7 +6,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from components.charts import bar_chart
-from components.tables import column
+from components.tables import column, list_table
 from services import format_money
 from services.requests import MonthEarnings
 
@@ -29,18 +29,16 @@ def earnings_panel(months: tuple[MonthEarnings, ...], *, dark: bool) -> None:
             'Earned (₹)', _short(months), [month.amount // 100 for month in months], dark=dark, marker='earnings-chart'
         )
         rows = [
-            {'month': label, 'amount': format_money(month.amount), 'jobs': month.jobs}
+            {'id': label, 'month': label, 'amount': format_money(month.amount), 'jobs': month.jobs}
             for label, month in zip(labels, months, strict=True)
         ]
         columns = [
-            column('month', 'Month'),
-            column('amount', 'Earned', align='right'),
-            column('jobs', 'Jobs', align='right'),
+            column('month', 'Month', role='title'),
+            column('amount', 'Earned', role='number'),
+            column('jobs', 'Jobs', role='number'),
         ]
         with ui.expansion('Amounts month by month').classes('w-full').mark('earnings-months'):
-            ui.table(columns=columns, rows=rows, row_key='month').props('flat dense').classes('w-full').mark(
-                'earnings-table'
-            )
+            list_table(columns, rows, marker='earnings-table').props('dense')
 
 
 def _short(months: tuple[MonthEarnings, ...]) -> list[str]:

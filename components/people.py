@@ -10,7 +10,7 @@ from nicegui import ui
 from components.facts import fact, facts
 from components.forms import notice
 from components.requests import STATUS_WORDS
-from components.tables import column
+from components.tables import Tone, column, list_table
 from components.words import local_time
 from models.enums import ApprovalState, Role
 from services.people import ProfessionalView, UserDetail, UserRow
@@ -21,10 +21,10 @@ APPROVAL_WORDS = {
     ApprovalState.REJECTED: 'rejected',
 }
 COLUMNS = [
-    column('name', 'Name'),
+    column('name', 'Name', role='title', link='url'),
     column('email', 'Email'),
     column('role', 'Role'),
-    column('status', 'Status'),
+    column('status', 'Status', role='status'),
     column('service', 'Service'),
     column('pincode', 'Pincode'),
     column('rating', 'Rating'),
@@ -35,15 +35,8 @@ COLUMNS = [
 
 
 def user_table(rows: tuple[UserRow, ...]) -> ui.table:
-    """One row a person, the name a link to their page (`/admin/users/{id}`)."""
-    table = ui.table(columns=COLUMNS, rows=[_table_row(row) for row in rows], row_key='id')
-    table.classes('w-full max-w-full').props('flat bordered wrap-cells').mark('users-table')
-    # Vue escapes {{ }}, so any name is shown as typed
-    table.add_slot(
-        'body-cell-name',
-        '<q-td :props="props"><a :href="props.row.url" class="text-primary underline">{{ props.value }}</a></q-td>',
-    )
-    return table
+    """One row (or card) a person, the name a link to their page (`/admin/users/{id}`)."""
+    return list_table(COLUMNS, [_table_row(row) for row in rows], marker='users-table')
 
 
 def _table_row(row: UserRow) -> dict[str, Any]:
@@ -54,6 +47,7 @@ def _table_row(row: UserRow) -> dict[str, Any]:
         'email': row.email,
         'role': row.role.value,
         'status': _status_words(row),
+        'tone': _status_tone(row),
         'service': _service_words(row),
         'pincode': row.pincode or _pincodes_words(row.pincodes),
         'rating': _rating_words(row.rating_average, row.rating_count) if row.role is Role.PROFESSIONAL else '',
@@ -65,6 +59,12 @@ def _status_words(row: UserRow) -> str:
     if row.approval_state is not None:
         words.append(APPROVAL_WORDS[row.approval_state])
     return ' · '.join(words)
+
+
+def _status_tone(row: UserRow) -> Tone:
+    if row.is_blocked or row.approval_state is ApprovalState.REJECTED:
+        return 'bad'
+    return 'waiting' if row.approval_state is ApprovalState.PENDING else 'good'
 
 
 def _service_words(row: UserRow) -> str:

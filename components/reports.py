@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from nicegui import ui
 
-from components.requests import STATUS_WORDS
-from components.tables import column
+from components.requests import STATUS_TONES, STATUS_WORDS
+from components.tables import column, list_table
 from components.words import local_time
 from services import format_money
 from services.reports import MonthlyReport, ReportMonth
@@ -43,31 +43,28 @@ def report_view(report: MonthlyReport) -> None:
         _total('Cancelled', str(report.cancelled))
     ui.label('Requests').classes('text-lg font-semibold').props('role=heading aria-level=2')
     columns = [
-        column('service', 'Service'),
+        column('service', 'Service', role='title', link='href'),
         column('when', 'Slot'),
         column('professional', 'Professional'),
-        column('status', 'Status'),
-        column('price', 'Price', align='right'),
+        column('status', 'Status', role='status'),
+        column('price', 'Price', role='number'),
         column('rating', 'Your rating'),
     ]
     rows = [
         {
             'id': r.id,
+            'href': f'/customer/requests/{r.id}',
             'service': r.service_name,
             'when': local_time(r.scheduled_at, zone),
             'professional': r.professional_name or '—',
             'status': STATUS_WORDS[r.status],
+            'tone': STATUS_TONES[r.status],
             'price': money(r.price),
             'rating': f'{r.rating}/5' if r.rating else '—',
         }
         for r in report.requests
     ]
-    table = ui.table(columns=columns, rows=rows, row_key='id').classes('w-full').mark('report-requests')
-    table.add_slot(
-        'body-cell-service',
-        '<q-td :props="props"><a :href="\'/customer/requests/\' + props.row.id" class="text-primary">'
-        '{{ props.value }}</a></q-td>',
-    )
+    list_table(columns, rows, marker='report-requests')
     if report.professionals:
         ui.label('Professionals').classes('text-lg font-semibold').props('role=heading aria-level=2')
         with ui.column().classes('gap-1').mark('report-professionals'):

@@ -1,4 +1,4 @@
-"""Service requests as a table: what, when (local time), where, who, status and price."""
+"""Service requests as a list (a table, or cards on a phone): what, when (local time), where, who, status and price."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from nicegui import ui
 
 from components.live import HIGHLIGHT_CLASS
-from components.tables import column
+from components.tables import Tone, column, list_table
 from components.words import local_time
 from models.enums import RequestStatus
 from services import format_money
@@ -22,6 +22,14 @@ STATUS_WORDS = {
     RequestStatus.CANCELLED: 'cancelled',
     RequestStatus.EXPIRED: 'expired (nobody accepted in time)',
 }
+STATUS_TONES: dict[RequestStatus, Tone] = {
+    RequestStatus.REQUESTED: 'waiting',
+    RequestStatus.ASSIGNED: 'info',
+    RequestStatus.COMPLETED: 'good',
+    RequestStatus.CLOSED: 'neutral',
+    RequestStatus.CANCELLED: 'neutral',
+    RequestStatus.EXPIRED: 'bad',
+}
 
 
 def request_table(
@@ -33,15 +41,14 @@ def request_table(
     zone = ZoneInfo(timezone)
     who = ('customer', 'Customer') if show_customer else ('professional', 'Professional')
     columns = [
-        column('service', 'Service'),
+        column('service', 'Service', role='title'),
         column('when', 'When'),
         column('where', 'Where'),
         column(*who),
-        column('status', 'Status'),
-        column('price', 'Price', align='right'),
+        column('status', 'Status', role='status'),
+        column('price', 'Price', role='number'),
     ]
-    table_rows = [_row(row, zone, show_customer) for row in rows]
-    return ui.table(columns=columns, rows=table_rows, row_key='id').classes('w-full').mark(marker)
+    return list_table(columns, [_row(row, zone, show_customer) for row in rows], marker=marker)
 
 
 def _row(row: RequestRow, zone: ZoneInfo, show_customer: bool) -> dict[str, object]:
@@ -51,7 +58,6 @@ def _row(row: RequestRow, zone: ZoneInfo, show_customer: bool) -> dict[str, obje
         person = row.professional_name or (
             f'asked: {row.requested_professional_name}' if row.requested_professional_name else 'not yet accepted'
         )
-    status = STATUS_WORDS[row.status] + (f' · rated {row.rating}/5' if row.rating else '')
     return {
         'id': row.id,
         'service': row.service_name,
@@ -59,9 +65,14 @@ def _row(row: RequestRow, zone: ZoneInfo, show_customer: bool) -> dict[str, obje
         'where': row.address + f' ({row.pincode})' if row.address else row.pincode,
         'customer': person,
         'professional': person,
-        'status': status,
+        'status': _status_words(row),
+        'tone': STATUS_TONES[row.status],
         'price': format_money(row.price),
     }
+
+
+def _status_words(row: RequestRow) -> str:
+    return STATUS_WORDS[row.status] + (f' · rated {row.rating}/5' if row.rating else '')
 
 
 def request_list_table(
@@ -79,14 +90,14 @@ def request_list_table(
         return ui.label(empty).classes('text-grey-8').mark(f'{marker}-empty')
     zone = ZoneInfo(timezone)
     columns = [
-        column('service', 'Service'),
+        column('service', 'Service', role='title', link='href'),
         column('when', 'Slot'),
         *([column('booked', 'Booked')] if show_booked else []),
         column('pincode', 'Pincode'),
         column('customer', 'Customer'),
         column('professional', 'Professional'),
-        column('status', 'Status'),
-        column('price', 'Price', align='right'),
+        column('status', 'Status', role='status'),
+        column('price', 'Price', role='number'),
     ]
     table_rows = [
         {
@@ -99,19 +110,16 @@ def request_list_table(
             'customer': row.customer_name,
             'professional': row.professional_name
             or (f'asked: {row.requested_professional_name}' if row.requested_professional_name else '—'),
-            'status': STATUS_WORDS[row.status] + (f' · rated {row.rating}/5' if row.rating else ''),
+            'status': _status_words(row),
+            'tone': STATUS_TONES[row.status],
             'price': format_money(row.price),
             'fresh': row.id in fresh,
         }
         for row in rows
     ]
-    table = ui.table(columns=columns, rows=table_rows, row_key='id').classes('w-full').props('flat bordered')
-    table.props(f":table-row-class-fn=\"row => row.fresh ? '{HIGHLIGHT_CLASS} fresh-row' : ''\"")
-    table.add_slot(
-        'body-cell-service',
-        '<q-td :props="props"><a :href="props.row.href" class="text-primary font-medium">{{ props.value }}</a></q-td>',
+    return list_table(
+        columns, table_rows, marker=marker, row_class=f"row => row.fresh ? '{HIGHLIGHT_CLASS} fresh-row' : ''"
     )
-    return table.mark(marker)
 
 
 def fade(table: ui.table) -> None:

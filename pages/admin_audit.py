@@ -9,33 +9,27 @@ from zoneinfo import ZoneInfo
 from fastapi.responses import RedirectResponse
 from nicegui import APIRouter, run, ui
 
-from components.filters import filter_values, known, refusal_notice
+from components.filters import filter_card, known, refusal_notice
 from components.frame import frame
 from components.pager import pager
-from components.tables import column
+from components.tables import column, list_table
 from components.words import local_time
 from models.enums import Role
-from pages.viewer import Viewer, frame_options, guarded, require_viewer, with_query
+from pages.viewer import frame_options, require_viewer, with_query
 from services import Actor, ServiceError, audit, format_money, session_scope
 from services.audit import AuditPage, AuditRow
 
 router = APIRouter(prefix='/admin')
 PATH = '/admin/audit'
+# on a phone each event is a card headed by what happened; the links are paths the service layer builds from ids
 COLUMNS = [
     column('when', 'When'),
-    column('who', 'Who'),
-    column('what', 'What'),
-    column('target', 'Target'),
+    column('who', 'Who', link='who_link'),
+    column('what', 'What', role='title'),
+    column('target', 'Target', link='target_link'),
     column('why', 'Why'),
     column('details', 'Details'),
 ]
-# Vue escapes {{ }} text; the links are paths the service layer builds from ids
-LINK_CELL = r"""
-<q-td :props="props">
-  <a v-if="props.row.{link}" :href="props.row.{link}" class="text-primary">{{{{ props.value }}}}</a>
-  <span v-else>{{{{ props.value }}}}</span>
-</q-td>
-"""
 
 
 @router.page('/audit', title='Audit log · Household Services')
@@ -65,7 +59,7 @@ async def audit_page(
     except ServiceError as error:
         refusal = error
     with frame('Audit log', **frame_options(viewer)):
-        inputs = _filter_form(viewer, filters)
+        inputs = _filter_form(filters, fold=refusal is None)  # a refused filter is shown to be fixed
         if refusal is not None:
             problem = refusal_notice(inputs, refusal)
             if problem is not None:
@@ -75,17 +69,15 @@ async def audit_page(
     return None
 
 
-def _filter_form(viewer: Viewer, filters: dict[str, str]) -> dict[str, ui.element]:
+def _filter_form(filters: dict[str, str], *, fold: bool) -> dict[str, ui.element]:
     """The filters, applied by loading the page with them in the URL (one target stays chosen until cleared)."""
 
-    @guarded(viewer)
-    def apply() -> None:
-        values = filter_values(inputs)
+    def to_url(values: dict[str, str]) -> str:
         same_kind = values['target_type'] == filters['target_type']
-        ui.navigate.to(with_query(PATH, **values, target_id=filters['target_id'] if same_kind else ''))
+        return with_query(PATH, **values, target_id=filters['target_id'] if same_kind else '')
 
-    with ui.row().classes('w-full items-end gap-3 flex-wrap').props('role=search aria-label="Filter the log"'):
-        inputs: dict[str, ui.element] = {
+    return filter_card(
+        lambda: {
             'actor': ui.input('Who', value=filters['actor'], placeholder='Name or email').props('clearable'),
             'action': ui.select(
                 {'': 'Any action', **audit.ACTION_WORDS},
@@ -99,13 +91,16 @@ def _filter_form(viewer: Viewer, filters: dict[str, str]) -> dict[str, ui.elemen
             ),
             'date_from': ui.input('From day', value=filters['date_from']).props('type=date stack-label'),
             'date_to': ui.input('To day', value=filters['date_to']).props('type=date stack-label'),
-        }
-        for name, element in inputs.items():
-            element.classes('min-w-[10rem] grow').props('outlined dense').mark(f'audit-{name}')
-            element.on('keydown.enter', apply)
-        ui.button('Apply', icon='filter_list', on_click=apply).props('no-caps').mark('audit-apply')
-        ui.button('Clear', on_click=lambda: ui.navigate.to(PATH)).props('flat no-caps').mark('audit-clear')
-    return inputs
+        },
+        to_url=to_url,
+        clear_url=PATH,
+        marker='audit',
+        apply_text='Apply',
+        apply_icon='filter_list',
+        columns=5,
+        label='Filter the log',
+        fold=fold,
+    )
 
 
 def _log(page: AuditPage, filters: dict[str, str]) -> None:
@@ -118,10 +113,7 @@ def _log(page: AuditPage, filters: dict[str, str]) -> None:
         ui.label(nothing).classes('text-grey-8').mark('audit-empty')
     else:
         zone = ZoneInfo(page.timezone)
-        table = ui.table(columns=COLUMNS, rows=[_row(row, zone) for row in page.rows], row_key='id')
-        table.props('flat bordered wrap-cells').classes('w-full').mark('audit-table')
-        table.add_slot('body-cell-who', LINK_CELL.format(link='who_link'))
-        table.add_slot('body-cell-target', LINK_CELL.format(link='target_link'))
+        list_table(COLUMNS, [_row(row, zone) for row in page.rows], marker='audit-table')
     pager(
         total_label=page.total_label,
         noun='event' if page.total == 1 and not page.total_capped else 'events',

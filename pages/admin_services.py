@@ -8,16 +8,16 @@ from typing import Any
 from fastapi.responses import RedirectResponse
 from nicegui import APIRouter, run, ui
 
+from components.catalog import service_overview_list
 from components.dialogs import confirm
 from components.forms import busy, clear_field_errors, show_field_error
 from components.frame import frame
 from models.enums import Role
 from pages.viewer import Viewer, frame_options, guarded, require_viewer
-from services import Actor, Conflict, ServiceError, ValidationError, catalog, format_money, session_scope
+from services import Actor, Conflict, ServiceError, ValidationError, catalog, session_scope
 from services.catalog import ServiceOverview, ServiceRow
 
 router = APIRouter(prefix='/admin')
-HEADINGS = ('Service', 'Category', 'Base price', 'Time required', 'Status', 'Professionals', 'Actions')
 
 
 @router.page('/services', title='Services · Household Services')
@@ -55,7 +55,7 @@ class _CataloguePage:
         if not entries:
             ui.label('No services yet. Add the first one.').classes('text-grey-8').mark('services-empty')
             return
-        _catalogue_table(entries, on_edit=self.edit, on_retire=self.retire, on_reinstate=self.reinstate)
+        service_overview_list(entries, on_edit=self.edit, on_retire=self.retire, on_reinstate=self.reinstate)
         for entry in entries:
             if entry.is_flagged:
                 _flagged_card(entry)
@@ -163,55 +163,6 @@ class _ServiceForm:
 
 
 # --- what the page shows --------------------------------------------------------------------------------------------
-
-
-def _catalogue_table(entries: list[ServiceOverview], *, on_edit: Any, on_retire: Any, on_reinstate: Any) -> None:
-    """A plain table (it scrolls sideways on a phone) whose action buttons are real, focusable buttons."""
-    with ui.element('q-markup-table').props('flat bordered wrap-cells').classes('w-full').mark('services-table'):
-        with ui.element('thead'), ui.element('tr'):
-            for heading in HEADINGS:
-                with ui.element('th').classes('text-left').props('scope=col'):
-                    ui.label(heading)
-        with ui.element('tbody'):
-            for entry in entries:
-                _service_row(entry, on_edit=on_edit, on_retire=on_retire, on_reinstate=on_reinstate)
-
-
-def _service_row(entry: ServiceOverview, *, on_edit: Any, on_retire: Any, on_reinstate: Any) -> None:
-    s, marker = entry.service, f'service-{entry.service.id}'
-    with ui.element('tr').mark(marker):
-        _cell(s.name).classes('font-medium')
-        _cell(s.category)
-        _cell(format_money(s.base_price))
-        _cell(f'{s.time_required} min')
-        with ui.element('td'):
-            ui.badge('offered' if s.is_active else 'retired', color='positive' if s.is_active else 'grey-7').mark(
-                f'{marker}-status'
-            )
-        with ui.element('td'), ui.row().classes('items-center gap-1 no-wrap'):
-            pending = f' (+{entry.pending_count} pending)' if entry.pending_count else ''
-            ui.label(f'{entry.professional_count}{pending}').mark(f'{marker}-professionals')
-            if entry.is_flagged:
-                ui.badge('flagged', color='warning').props('text-color=black').mark(f'{marker}-flag')
-        with ui.element('td'), ui.row().classes('gap-1 no-wrap'):
-            _action('Edit', 'edit', s.name, lambda s=s: on_edit(s)).mark(f'{marker}-edit')
-            if s.is_active:
-                _action('Retire', 'archive', s.name, lambda s=s: on_retire(s.id)).mark(f'{marker}-retire')
-            else:
-                _action('Reinstate', 'unarchive', s.name, lambda s=s: on_reinstate(s.id, s.name)).mark(
-                    f'{marker}-reinstate'
-                )
-
-
-def _cell(text: str) -> ui.label:
-    with ui.element('td'):
-        return ui.label(text)
-
-
-def _action(label: str, icon: str, name: str, handler: Any) -> ui.button:
-    button = ui.button(label, icon=icon, on_click=handler).props('flat dense no-caps')
-    button.props['aria-label'] = f'{label} {name}'  # set as a value: a name may hold quotes
-    return button
 
 
 def _flagged_card(entry: ServiceOverview) -> None:
