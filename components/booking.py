@@ -1,28 +1,77 @@
-"""Booking pieces: the slot picker (a day, then that day's free slots as real buttons) and the service being booked."""
+"""Booking pieces: the slot picker (a strip of day chips, then that day's times as chips), the bar fixed at the bottom
+of the booking page (price, chosen slot, Confirm) and the service being booked."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
 from nicegui import ui
 
-from components.words import day_label, duration, local_time
+from components.words import duration, local_time
 from services import format_money
 from services.catalog import ServiceRow
+from services.requests import SlotState
 
-SlotsOf = Callable[[date], list[datetime]]  # the free slot starts (aware) of a local day
+SlotsOf = Callable[[date], Sequence[SlotState | datetime]]  # a local day's slots: its grid with states, or free starts
 RuleOf = Callable[[datetime], str]  # what holds for a chosen slot, in words (its cancel rule)
+# Chips are at least 44 px square with 8 px between them (a finger, not a mouse pointer); the `padding` prop writes
+# `min-height: 0` into a button's style attribute, which only an !important beats. The day strip is the page's one
+# horizontal scroller (stretched to its column, not as wide as its chips); its padding keeps a chip's focus outline.
+# A slot that cannot be booked is greyed and struck through (not colour alone), yet still answers a tap with why.
+CHIP_CSS = """
+.chip-strip {
+  display: flex; gap: 8px; overflow-x: auto; align-self: stretch; min-width: 0; padding: 4px; margin: -4px;
+  scroll-snap-type: x proximity; scroll-padding: 4px;
+}
+.chip-strip > .q-btn { flex: none; min-height: 44px !important; scroll-snap-align: start; }
+.slot-grid { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 8px; }
+@media (min-width: 640px) { .slot-grid { grid-template-columns: repeat(6, minmax(0, 1fr)); } }
+@media (min-width: 1024px) { .slot-grid { grid-template-columns: repeat(8, minmax(0, 1fr)); } }
+.slot-grid > .q-btn { min-height: 44px !important; }
+.slot-off { background: #eeeeee; color: #616161; text-decoration: line-through; }
+.body--dark .slot-off { background: #2c2c2c; color: #a0a0a0; }
+"""
+# A chosen value that does not fit a phone's width wraps instead of being cut off with an ellipsis.
+BAR_CSS = """
+.wrap-value .q-field__native .ellipsis { white-space: normal; overflow: visible; text-overflow: clip; }
+.booking-bar { background: #ffffff; color: rgba(0, 0, 0, 0.87); border-top: 1px solid rgba(0, 0, 0, 0.12); }
+.body--dark .booking-bar { background: #1d1d1d; color: #ffffff; border-top-color: rgba(255, 255, 255, 0.28); }
+"""
+
+
+def chip_day(day: date, today: date | None) -> str:
+    """'Today', 'Tomorrow', then 'Wed 9' (the weekday and the day of the month)."""
+    if today is not None and day == today:
+        return 'Today'
+    if today is not None and day == today + timedelta(days=1):
+        return 'Tomorrow'
+    return f'{day:%a} {day.day}'
+
+
+def long_day(day: date) -> str:
+    """'Wednesday 9 December 2026': the day the times below the chips are on."""
+    return f'{day:%A} {day.day} {day:%B %Y}'
+
+
+def spoken_day(day: date, today: date | None) -> str:
+    """A day chip's name for screen readers and voice control: its visible words first (WCAG 2.5.3), then the rest
+    of the date: 'Tomorrow, Wednesday 9 December 2026', 'Thu 10 December 2026'."""
+    shown = chip_day(day, today)
+    return f'{shown}, {long_day(day)}' if shown in {'Today', 'Tomorrow'} else f'{shown} {day:%B %Y}'
 
 
 class SlotPicker:
-    """A day select, then that day's free slots as buttons labelled with their start time (the day is chosen right
-    above); the chosen one is pressed (aria-pressed) and said in words below with its full date, and with `rule_of`'s
-    words for it (the cancel rule, before the customer confirms). `slots_of` gives a day's slots (the page asks the
-    service layer); `value` is the chosen start, or None. Marked `<marker>-day`, `<marker>-button`, `<marker>-chosen`
-    and `<marker>-rule`."""
+    """A strip of day chips (Today, Tomorrow, then 'Wed 9'), then that day's times as chips labelled with their start
+    alone. `slots_of` gives a day's slots (the page asks the service layer): the whole grid as SlotStates, those that
+    cannot be booked greyed and saying why when tapped, or only the free starts. The chosen time is pressed
+    (aria-pressed) and said in words below with its full date and `rule_of`'s words for it (the cancel rule, before
+    the customer confirms); `on_change` hears of each choice. `today` (the site's) names Today and Tomorrow. `value`
+    is the chosen start, or None. Marked `<marker>-day` (each day chip), `<marker>-button` (each free time chip),
+    `<marker>-off` (each greyed one), `<marker>-date` (the day shown), `<marker>-chosen`, `<marker>-rule`,
+    `<marker>-why` and `<marker>-error`."""
 
     def __init__(
         self,
@@ -34,39 +83,35 @@ class SlotPicker:
         chosen: datetime | None = None,
         marker: str = 'slot',
         rule_of: RuleOf | None = None,
+        today: date | None = None,
+        on_change: Callable[[], object] | None = None,
     ) -> None:
         self.zone, self.slots_of, self.minutes, self.marker = ZoneInfo(timezone), slots_of, minutes, marker
-        self.rule_of = rule_of
+        self.rule_of, self.today, self.on_change = rule_of, today, on_change
         self.value = chosen
-        self.error = ''
+        self.error = self.why = ''
         first = chosen.astimezone(self.zone).date() if chosen else None
-        first = first if first in days else (days[0] if days else None)
-        if first is None:
-            self.day = None
+        self.day = first if first in days else (days[0] if days else None)
+        if self.day is None:
             ui.label('No free slots in the coming weeks.').classes('text-grey-8').mark(f'{marker}-none')
             return
-        self.day = (
-            ui.select({d.isoformat(): day_label(d) for d in days}, value=first.isoformat(), label='Day')
-            .props('outlined options-dense')
-            .classes('w-full sm:w-72')
-            .mark(f'{marker}-day')
-        )
-        self.day.on_value_change(self._change_day)
+        ui.add_css(CHIP_CSS)
+        with ui.element('div').classes('chip-strip').props('role=group aria-label="Day"').mark(f'{marker}-days'):
+            self._day_chips = {day: self._day_chip(day) for day in days}
         self.show()
 
     @ui.refreshable_method
     def show(self) -> None:
-        day = date.fromisoformat(self.day.value)
-        starts = self.slots_of(day)
-        if not starts:
+        states = [item if isinstance(item, SlotState) else SlotState(item) for item in self.slots_of(self.day)]
+        ui.label(long_day(self.day)).classes('font-medium').mark(f'{self.marker}-date')  # the chips say 'Wed 9'
+        if not any(state.free for state in states):
             ui.label('No free slots left on this day. Choose another day.').classes('text-grey-8')
-        with (
-            ui.element('div')
-            .classes('w-full grid grid-cols-1 min-[480px]:grid-cols-2 md:grid-cols-3 gap-2')
-            .props(f'role=group aria-label="Free slots on {day_label(day)}"')
-        ):
-            self._buttons = {start: self._button(start) for start in starts}
+        grid = ui.element('div').classes('slot-grid w-full')
+        with grid.props(f'role=group aria-label="Times on {long_day(self.day)}"'):
+            chips = [(state, self._time_chip(state)) for state in states]  # in the grid's order, greyed ones too
+        self._buttons = {state.start: chip for state, chip in chips if state.free}
         with ui.column().classes('gap-1').props('role=status'):
+            self._why = ui.label().classes('font-medium').mark(f'{self.marker}-why')  # a greyed time, just tapped
             self._chosen = ui.label().classes('font-medium').mark(f'{self.marker}-chosen')
             self._rule = ui.label().classes('text-sm text-grey-8').mark(f'{self.marker}-rule')
         self._say_chosen()
@@ -78,31 +123,60 @@ class SlotPicker:
         ends = (start + timedelta(minutes=self.minutes)).astimezone(self.zone)
         return f'{local_time(start, self.zone)} to {ends:%H:%M}'
 
+    def short_label(self, start: datetime) -> str:
+        """'Tomorrow, 10:00 to 11:00', 'Wed 9 Dec, 10:00 to 11:00': the chosen slot where room is short (the bar)."""
+        local, ends = start.astimezone(self.zone), (start + timedelta(minutes=self.minutes)).astimezone(self.zone)
+        day = chip_day(local.date(), self.today)
+        day += f' {local:%b}' if day not in {'Today', 'Tomorrow'} else ''
+        return f'{day}, {local:%H:%M} to {ends:%H:%M}'
+
     def refuse(self, message: str) -> None:
         """Show why the chosen slot cannot be booked and offer the day's slots afresh (the chosen one may be gone)."""
         self.error, self.value = message, None
         if self.day is not None:  # with no day on offer, the picker already says there is nothing to choose
             self.show.refresh()
+        self._changed()
 
-    def _button(self, start: datetime) -> ui.button:
-        button = ui.button(f'{start.astimezone(self.zone):%H:%M}', on_click=partial(self._choose, start))
-        button.props('no-caps color=primary padding="xs md"').classes('w-full').mark(f'{self.marker}-button')
-        self._press(button, start == self.value)
-        return button
+    def _day_chip(self, day: date) -> ui.button:
+        chip = ui.button(chip_day(day, self.today), on_click=partial(self._choose_day, day))
+        chip.props(f'no-caps color=primary padding="xs md" aria-label="{spoken_day(day, self.today)}"')
+        chip.mark(f'{self.marker}-day')
+        self._press(chip, day == self.day)
+        return chip
 
-    def _change_day(self) -> None:
-        self.error = ''
+    def _time_chip(self, state: SlotState) -> ui.button:
+        time = f'{state.start.astimezone(self.zone):%H:%M}'
+        if not state.free:
+            chip = ui.button(time, on_click=partial(self._explain, state), color=None)  # grey, not the primary blue
+            chip.props('flat no-caps padding="xs none"')
+            chip.props(f'aria-disabled=true aria-label="{time}, {state.why_not}"').classes('slot-off')
+            return chip.mark(f'{self.marker}-off')
+        chip = ui.button(time, on_click=partial(self._choose, state.start))
+        chip.props('no-caps color=primary padding="xs none"').mark(f'{self.marker}-button')
+        self._press(chip, state.start == self.value)
+        return chip
+
+    def _choose_day(self, day: date) -> None:
+        """Press the day chip in place (keeping the keyboard focus on it) and show that day's times."""
+        self.day, self.error, self.why = day, '', ''
+        for other, chip in self._day_chips.items():
+            self._press(chip, other == day)
         self.show.refresh()
 
     def _choose(self, start: datetime) -> None:
-        """Press the chosen button and release the others in place (rebuilding them would lose the keyboard focus)."""
-        self.value = start
+        """Press the chosen chip and release the others in place (rebuilding them would lose the keyboard focus)."""
+        self.value, self.why = start, ''
         if self.error:
             self.error = ''
             self.show.refresh()
-            return
-        for other, button in self._buttons.items():
-            self._press(button, other == start)
+        else:
+            for other, button in self._buttons.items():
+                self._press(button, other == start)
+            self._say_chosen()
+        self._changed()
+
+    def _explain(self, state: SlotState) -> None:
+        self.why = f'{state.start.astimezone(self.zone):%H:%M}: {state.why_not}.'
         self._say_chosen()
 
     def _say_chosen(self) -> None:
@@ -110,12 +184,43 @@ class SlotPicker:
         rule = self.rule_of(self.value) if self.value and self.rule_of else ''
         self._rule.text = rule
         self._rule.set_visibility(bool(rule))
+        self._why.text = self.why
+        self._why.set_visibility(bool(self.why))
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
 
     @staticmethod
     def _press(button: ui.button, pressed: bool) -> None:
         button.props(remove='outline unelevated')
         button.props('unelevated' if pressed else 'outline')
         button.props['aria-pressed'] = 'true' if pressed else 'false'
+
+
+class BookingBar:
+    """A bar fixed at the bottom of the viewport: the price, the chosen slot in words and Confirm. Quasar pads the page
+    by the bar's height, so it never covers the last field. Marked `<marker>-bar`, `-price`, `-slot`, `-confirm`. Its
+    page may give a select the class `wrap-value`: a long chosen value then wraps on a phone."""
+
+    def __init__(self, price: str, *, marker: str = 'booking') -> None:
+        ui.add_css(BAR_CSS)
+        client = ui.context.client
+        view = list(client.layout.props['view'])
+        view[8] = 'l'  # beside the open drawer on a wide screen, as the content is, not under it
+        client.layout.props['view'] = ''.join(view)
+        with client.content:  # a footer is a top-level layout element, wherever the form that owns it is built
+            self.footer = ui.footer().classes('booking-bar').props('aria-label="Your booking"')
+        with self.footer, ui.row().classes('w-full max-w-5xl mx-auto px-4 py-2 items-center no-wrap gap-3'):
+            with ui.column().classes('gap-0 grow min-w-0'):
+                ui.label(price).classes('text-lg font-semibold leading-tight').mark(f'{marker}-price')
+                self.slot = ui.label('Choose a time').classes('text-sm').mark(f'{marker}-slot')
+            self.confirm = ui.button('Confirm booking').props('no-caps unelevated')
+            self.confirm.classes('min-h-11 shrink-0').mark(f'{marker}-confirm')
+        self.footer.mark(f'{marker}-bar')
+
+    def say(self, slot: str) -> None:
+        self.slot.text = slot or 'Choose a time'
 
 
 def already_booked(message: str, url: str) -> None:

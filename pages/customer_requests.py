@@ -24,7 +24,7 @@ from models.enums import RequestStatus, Role
 from pages import customer_units as units
 from pages import live
 from pages.viewer import Viewer, frame_options, guarded, require_viewer, with_query
-from services import NotFound, ServiceError, requests
+from services import NotFound, ServiceError, clock, requests
 from services.requests import CustomerRequest, RequestPage, RequestRow
 
 router = APIRouter(prefix='/customer')
@@ -84,6 +84,7 @@ async def request_page(request_id: str, booked: str = '') -> RedirectResponse | 
         say_booked = bool(booked)  # said once, above the request, not again after an action refreshes it
 
         @ui.refreshable
+        @live.newest_only
         async def details() -> None:
             nonlocal say_booked
             try:
@@ -160,6 +161,7 @@ class Actions:
             minutes=request.time_required,
             chosen=request.scheduled_at,
             marker='edit-slot',
+            today=clock.now().astimezone(self.zone).date(),  # the site's today names the Today and Tomorrow chips
         )
         inputs: dict[str, ui.element] = {
             'address': ui.textarea('Address', value=request.address).props('outlined autogrow maxlength=300'),

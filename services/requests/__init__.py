@@ -36,9 +36,10 @@ from services.requests.rows import (
     RequestRow,
     ReviewPage,
     ReviewRow,
+    SlotState,
 )
 from services.requests.rules import EVENT_NAMES, policy
-from services.requests.slots import available_slots, bookable_days, check_slot, local_day_start
+from services.requests.slots import available_slots, bookable_days, check_slot, local_day_start, slot_states
 
 __all__ = [
     'EVENT_NAMES',
@@ -51,6 +52,7 @@ __all__ = [
     'RequestRow',
     'ReviewPage',
     'ReviewRow',
+    'SlotState',
     'accept',
     'admin_cancel',
     'auto_close_due',
@@ -89,5 +91,6 @@ __all__ = [
     'release_jobs_of',
     'request_history',
     'review',
+    'slot_states',
     'withdraw',
 ]

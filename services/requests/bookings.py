@@ -17,7 +17,7 @@ from services import messaging
 from services.core import clock, validation
 from services.core.errors import AlreadyBooked, Conflict, InvalidTransition, ServiceError, ValidationError
 from services.core.rows import Actor
-from services.requests import actors, rules, slots
+from services.requests import actors, customer_phone, rules, slots
 
 R = ServiceRequest
 REQUESTED, ASSIGNED = RequestStatus.REQUESTED, RequestStatus.ASSIGNED
@@ -64,11 +64,13 @@ def book(
     pincode: Any = None,
     remarks: Any = '',
     requested_professional_id: Any = None,
+    phone: Any = None,
     now: datetime | None = None,
 ) -> int:
     """Customers book an active service in a free slot of the grid, at their profile's address unless they
     give another; optionally addressed to one professional who takes that service in that pincode. The same
-    service at the same start twice, while the first is open, is refused with a link to the first."""
+    service at the same start twice, while the first is open, is refused with a link to the first. A customer with
+    no phone on file may give one (the booking form asks for it): it is saved to their profile with the booking."""
     actors.acting(actor, 'book', Role.CUSTOMER)
     now = now or clock.now()
     # PostgreSQL: a block waits for this booking, then cancels it; and the customer's bookings run one at a time, so
@@ -77,6 +79,7 @@ def book(
     found = _booking_facts(session, actor, service_id)
     ends_at = slots.check_slot(scheduled_at, found.time_required, now=now)
     place = _place(found, address=address, pincode=pincode)
+    new_phone = customer_phone.phone_to_save(session, actor.id, phone)
     addressee = _addressee(session, requested_professional_id, service_id=found.id, pincode=place['pincode'])
     request = {
         'service_id': found.id,
@@ -93,6 +96,8 @@ def book(
         **place,
     }
     _refuse_same_booking(session, actor.id, service_id=found.id, scheduled_at=request['scheduled_at'])
+    if new_phone:
+        customer_phone.save_phone(session, actor.id, new_phone)
     session.flush()
     request_id = session.connection().execute(INSERT, request).scalar_one()
     booked = Booked(request_id, found.id, actor.id, None, addressee, request['scheduled_at'], found.name)

@@ -132,3 +132,15 @@ class MonthEarnings:
     month: date  # the first day of the local month
     amount: int  # paise
     jobs: int
+
+
+@dataclass(frozen=True, slots=True)
+class SlotState:
+    """One start of a day's slot grid on the booking form, and why it cannot be booked ('' when it can)."""
+
+    start: datetime  # UTC, aware
+    why_not: str = ''
+
+    @property
+    def free(self) -> bool:
+        return not self.why_not

@@ -110,8 +110,12 @@ def sign_up_meera(page: Page) -> None:
 
 # --- live pages -------------------------------------------------------------------------------------------------------
 
-SLOT = r'^\s*\d{2}:\d{2}\s*$'  # a slot button: its start time, '10:00' (the day is chosen above)
-FIRST_SLOT = 'return [...document.querySelectorAll("button")].find(b => RegExp(arguments[0]).test(b.innerText.trim()))'
+SLOT = r'^\s*\d{2}:\d{2}\s*$'  # a time chip: its start time, '10:00' (the day is chosen above, in the strip of chips)
+# The first time chip that can be booked: a greyed one (past, too soon, taken) is aria-disabled, and a tap only says why
+FIRST_SLOT = (
+    'return [...document.querySelectorAll("button:not([aria-disabled=true])")]'
+    '.find(b => RegExp(arguments[0]).test(b.innerText.trim()))'
+)
 OPEN_COUNTER = "//a[@href='/admin/requests?status=requested']/div[1]"
 LIVE_WITHIN = 2.0  # seconds, from the customer's click to the admin's screen
 

@@ -40,7 +40,7 @@ def app_on(disk: SmallDisk, log_folder: Path) -> Server:
 def test_signing_in_on_a_full_disk_says_the_server_is_out_of_space(
     disk: SmallDisk, tmp_path: Path, browser: WebDriver
 ) -> None:
-    customer, service = make_customer(pincode='560001'), make_service(name='Plumbing')
+    customer, service = make_customer(pincode='560001', phone='+919845012345'), make_service(name='Plumbing')
     make_approved_professional(service_id=service.id)
     dispose_engines()  # the app is the only one with the database open: its -wal starts empty, and only grows
     server = app_on(disk, tmp_path)

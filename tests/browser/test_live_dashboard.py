@@ -21,7 +21,7 @@ def test_the_admin_sees_a_booking_on_the_dashboard_and_the_list_within_two_secon
     server: Server, page: Page, second_browser: WebDriver
 ) -> None:
     service = make_service(name='Plumbing')  # in the app's database, written beside it
-    admin, customer = make_admin(), make_customer(pincode='560001')
+    admin, customer = make_admin(), make_customer(pincode='560001', phone='+919845012345')
     make_approved_professional(service_id=service.id)
     sign_in_as(page, admin.email, '/admin')
     page.driver.switch_to.new_window('tab')

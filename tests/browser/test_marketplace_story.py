@@ -96,6 +96,7 @@ def customer_signs_up_searches_and_books(page: Page) -> None:
     page.wait_for_text('Confirm booking')
     first_slot = WebDriverWait(page.driver, 30).until(lambda driver: driver.execute_script(FIRST_SLOT, SLOT))
     first_slot.click()
+    page.fill('Phone', '+91 98450 12345')  # none on file yet: the professional who accepts must be able to call
     page.fill('Remarks (optional)', 'The kitchen tap drips.')
     press(page, 'Confirm booking')
     WebDriverWait(page.driver, 30).until(expected_conditions.url_contains('/customer/requests/'))
@@ -116,6 +117,7 @@ def professional_completes(page: Page) -> None:
     sign_in(page, RAVI, '/professional')
     page.open('/professional/jobs')
     page.wait_for_text('12 MG Road, Bengaluru')  # the address, now that the job is theirs
+    page.wait_for_text('+919845012345')  # and the phone Meera gave when she booked
     press(page, 'Complete')
     page.wait_for_text('done')
     page.screenshot('story-professional-jobs')

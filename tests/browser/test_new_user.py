@@ -25,7 +25,7 @@ pytestmark = pytest.mark.browser
 def test_a_customer_signs_in_to_their_search_books_and_is_told_once(server: Server, page: Page) -> None:
     service = make_service(name='Deep cleaning')
     make_approved_professional(service_id=service.id)
-    customer = make_customer(pincode='560001')
+    customer = make_customer(pincode='560001', phone='+919845012345')
     page.open('/customer?text=deep+cleaning&pincode=560001')
     page.wait_for_path('/login?redirect_to=%2Fcustomer%3Ftext%3Ddeep%2Bcleaning%26pincode%3D560001')
     first_tab = page.driver.current_window_handle

@@ -1,5 +1,6 @@
-"""`/customer/book/{service_id}`: a day, then a free slot as a real button; address, pincode, an optional professional
-and remarks; checked in the form, then again by the service layer (a slot or service gone meanwhile says so)."""
+"""`/customer/book/{service_id}`: a day chip, then a free time chip; address, pincode, an optional professional and
+remarks; the price, the chosen slot and Confirm in the bar at the bottom; checked in the form, then again by the service
+layer (a slot or service gone meanwhile says so). The day chips, greyed times and the phone: test_customer_booking_*."""
 
 from __future__ import annotations
 
@@ -11,13 +12,16 @@ from nicegui import ui
 from nicegui.testing import User
 from sqlalchemy import select
 
+from components.booking import long_day
 from components.words import local_time
 from models import ServiceRequest
 from models.db import set_publisher
-from services import catalog, clock, requests, session_scope
+from services import catalog, clock, people, requests, session_scope
 from settings import get_settings
 from tests.factories import OPERATOR, make_approved_professional, make_customer, make_service
 from tests.pages.support import drawer_settled, open_as, path_of
+
+PHONE = '+919845012345'
 
 
 def tomorrows_slots(minutes: int = 60) -> tuple[str, list[datetime]]:
@@ -31,7 +35,7 @@ def label(start: datetime) -> str:
 
 
 def time_of(start: datetime) -> str:
-    """A slot button's label: its local start time (the day is chosen above the buttons)."""
+    """A time chip's label: its local start time (the day is chosen above, in the strip of day chips)."""
     return f'{start.astimezone(get_settings().zone):%H:%M}'
 
 
@@ -45,13 +49,17 @@ def requests_of(customer_id: int) -> list[ServiceRequest]:
 
 
 async def choose_tomorrow(user: User, index: int = 0) -> datetime:
-    """Pick tomorrow in the day select and its `index`-th slot; returns that slot's start."""
-    day, starts = tomorrows_slots()
-    user.find(marker='slot-day').elements.pop().set_value(day)
-    await user.should_see(time_of(starts[index]))
-    user.find(kind=ui.button, content=time_of(starts[index])).click()
+    """Press the Tomorrow chip and its `index`-th free time; returns that slot's start."""
+    _, starts = tomorrows_slots()
+    user.find(marker='slot-day', content='Tomorrow').click()
+    await user.should_see(long_day(starts[0].astimezone(get_settings().zone).date()))  # its times are shown
+    user.find(marker='slot-button', content=time_of(starts[index])).click()
     await user.should_see(f'Chosen: {label(starts[index])}')
     return starts[index]
+
+
+def text_of(user: User, marker: str) -> str:
+    return user.find(marker=marker).elements.pop().text
 
 
 def error_of(user: User, marker: str) -> str | None:
@@ -66,7 +74,8 @@ async def test_customer_books_a_slot_at_their_address(user: User) -> None:
     await open_as(user, customer, f'/customer/book/{service.id}?pincode=560001', 'booking-confirm')
     await drawer_settled(user)
     await user.should_see('Book Plumbing')
-    await user.should_see('Price: ₹499.00 (fixed when you book)')
+    assert text_of(user, 'booking-price') == '₹499.00'
+    assert text_of(user, 'booking-slot') == 'Choose a time'
     assert user.find(marker='booking-address').elements.pop().value == '12 MG Road'
     assert user.find(marker='booking-pincode').elements.pop().value == '560001'
 
@@ -74,6 +83,9 @@ async def test_customer_books_a_slot_at_their_address(user: User) -> None:
     assert slot_button(user, start).props['aria-pressed'] == 'true'
     others = [b for b in user.find(marker='slot-button').elements if b.props['aria-pressed'] == 'true']
     assert others == [slot_button(user, start)]
+    ends = start + timedelta(minutes=60)
+    assert text_of(user, 'booking-slot') == f'Tomorrow, {time_of(start)} to {time_of(ends)}'
+    user.find(marker='booking-phone').type('+91 98450 12345')
     user.find(marker='booking-remarks').type('Kitchen tap drips')
     user.find(marker='booking-confirm').click()
 
@@ -89,13 +101,15 @@ async def test_customer_books_a_slot_at_their_address(user: User) -> None:
         49900,
     )
     assert stored.requested_professional_id is None
+    with session_scope() as session:
+        assert people.get_profile(session, customer).phone == '+919845012345'  # asked once: now on file
 
 
 async def test_a_professional_chosen_in_the_search_results_is_asked_first(user: User) -> None:
     service = make_service()
     make_approved_professional(service_id=service.id, name='Someone Else')
     ravi = make_approved_professional(service_id=service.id, name='Ravi Kumar')
-    customer = make_customer()
+    customer = make_customer(phone=PHONE)
     page = f'/customer/book/{service.id}?pincode=560001&professional_id={ravi.id}'
     await open_as(user, customer, page, 'booking-confirm')
     await drawer_settled(user)
@@ -152,7 +166,7 @@ async def test_the_form_says_what_is_missing_before_asking_the_service(user: Use
 
 async def test_what_only_the_service_layer_refuses_is_shown_on_its_field(user: User) -> None:
     service = make_service()
-    customer = make_customer()
+    customer = make_customer(phone=PHONE)
     await open_as(user, customer, f'/customer/book/{service.id}', 'booking-confirm')
     await drawer_settled(user)
     await choose_tomorrow(user)
@@ -167,7 +181,7 @@ async def test_a_slot_that_became_invalid_meanwhile_is_refused_and_the_day_offer
     user: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     service = make_service()
-    customer = make_customer()
+    customer = make_customer(phone=PHONE)
     await open_as(user, customer, f'/customer/book/{service.id}', 'booking-confirm')
     await drawer_settled(user)
     await choose_tomorrow(user)
@@ -177,12 +191,14 @@ async def test_a_slot_that_became_invalid_meanwhile_is_refused_and_the_day_offer
     await user.should_see('Book at least 72 hours ahead.')
     await user.should_see('No slot chosen yet.')
     await user.should_see('No free slots left on this day. Choose another day.')
+    await user.should_not_see(marker='slot-button')  # every time of the day greyed: too soon now
+    assert len(user.find(marker='slot-off').elements) == 12  # 08:00 to 19:00, still shown
     assert requests_of(customer.id) == []
 
 
 async def test_a_service_retired_meanwhile_is_refused(user: User) -> None:
     service = make_service()
-    customer = make_customer()
+    customer = make_customer(phone=PHONE)
     await open_as(user, customer, f'/customer/book/{service.id}', 'booking-confirm')
     await drawer_settled(user)
     await choose_tomorrow(user)

@@ -53,4 +53,4 @@ async def test_the_profile_and_booking_forms_ask_for_the_right_keyboard_and_auto
     assert hints_of(user, 'account') == expected('name', 'phone', 'address', 'pincode')
     await user.open(f'/customer/book/{service.id}?pincode=560001')
     await user.should_see(marker='booking-confirm', retries=PATIENCE)
-    assert hints_of(user, 'booking') == expected('address', 'pincode')
+    assert hints_of(user, 'booking') == expected('address', 'phone', 'pincode')  # no phone on file: asked for one

@@ -124,6 +124,11 @@ CASES = {
     'closed_export_filters': Case(
         nothing, lambda s, a, _r, _now: sr.closed_export_filters(s, a, {}), {APPROVED, PENDING, 'admin'}
     ),
+    'slot_states': Case(
+        nothing,
+        lambda s, a, _r, now: sr.slot_states(s, a, service_id=only_service(s), day=NOW.date() + timedelta(1), now=now),
+        {CUSTOMER},
+    ),
 }
 # A pending professional may work on jobs they already hold, so for jobs that are not theirs they get NotFound.
 NOT_THEIRS = {(PENDING, 'withdraw'), (PENDING, 'complete'), (PENDING, 'get_request'), (PENDING, 'request_history')}
@@ -176,7 +181,7 @@ def operations_with_an_actor() -> set[str]:
 
 
 def test_the_matrix_covers_every_role_and_every_operation_with_an_actor() -> None:
-    assert len(ROLES) * len(CASES) == 120
+    assert len(ROLES) * len(CASES) == 126
     assert set(CASES) == operations_with_an_actor()
 
 
