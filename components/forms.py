@@ -18,6 +18,10 @@ FIELD_HINTS = {
     'experience_years': 'inputmode=numeric',
 }
 
+# A field about someone else, or a list (an admin's search for a customer, the pincodes a professional serves):
+# the browser's autofill would offer the user's own name, email or postal code, which is never what goes there
+NOT_MINE = 'autocomplete=off'
+
 
 def with_hints(inputs: dict[str, ui.element]) -> dict[str, ui.element]:
     """The form's inputs, each told its FIELD_HINTS; returns the form."""

@@ -42,7 +42,7 @@ KIND_WORDS = {
 
 def state_counts(counts: tuple[tuple[OutboxState, int], ...], *, link_for: Callable[[OutboxState], str]) -> None:
     """'3 waiting to send · 120 sent · 2 failed', each a link to the messages in that state."""
-    with ui.row().classes('items-center gap-x-4 gap-y-1 flex-wrap').mark('outbox-counts'):
+    with ui.row().classes('items-center gap-x-4 gap-y-2 flex-wrap').mark('outbox-counts'):
         for state, count in counts:
             ui.link(f'{count:,} {STATE_WORDS[state]}', link_for(state)).classes(
                 f'text-{STATE_COLOURS[state]}' if count else 'text-grey-8'

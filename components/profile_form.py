@@ -8,7 +8,7 @@ from typing import Any
 
 from nicegui import ui
 
-from components.forms import notice, with_hints
+from components.forms import NOT_MINE, notice, with_hints
 from services.catalog import ServiceRow
 from services.people import ProfessionalView
 
@@ -39,7 +39,7 @@ def profile_form(
     for name, element in with_hints(inputs).items():
         element.classes('w-full').props('outlined').mark(f'profile-{name}')
     inputs['description'].classes('sm:col-span-2')
-    inputs['pincodes'].props('hint="Separate pincodes with commas or spaces."')
+    inputs['pincodes'].props(f'hint="Separate pincodes with commas or spaces." {NOT_MINE}')  # a list, not a postcode
     warning = notice(SERVICE_CHANGE_WARNING).mark('profile-service-warning')
     warning.set_visibility(False)
     inputs['service_id'].on_value_change(lambda e: warning.set_visibility(e.value != profile.service_id))

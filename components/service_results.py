@@ -46,7 +46,7 @@ def service_result(match: ServiceMatch, *, pincode: str, book_url: BookUrl, sear
 def _nearby(nearby: tuple[NearbyPincode, ...], search_url: Callable[[str], str]) -> None:
     if not nearby:
         return
-    with ui.row().classes('items-center gap-x-3 gap-y-1 text-sm').props('aria-label="Nearby pincodes"'):
+    with ui.row().classes('items-center gap-x-3 gap-y-2 text-sm').props('aria-label="Nearby pincodes"'):
         ui.label('Nearby pincodes with professionals:')
         for place in nearby:
             count = place.professional_count

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from nicegui import app, ui
 
+from components.pwa import install_head
+
 # NiceGUI's own primary (#5898d4) gives white header text a 3:1 contrast; this blue gives 5.7:1 (WCAG AA)
 PRIMARY = '#1565c0'
 PRIMARY_ON_DARK = '#90caf9'  # the same blue, light enough for text on Quasar's dark page and cards (9:1)
@@ -12,14 +14,30 @@ POSITIVE = '#2e7d32'  # NiceGUI's green (#21ba45) gives white text 2.4:1 (notifi
 LANGUAGE = 'en'
 LOADING_BAR_LABEL = 'Loading'
 
+# The phone's own typeface (Roboto on Android, San Francisco on iOS, Segoe UI on Windows) in place of Quasar's
+# Roboto web font: nothing to download on a first visit (35 KB, and 40-75 KB more where '₹' or a star pulls in another
+# of its files), and text shows at once. No web font in the list: a glyph the system font lacks would fetch it.
+SYSTEM_FONTS = "system-ui, -apple-system, 'Segoe UI', 'Helvetica Neue', Arial, sans-serif"
+TARGET = '44px'  # every control is at least this tall and wide (WCAG 2.5.5, and 2.5.8's 24 px with room to spare)
+GAP = '8px'  # between neighbouring controls (pages use Tailwind's gap-2 for it)
+
 # NiceGUI puts Quasar's !important classes (colours, `no-outline` on every button) in the last cascade layer, where
 # an unlayered !important loses: ours go into that layer too and win by being more specific. Fields keep Quasar's
 # own focus look (the coloured label and bar). NiceGUI's links are Tailwind blue-500 (3.7:1 on white): they take
-# the primary colour instead.
+# the primary colour instead, and keep it under the pointer (NiceGUI fades a hovered link to 3.9:1).
+# Targets: Quasar's dense controls are 32-40 px and its round buttons 42 px; every button, tab, item, chip, field,
+# choice and link is made at least TARGET (a later layer wins over Quasar's whatever its specificity, and
+# `min-height` leaves Quasar's own larger sizes and autogrowing fields alone). A button's `padding` prop writes
+# `min-height: 0` into its style attribute, which only an !important beats. Tabs and choices keep GAP apart.
+# An autogrowing textarea measures its text when mounted; mounted hidden (a form opened by a button) it measured
+# nothing and showed one line: a zero-length animation fires `animationend` whenever it is shown again, which Quasar
+# answers by measuring again (its own trick for textareas in expansion items).
 CSS = f"""
 @layer nicegui {{
   .nicegui-link {{ color: {PRIMARY}; }}
   .body--dark .nicegui-link {{ color: {PRIMARY_ON_DARK}; }}
+  .nicegui-link {{ display: inline-flex; align-items: center; min-height: {TARGET}; min-width: {TARGET}; }}
+  .nicegui-link:hover, .nicegui-link:active {{ opacity: 1; text-decoration-thickness: 2px; }}
 }}
 @layer quasar_importants {{
   .body--dark .text-primary {{ color: {PRIMARY_ON_DARK} !important; }}
@@ -30,12 +48,24 @@ CSS = f"""
     outline-color: {PRIMARY_ON_DARK} !important;
   }}
   .q-header .q-btn:focus-visible {{ outline-color: white !important; }}
+  .q-btn {{ min-height: {TARGET} !important; min-width: {TARGET} !important; }}
 }}
 @layer overrides {{
+  body {{ font-family: {SYSTEM_FONTS}; }}
+  .q-field--dense .q-field__control, .q-field--dense .q-field__marginal {{ min-height: {TARGET}; }}
+  .q-tabs--dense .q-tab, .q-item--dense, .q-list--dense > .q-item {{ min-height: {TARGET}; }}
+  .q-tabs__content {{ column-gap: {GAP}; }}
+  .q-chip {{ height: auto; min-height: {TARGET}; }}
+  .q-checkbox, .q-radio, .q-toggle {{ min-height: {TARGET}; min-width: {TARGET}; }}
+  .q-option-group:not(.q-option-group--inline) > div + div {{ margin-top: {GAP}; }}
+  .q-option-group--inline {{ display: flex; flex-wrap: wrap; gap: {GAP}; }}
+  .q-table a:not(.q-btn) {{ display: inline-flex; align-items: center; min-height: {TARGET}; }}
+  .q-textarea--autogrow textarea {{ animation: hsa-autogrow-shown 0s; }}
   :focus-visible {{ outline: 2px solid {PRIMARY}; outline-offset: 2px; }}
   .body--dark :focus-visible {{ outline-color: {PRIMARY_ON_DARK}; }}
   .q-header :focus-visible {{ outline-color: white; }}
 }}
+@keyframes hsa-autogrow-shown {{ to {{ opacity: 1; }} }}
 """
 # NiceGUI writes <html lang> only when ui.run(language=...) is given; Quasar leaves it alone either way
 LANGUAGE_SCRIPT = f'<script>document.documentElement.lang = "{LANGUAGE}";</script>'
@@ -48,5 +78,6 @@ def theme() -> None:
     ui.colors(primary=PRIMARY, positive=POSITIVE)
     ui.add_css(CSS)
     ui.add_head_html(LANGUAGE_SCRIPT)
+    install_head(PRIMARY)  # installable: manifest, icons, service worker (components/pwa.py)
     # Quasar's ajax bar is a role=progressbar while it shows; its props pass through as attributes
     app.config.quasar_config.setdefault('loadingBar', {})['aria-label'] = LOADING_BAR_LABEL

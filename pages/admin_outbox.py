@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from fastapi.responses import RedirectResponse
 from nicegui import APIRouter, run, ui
 
-from components.filters import known
+from components.filters import filter_card, known
 from components.frame import frame
 from components.outbox import STATE_WORDS, message_line, state_counts, test_buttons
 from components.pager import pager
@@ -44,7 +44,7 @@ async def outbox_page(state: str = '', cursor: str = '') -> RedirectResponse | N
         ).classes('text-grey-8')
         if channels is not None:
             _tests(viewer, channels)
-        _filter(viewer, state)
+        _filter(state, fold=refusal is None)
         if refusal is not None:
             ui.label(str(refusal)).classes('text-negative').mark('outbox-problem')
             ui.link('Show every message', PATH)
@@ -74,17 +74,20 @@ def _tests(viewer: Viewer, channels: TestChannels) -> None:
     test_buttons(channels, on_send=send)
 
 
-def _filter(viewer: Viewer, state: str) -> None:
-    @guarded(viewer)
-    def apply(value: str) -> None:
-        ui.navigate.to(with_query(PATH, state=value or ''))
-
-    ui.select(
-        {'': 'Every state', **STATES},
-        label='State',
-        value=known(state, STATES),
-        on_change=lambda e: apply(e.value),
-    ).props('outlined dense').classes('min-w-[12rem]').mark('outbox-state')
+def _filter(state: str, *, fold: bool) -> None:
+    """The state filter, in the shared filter card (on a phone: a Filters button and a chip for the state shown)."""
+    choices = {'': 'Every state', **STATES}
+    filter_card(
+        lambda: {'state': ui.select(choices, label='State', value=known(state, STATES))},
+        to_url=lambda values: with_query(PATH, state=values['state']),
+        clear_url=PATH,
+        marker='outbox',
+        apply_text='Show',
+        apply_icon='filter_alt',
+        columns=3,
+        label='Filter the messages',
+        fold=fold,
+    )
 
 
 def _messages(viewer: Viewer, page: OutboxPage, state: str) -> None:

@@ -12,7 +12,7 @@ from nicegui import APIRouter, run, ui
 from components.dialogs import ask_reason
 from components.facts import fact, fact_term, facts
 from components.filters import filter_card, known, service_options, show_refusal
-from components.forms import notice
+from components.forms import NOT_MINE, notice
 from components.frame import frame
 from components.history import history_timeline
 from components.live import HIGHLIGHT_SECONDS, announce, plural
@@ -72,7 +72,7 @@ async def requests_page(
     filters = Filters(*(value.strip() for value in given))
     services, found, refusal, timezone = await run.io_bound(_load_list, viewer, filters, cursor or None)
     with frame('Requests', **frame_options(viewer)):
-        inputs = _filter_form(filters, services)
+        inputs = _filter_form(filters, services, fold=refusal is None)  # a refused filter is shown to be fixed
         if refusal is not None:
             first_page = with_query(LIST_PATH, **filters.query())
             show_refusal(inputs, refusal, first_page_url=first_page, first_page_marker='first-page', noun='requests')
@@ -136,19 +136,21 @@ def _load_page(viewer: Viewer, filters: Filters, cursor: str | None) -> RequestP
         return requests.list_all_requests(session, viewer.actor, cursor=cursor, **fields)
 
 
-def _filter_form(filters: Filters, services: list[ServiceRow]) -> dict[str, ui.element]:
+def _filter_form(filters: Filters, services: list[ServiceRow], *, fold: bool) -> dict[str, ui.element]:
     statuses = {'': 'Any status'} | {status.value: STATUS_WORDS[status] for status in RequestStatus}
     offered = service_options(services)
     return filter_card(
         lambda: {
             'status': ui.select(statuses, value=known(filters.status, statuses), label='Status'),
             'service_id': ui.select(offered, value=known(filters.service_id, offered), label='Service'),
-            'pincode': ui.input('Pincode', value=filters.pincode).props('inputmode=numeric maxlength=6'),
+            'pincode': ui.input('Pincode', value=filters.pincode).props(f'{NOT_MINE} inputmode=numeric maxlength=6'),
             'sort': ui.select(SORTS, value=known(filters.sort, SORTS) or 'scheduled', label='Order'),
             'date_from': ui.input('From (date)', value=filters.date_from).props('type=date stack-label'),
             'date_to': ui.input('To (date)', value=filters.date_to).props('type=date stack-label'),
-            'customer': ui.input('Customer name or email', value=filters.customer).props('maxlength=100'),
-            'professional': ui.input('Professional name or email', value=filters.professional).props('maxlength=100'),
+            'customer': ui.input('Customer name or email', value=filters.customer).props(f'{NOT_MINE} maxlength=100'),
+            'professional': ui.input('Professional name or email', value=filters.professional).props(
+                f'{NOT_MINE} maxlength=100'
+            ),
         },
         to_url=_filters_url,
         clear_url=LIST_PATH,
@@ -156,6 +158,8 @@ def _filter_form(filters: Filters, services: list[ServiceRow]) -> dict[str, ui.e
         apply_text='Apply filters',
         apply_icon='filter_alt',
         columns=4,
+        fold=fold,
+        defaults={'sort': 'scheduled'},
     )
 
 
@@ -198,6 +202,7 @@ async def request_page(request_id: str) -> RedirectResponse | None:
         ui.link('← All requests', LIST_PATH).mark('back-to-requests')
 
         @ui.refreshable
+        @live.newest_only
         async def details() -> None:
             try:
                 request, history, timezone = await run.io_bound(_load_request, viewer, request_id)

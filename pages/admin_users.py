@@ -16,7 +16,7 @@ from nicegui import APIRouter, run, ui
 from components.dialogs import ask_reason, ask_reason_and_password
 from components.documents import document_list
 from components.filters import filter_card, known, service_options, show_refusal
-from components.forms import busy, notice
+from components.forms import NOT_MINE, busy, notice
 from components.frame import frame
 from components.pager import pager
 from components.people import professional_profile, user_summary, user_table
@@ -74,7 +74,7 @@ async def users_page(
     filters = Filters(*(value.strip() for value in (text, role, status, service_id, pincode, min_rating)))
     services, found, refusal = await run.io_bound(_load_list, viewer, filters, cursor or None)
     with frame('Users', **frame_options(viewer)):
-        inputs = _filter_form(filters, services)
+        inputs = _filter_form(filters, services, fold=refusal is None)  # a refused filter is shown to be fixed
         if refusal is not None:
             show_refusal(
                 inputs, refusal, first_page_url=filters.url(), first_page_marker='users-first-page', noun='users'
@@ -95,15 +95,15 @@ def _load_list(
             return services, None, refusal
 
 
-def _filter_form(filters: Filters, services: list[ServiceRow]) -> dict[str, ui.element]:
+def _filter_form(filters: Filters, services: list[ServiceRow], *, fold: bool) -> dict[str, ui.element]:
     offered = service_options(services)
     return filter_card(
         lambda: {
-            'text': ui.input('Name or email', value=filters.text).props('maxlength=100 type=search'),
+            'text': ui.input('Name or email', value=filters.text).props(f'{NOT_MINE} maxlength=100 type=search'),
             'role': ui.select(ROLES, value=known(filters.role, ROLES), label='Role'),
             'status': ui.select(STATUSES, value=known(filters.status, STATUSES), label='Status'),
             'service_id': ui.select(offered, value=known(filters.service_id, offered), label='Service'),
-            'pincode': ui.input('Pincode', value=filters.pincode).props('inputmode=numeric maxlength=6'),
+            'pincode': ui.input('Pincode', value=filters.pincode).props(f'{NOT_MINE} inputmode=numeric maxlength=6'),
             'min_rating': ui.input('Minimum rating (1 to 5)', value=filters.min_rating).props(
                 'inputmode=decimal maxlength=3'
             ),
@@ -115,6 +115,7 @@ def _filter_form(filters: Filters, services: list[ServiceRow]) -> dict[str, ui.e
         apply_icon='search',
         columns=3,
         label='Find users',
+        fold=fold,
     )
 
 

@@ -11,7 +11,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import APIRouter, app, run, ui
 
-from components.forms import FIELD_HINTS, busy, clear_field_errors, notice, show_field_error, with_hints
+from components.forms import FIELD_HINTS, NOT_MINE, busy, clear_field_errors, notice, show_field_error, with_hints
 from components.frame import public_frame
 from models.enums import Role
 from pages.viewer import (
@@ -103,9 +103,12 @@ async def register_page(request: Request) -> RedirectResponse | None:
         ui.navigate.to(_hand_over(storage, signed_in, home_path(signed_in.actor)))
 
     with public_frame('Create an account'):
-        with ui.tabs().classes('w-full') as tabs:
+        # two equal halves whose words wrap on a narrow phone (320 px) rather than scroll out of the card
+        with ui.tabs().classes('w-full').props('align=justify') as tabs:
             customer_tab = ui.tab('customer', 'I need a service').mark('register-tab-customer')
             professional_tab = ui.tab('professional', 'I offer a service').mark('register-tab-professional')
+            for tab in (customer_tab, professional_tab):
+                tab.classes('px-2 whitespace-normal leading-tight')
         with ui.tab_panels(tabs, value=customer_tab).classes('w-full'):
             with ui.tab_panel(customer_tab).classes('p-0 gap-3'):
                 form = _person_inputs('customer')
@@ -146,7 +149,7 @@ def _professional_form(services: list[ServiceRow], submit: Any) -> list[ui.butto
     form['experience_years'].classes('w-full').mark('professional-experience')
     form['description'] = ui.textarea('About your work').props('autogrow').classes('w-full')
     form['description'].mark('professional-description')
-    form['pincodes'] = ui.input('Pincodes you serve', placeholder='560001, 560002').classes('w-full')
+    form['pincodes'] = ui.input('Pincodes you serve', placeholder='560001, 560002').props(NOT_MINE).classes('w-full')
     form['pincodes'].mark('professional-pincodes')
     ui.label('An admin reviews every professional before they can take requests.').classes('text-sm text-grey-7')
     return [

@@ -26,6 +26,7 @@ from tests.servers import app_environment
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / 'screenshots'
 CHROMIUM, CHROMEDRIVER = '/usr/bin/chromium', '/usr/bin/chromedriver'
+ACCOUNT_MENU = '[aria-label^="Account menu"]'  # the header's button for the viewer's menu (components/frame.py)
 CHROMIUM_FLAGS = (
     '--headless=new',
     '--no-sandbox',
@@ -149,12 +150,18 @@ class Page:
         ).click()
 
     def press(self, aria_label: str) -> None:
-        self.driver.find_element(By.CSS_SELECTOR, f'[aria-label="{aria_label}"]').click()
+        """A control by its aria-label; one in the header's account menu (dark mode) once the menu is open."""
+        wanted = f'[aria-label="{aria_label}"]'
+        if not self.driver.execute_script('return !!document.querySelector(arguments[0])', wanted):
+            self.driver.find_element(By.CSS_SELECTOR, ACCOUNT_MENU).click()
+        WebDriverWait(self.driver, 10).until(expected_conditions.element_to_be_clickable((By.CSS_SELECTOR, wanted)))
+        self.driver.find_element(By.CSS_SELECTOR, wanted).click()
 
     def choose(self, label: str, option: str) -> None:
         """Open a Quasar select and pick an option, waiting out its menu animation (slow on a busy machine)."""
         field = f"//label[.//div[normalize-space()='{label}']]"
-        item = f"//div[contains(@class,'q-menu')]//div[contains(@class,'q-item')][.//*[contains(text(),'{option}')]]"
+        menu = "//div[contains(@class,'q-menu') or contains(@class,'q-select__dialog')]"  # a phone gets a dialog
+        item = f"{menu}//div[contains(@class,'q-item')][.//*[contains(text(),'{option}')]]"
         wait = WebDriverWait(self.driver, 30)
         for _ in range(3):
             self.driver.find_element(By.XPATH, field).click()
