@@ -12,6 +12,7 @@ gone."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Collection
@@ -150,6 +151,28 @@ def follow(
             coalesced.ask()
 
     on_event(names, changed)
+
+
+def newest_only(draw: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    """For an async refreshable (put it under `@ui.refreshable`): when refreshes overlap (an action's own refresh and
+    the live event of the same change), only the newest one's drawing stays. Each refresh empties the part before it
+    starts, but an older one still loading drew after that, beside the newer one: the request shown twice. The older
+    one's elements are deleted as it finishes (not a wrapper's: a click on the way still has its part to answer in)."""
+    newest, kept = 0, set[int]()
+
+    @functools.wraps(draw)
+    async def drawn(*args: Any, **kwargs: Any) -> None:
+        nonlocal newest, kept
+        newest += 1
+        mine, part = newest, context.slot
+        await draw(*args, **kwargs)
+        if mine == newest:
+            kept = {element.id for element in part.children}
+            return
+        for element in [element for element in part.children if element.id not in kept]:
+            element.delete()  # what this older refresh drew: the part was emptied for the newer one before it
+
+    return drawn
 
 
 def follow_connection() -> None:

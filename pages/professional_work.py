@@ -42,6 +42,7 @@ async def inbox_page(cursor: str = '') -> RedirectResponse | None:
     zone, shown, me = local_zone(), live.ShownRows(), viewer.actor.id
 
     @ui.refreshable
+    @live.newest_only
     async def inbox_requests() -> None:
         try:
             found = await run.io_bound(units.load_inbox, viewer, cursor or None)
@@ -93,6 +94,7 @@ async def jobs_page(show: str = 'upcoming', cursor: str = '') -> RedirectRespons
     zone, hours, shown, me = local_zone(), requests.policy().cancel_cutoff_hours, live.ShownRows(), viewer.actor.id
 
     @ui.refreshable
+    @live.newest_only
     async def jobs() -> None:
         try:
             found = await run.io_bound(lambda: units.load_jobs(viewer, past=show == 'past', cursor=cursor or None))
@@ -162,6 +164,7 @@ async def request_page(request_id: str) -> RedirectResponse | None:
     zone, hours = local_zone(), requests.policy().cancel_cutoff_hours
 
     @ui.refreshable
+    @live.newest_only
     async def details() -> None:
         try:
             row, history = await run.io_bound(units.load_request, viewer, request_id)

@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from nicegui import app
+from nicegui import app, ui
 from nicegui.testing import User
 
+from pages import live
 from services import catalog, clock, identity, people, session_scope
 from tests.factories import (
     PASSWORD,
@@ -203,3 +204,25 @@ async def test_signing_out_everywhere_else_sends_the_other_open_page_to_login_at
         assert identity.sign_out_everywhere_else(session, customer, key=phone.key) == 1
     await user.should_see(marker='login-submit')  # no click needed
     assert path_of(user) == '/login'
+
+
+async def test_of_two_overlapping_redraws_only_the_newer_one_stays(user: User) -> None:
+    """An action's own refresh and the live event of the same change redraw a part at once; the older one, slower to
+    load, finished last and was drawn beside the newer one (a request shown twice). pages/live.py newest_only."""
+    loads = [0.0, 0.3, 0.0]  # the first page load, then a slow refresh overtaken by a quick one
+
+    @ui.page('/test/overlapping-redraws')
+    async def overlapping() -> None:
+        @ui.refreshable
+        @live.newest_only
+        async def part() -> None:
+            await asyncio.sleep(loads.pop(0))
+            ui.label('drawn').mark('drawn')
+
+        await part()
+        ui.button('Twice', on_click=lambda: (part.refresh(), part.refresh())).mark('twice')
+
+    await user.open('/test/overlapping-redraws')
+    user.find(marker='twice').click()
+    await asyncio.sleep(0.5)
+    assert len(user.find(marker='drawn').elements) == 1
