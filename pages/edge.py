@@ -36,6 +36,9 @@ CONTENT_SECURITY_POLICY = '; '.join(
         "connect-src 'self'",  # socket.io's WebSocket (and its polling fallback) to this origin only
         "font-src 'self'",  # NiceGUI's own fonts and icons
         "frame-src 'self'",  # the admin's review page shows a PDF document (our /documents route) in a frame
+        # installable (pages/pwa.py): every page links the web app manifest and registers the service worker /sw.js
+        "manifest-src 'self'",
+        "worker-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",

@@ -1,0 +1,104 @@
+"""Compression at the edge (pages/compression.py) around a small app: brotli for browsers that take it, gzip for the
+rest, nothing for what is small or already compressed, and NiceGUI's files at brotli's best once it is made.
+(The real app's answers in Chromium: bench/phone.py.)"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import random
+from collections.abc import AsyncIterator
+
+import brotli
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response, StreamingResponse
+
+from pages.compression import BEST_QUALITY, KEPT_PREFIX, Compression
+
+# Text that compresses, with enough variety that quality 11 beats quality 5.
+WORDS = ('quasar', 'vue', 'socket', 'booking', 'service', 'pincode', 'slot', 'customer', 'professional', 'review')
+TEXT = ' '.join(random.Random(19).choices(WORDS, k=20_000)).encode()
+ASSET = f'{KEPT_PREFIX}static/app.js'
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[httpx.AsyncClient]:
+    api = FastAPI()
+
+    @api.get('/page')
+    async def page() -> HTMLResponse:
+        return HTMLResponse(TEXT)
+
+    @api.get('/small')
+    async def small() -> PlainTextResponse:
+        return PlainTextResponse('ok')
+
+    @api.get('/font')
+    async def font() -> Response:
+        return Response(TEXT, media_type='font/woff2')
+
+    @api.get('/stream')
+    async def stream() -> StreamingResponse:
+        async def parts() -> AsyncIterator[bytes]:
+            for start in range(0, len(TEXT), 10_000):
+                yield TEXT[start : start + 10_000]
+
+        return StreamingResponse(parts(), media_type='text/csv')
+
+    @api.get(ASSET)
+    async def asset() -> Response:
+        return Response(TEXT, media_type='text/javascript', headers={'etag': '"v1"'})
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=Compression(api)), base_url='http://c') as client:
+        yield client
+
+
+async def raw_body(client: httpx.AsyncClient, path: str, accept: str) -> tuple[httpx.Response, bytes]:
+    """The answer and its body as it came over the wire (httpx would otherwise decode it)."""
+    async with client.stream('GET', path, headers={'accept-encoding': accept}) as response:
+        return response, b''.join([chunk async for chunk in response.aiter_raw()])
+
+
+async def test_a_browser_that_takes_brotli_gets_brotli_and_the_same_page(client: httpx.AsyncClient) -> None:
+    response, body = await raw_body(client, '/page', 'gzip, deflate, br, zstd')
+    assert response.headers['content-encoding'] == 'br'
+    assert 'accept-encoding' in response.headers['vary'].lower()
+    assert int(response.headers['content-length']) == len(body) < len(TEXT) / 3
+    assert brotli.decompress(body) == TEXT
+
+
+async def test_a_browser_without_brotli_gets_gzip_as_before(client: httpx.AsyncClient) -> None:
+    response, body = await raw_body(client, '/page', 'gzip, deflate')
+    assert response.headers['content-encoding'] == 'gzip'
+    assert gzip.decompress(body) == TEXT
+
+
+async def test_small_answers_and_fonts_go_as_they_are(client: httpx.AsyncClient) -> None:
+    for path, expected in (('/small', b'ok'), ('/font', TEXT)):
+        response, body = await raw_body(client, path, 'br')
+        assert 'content-encoding' not in response.headers, path
+        assert body == expected
+
+
+async def test_a_streamed_answer_is_compressed_as_it_streams(client: httpx.AsyncClient) -> None:
+    response, body = await raw_body(client, '/stream', 'br')
+    assert response.headers['content-encoding'] == 'br'
+    assert 'content-length' not in response.headers
+    assert brotli.decompress(body) == TEXT
+
+
+async def test_niceguis_files_are_kept_at_brotlis_best_once_made(client: httpx.AsyncClient) -> None:
+    _, first = await raw_body(client, ASSET, 'br')  # sent at once, at the fast quality; the best is made meanwhile
+    best = brotli.compress(TEXT, quality=BEST_QUALITY)
+    assert len(best) < len(first)
+    for _ in range(200):
+        response, body = await raw_body(client, ASSET, 'br')
+        if body == best:
+            break
+        await asyncio.sleep(0.05)
+    assert body == best, 'the quality-11 body was never served'
+    assert response.headers['etag'] == '"v1"'
+    assert int(response.headers['content-length']) == len(best)
+    assert brotli.decompress(body) == TEXT
