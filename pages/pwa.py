@@ -17,7 +17,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from nicegui import APIRouter, __version__, app
 
 from components.pwa import APPLE_TOUCH_ICON, MANIFEST, SERVICE_WORKER
-from components.theme import PRIMARY
+from components.theme import ICON_FONT, ICON_FONT_URL, PRIMARY
 
 router = APIRouter()
 FOLDER = Path(__file__).parent / 'static' / 'pwa'
@@ -35,6 +35,7 @@ APPLE_ICON_FILE = 'apple-touch-icon.png'  # 180 px, for iOS's home screen (it ig
 # browser would otherwise keep an old one for up to a day); the shell files may be kept for a day.
 NO_CACHE = {'Cache-Control': 'no-cache'}
 A_DAY = {'Cache-Control': 'public, max-age=86400'}
+FOREVER = {'Cache-Control': 'public, max-age=31536000, immutable'}  # an address that names its content (a hash)
 BACKGROUND = '#ffffff'  # the splash screen's, behind the icon while the start page loads
 # The paths under which NiceGUI serves its own files, named by its version: the same address is the same file, so the
 # service worker may answer them from its cache. Not /_nicegui/auto/ (files the app hands out, some of them private),
@@ -65,6 +66,14 @@ def icon_route(name: str) -> FileResponse:
     return FileResponse(FOLDER / name, media_type='image/png', headers=A_DAY)
 
 
+@router.get('/fonts/{name}', include_in_schema=False)
+def icon_font_route(name: str) -> FileResponse:
+    """The Material Icons subset components/theme.py draws icons with, in NiceGUI's full font's place."""
+    if f'/fonts/{name}' != ICON_FONT_URL:
+        raise HTTPException(status_code=404)
+    return FileResponse(ICON_FONT, media_type='font/woff2', headers=FOREVER)
+
+
 @router.get(APPLE_TOUCH_ICON, include_in_schema=False)
 def apple_touch_icon_route() -> FileResponse:
     return FileResponse(FOLDER / APPLE_ICON_FILE, media_type='image/png', headers=A_DAY)
@@ -92,7 +101,9 @@ def manifest() -> dict[str, object]:
 def shell_urls() -> list[str]:
     """What the service worker keeps when it installs: ours, and the NiceGUI files every page loads (as NiceGUI's
     page template names them for this app's settings)."""
-    ours = [OFFLINE, MANIFEST, OFFLINE_ICON]  # the install icons: fetched by the browser when it installs, not here
+    # the install icons: fetched by the browser when it installs, not here; the icon font is our subset (NiceGUI's
+    # full one is never drawn, components/theme.py)
+    ours = [OFFLINE, MANIFEST, OFFLINE_ICON, ICON_FONT_URL]
     return ours + [f'/_nicegui/{__version__}/static/{name}' for name in nicegui_static_files()]
 
 

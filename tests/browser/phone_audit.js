@@ -1,8 +1,8 @@
 // The phone layout audit of tests/browser/test_phone.py: one pass over the drawn page, returning [rule, what] pairs.
 // arguments: the selectors of scrollers allowed to hide content sideways, the selectors of exempt targets, the
 // words of a label that ask for autocomplete, and the smallest target (CSS px) for a finger and for a link inside
-// running text.
-const [allowedScrollers, exempt, autofillWords, finger, textLink] = arguments;
+// running text; the icon names the app's icon font draws and the file name of NiceGUI's full icon font.
+const [allowedScrollers, exempt, autofillWords, finger, textLink, iconNames, fullIconFont] = arguments;
 const root = document.documentElement, width = root.clientWidth;
 const TARGETS = 'button, a[href], [role=button], [role=tab], [role=checkbox], [role=radio], [role=switch], ' +
   '[role=option], input:not([type=hidden]), select, textarea, .q-field__control, .q-chip--clickable, ' +
@@ -91,8 +91,24 @@ function missingAutocomplete() {
   }
 }
 
+// An icon the app's Material Icons subset (scripts/subset_icons.py) cannot draw shows as its name ("chevron_right"),
+// hidden ones included (they show later); NiceGUI's full icon font, which the subset stands in for, is never fetched.
+function iconFont() {
+  const drawn = new Set(iconNames);
+  for (const e of document.querySelectorAll('i.material-icons, .q-icon.material-icons')) {
+    const name = e.textContent.trim();
+    if (drawn.has(name)) continue;
+    findings.push(['icon font', `${describe(e)} shows "${name}" ${at(e.getBoundingClientRect())}`]);
+  }
+  for (const entry of performance.getEntriesByType('resource')) {
+    if (!entry.name.endsWith(`/${fullIconFont}`)) continue;
+    findings.push(['icon font', `NiceGUI's full icon font was fetched: ${entry.name}`]);
+  }
+}
+
 documentOverflow();
 hiddenSideways();
 smallTargets();
 missingAutocomplete();
+iconFont();
 return findings;

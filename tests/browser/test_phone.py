@@ -7,7 +7,9 @@ On each page, once it is drawn and the visit's action is done, one pass in the p
   off), unless it is one of ALLOWED_SCROLLERS;
 - small target: something to tap under 44 x 44 px (a link inside a sentence: under 24 px tall), unless EXEMPT;
 - no autocomplete: a field asking for a name, email, phone, address, postal code or password that does not tell the
-  browser what it is (components/forms.py FIELD_HINTS is the app's table of these).
+  browser what it is (components/forms.py FIELD_HINTS is the app's table of these);
+- icon font: an icon the app's Material Icons subset cannot draw (it shows as its name), or NiceGUI's full icon font
+  fetched (the subset stands in for it: components/theme.py, tests/pages/test_icon_font.py).
 A screenshot of each page goes to screenshots/phone-<role>-<route>.png and every finding to
 screenshots/phone-findings.txt (bench/tap_targets.py counts them).
 """
@@ -21,6 +23,8 @@ import pytest
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from components.forms import FIELD_HINTS
+from components.theme import ICON_FONT
+from scripts.subset_icons import drawn_icon_names, original_font
 from tests.browser.conftest import SCREENSHOTS, Page, Server
 from tests.browser.tour import Tour, Visit, drawn, seeded_for_the_tour, walk_every_page
 
@@ -34,7 +38,8 @@ PHONE_AGENT = (
 FINGER, TEXT_LINK = 44, 24  # CSS px: WCAG 2.5.5 for what is tapped, 2.5.8 for a link inside running text
 AUDIT = (Path(__file__).parent / 'phone_audit.js').read_text()
 FINDINGS = SCREENSHOTS / 'phone-findings.txt'
-RULES = ('action failed', 'document overflow', 'hidden sideways', 'small target', 'no autocomplete')
+RULES = ('action failed', 'document overflow', 'hidden sideways', 'small target', 'no autocomplete', 'icon font')
+ICON_NAMES = sorted(drawn_icon_names(ICON_FONT))
 
 # Boxes that may hide content sideways, because swiping them is how they are read (only the box itself: what is
 # cut off inside one is found).
@@ -85,7 +90,14 @@ def phone_layout(page: Page, visit: Visit) -> list[str]:
     assert page.driver.execute_script('return document.documentElement.clientWidth') == PHONE['width'], visit
     page.screenshot(f'phone-{visit.slug}')  # also waits out Quasar's transitions
     found = page.driver.execute_script(
-        AUDIT, [s for s, _ in ALLOWED_SCROLLERS], [s for s, _ in EXEMPT], AUTOFILL_WORDS, FINGER, TEXT_LINK
+        AUDIT,
+        [s for s, _ in ALLOWED_SCROLLERS],
+        [s for s, _ in EXEMPT],
+        AUTOFILL_WORDS,
+        FINGER,
+        TEXT_LINK,
+        ICON_NAMES,
+        original_font().name,
     )
     return [f'{visit}: {rule}: {what}' for rule, what in found]
 
@@ -108,6 +120,8 @@ PROBES = """
   <input aria-label="probe password" type="password" autocomplete="on" style="height: 48px; width: 200px">
   <input aria-label="probe secret" type="password" autocomplete="current-password" style="height: 48px; width: 200px">
   <input aria-label="probe colour" style="height: 48px; width: 200px">
+  <i class="q-icon material-icons" aria-label="probe drawn icon">chevron_right</i>
+  <i class="q-icon material-icons" aria-label="probe missing icon">wifi</i>
 </div>
 """
 
@@ -120,6 +134,7 @@ def test_the_phone_audit_reports_each_rule_broken_and_nothing_else(phone: Page) 
     assert sorted(re.sub(r'^probe /login: |( \d+x\d+)? at \(\d+,\d+\)$', '', line) for line in found) == [
         'document overflow: 608 px wide in a 390 px screen: div "probe wide" 600 px wide',  # and its 8 px padding
         'hidden sideways: div "probe scroller" shows 200 of 800 px',
+        'icon font: i.q-icon "probe missing icon" shows "wifi"',  # drawn as the word: not in the subset
         'no autocomplete: input[type=password] "probe password" autocomplete="on"',
         'no autocomplete: input[type=text] "probe phone" autocomplete=""',
         'small target: a "probe lone link"',  # 30 px tall

@@ -40,7 +40,7 @@ def test_a_booking_on_one_process_reaches_the_admin_watching_on_another_and_an_o
     assert started.returncode == 0, started.stdout + started.stderr
     with cluster.in_this_process(monkeypatch):
         service = make_service(name='Plumbing')
-        admin, customer = make_admin(), make_customer(pincode='560001')
+        admin, customer = make_admin(), make_customer(pincode='560001', phone='+919845012345')
         make_approved_professional(service_id=service.id)
     admin_page = Page(browser, cluster.url)  # through nginx, which keeps this browser on one process
     sign_in_as(admin_page, admin.email, '/admin')
