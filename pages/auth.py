@@ -71,7 +71,7 @@ async def login_page(request: Request, redirect_to: str = '/', ended: str = '') 
         password.props('autocomplete=current-password').classes('w-full').mark('login-password')
         password.on('keydown.enter', submit)
         button = ui.button('Sign in', on_click=submit).classes('w-full').mark('login-submit')
-        with ui.row().classes('w-full justify-center gap-1 text-sm'):
+        with ui.row().classes('w-full justify-center items-center gap-1 text-sm'):
             ui.label('New here?')
             ui.link('Create an account', '/register').mark('login-register-link')
     return None
@@ -123,7 +123,7 @@ async def register_page(request: Request) -> RedirectResponse | None:
                 ]
             with ui.tab_panel(professional_tab).classes('p-0 gap-3'):
                 buttons += _professional_form(services, submit)
-        with ui.row().classes('w-full justify-center gap-1 text-sm'):
+        with ui.row().classes('w-full justify-center items-center gap-1 text-sm'):
             ui.label('Already have an account?')
             ui.link('Sign in', '/login')
     return None
