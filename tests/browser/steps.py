@@ -11,7 +11,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.conftest import Page
+from tests.browser.conftest import Page, Server
 from tests.factories import PASSWORD
 
 RAVI = ('ravi@example.com', 'fixes every leak')  # a plumber in 560001 and 560034
@@ -127,6 +127,21 @@ def sign_in_as(page: Page, email: str, then: str) -> None:
     page.fill('Password', PASSWORD)
     page.click('Sign in')
     page.wait_for_path(then)
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    """Sign in through the login page and wait until it has sent the viewer on (to their home)."""
+    page.open('/login')
+    page.fill('Email', email)
+    page.fill('Password', password)
+    page.click('Sign in')
+    WebDriverWait(page.driver, 30).until(lambda driver: '/login' not in driver.current_url)
+
+
+def sign_in_as_demo_admin(server: Server, page: Page) -> None:
+    """Seed the demo data and sign in as its admin (on the dashboard)."""
+    sign_in(page, *demo_password(server.manage('seed-demo').stdout, 'admin'))
+    page.wait_for_path('/admin')
 
 
 def open_requests(driver: WebDriver) -> str:

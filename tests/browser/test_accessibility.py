@@ -16,7 +16,7 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.conftest import Page, Server
-from tests.browser.steps import demo_password
+from tests.browser.steps import demo_password, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -160,14 +160,6 @@ def first_link(page: Page, path: str, prefix: str) -> str:
     page.open(path)
     find = f'return document.querySelector(\'a[href^="{prefix}"]\')?.getAttribute("href")'
     return WebDriverWait(page.driver, 30).until(lambda driver: driver.execute_script(find))
-
-
-def sign_in(page: Page, email: str, password: str) -> None:
-    page.open('/login')
-    page.fill('Email', email)
-    page.fill('Password', password)
-    page.click('Sign in')
-    WebDriverWait(page.driver, 30).until(lambda driver: '/login' not in driver.current_url)
 
 
 def sign_out(page: Page) -> None:

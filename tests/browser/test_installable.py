@@ -21,7 +21,7 @@ from components.pwa import MANIFEST
 from components.theme import ICON_FONT_URL
 from pages.pwa import NICEGUI_ASSETS, OFFLINE, OFFLINE_ICON
 from tests.browser.conftest import Page, Server
-from tests.browser.steps import click_link, demo_password
+from tests.browser.steps import click_link, demo_password, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -70,6 +70,7 @@ def test_chromium_finds_the_app_installable_and_offline_it_shows_the_offline_pag
 def test_after_sign_out_offline_shows_the_offline_page_never_the_private_one(server: Server, page: Page) -> None:
     email, password = demo_password(server.manage('seed-demo').stdout, 'customer')
     sign_in(page, email, password)
+    page.wait_for_path('/customer')
     assert worker_state(page) == 'activated'
     start_url = page.driver.execute_cdp_cmd('Page.getAppManifest', {})['manifest']['startUrl']
     page.driver.get(start_url)  # as the installed app starts: the customer lands on their home
@@ -135,14 +136,6 @@ def offline_page_shown(page: Page, path: str) -> None:
         raise AssertionError(f'no offline page at {path}; shown instead:\n{body_text(page)}') from None
     assert urlsplit(page.driver.current_url).path == path
     assert page.driver.title == 'You are offline · Household Services'
-
-
-def sign_in(page: Page, email: str, password: str) -> None:
-    page.open('/login')
-    page.fill('Email', email)
-    page.fill('Password', password)
-    page.click('Sign in')
-    page.wait_for_path('/customer')
 
 
 def private_lines(page: Page) -> set[str]:

@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.conftest import Page, Server
-from tests.browser.steps import demo_password
+from tests.browser.steps import sign_in_as_demo_admin
 
 pytestmark = pytest.mark.browser
 
@@ -64,15 +64,6 @@ def test_every_admin_list_is_cards_on_a_phone_and_whole_on_a_tablet(server: Serv
         nothing_reaches_sideways(page, path)
         open_at(page, path, LANDSCAPE_TABLET, f'landscape-tablet-{name}')
         nothing_reaches_sideways(page, path, table=True)
-
-
-def sign_in_as_demo_admin(server: Server, page: Page) -> None:
-    email, password = demo_password(server.manage('seed-demo').stdout, 'admin')
-    page.open('/login')
-    page.fill('Email', email)
-    page.fill('Password', password)
-    page.click('Sign in')
-    page.wait_for_path('/admin')
 
 
 def open_at(page: Page, path: str, size: tuple[int, int], screenshot: str) -> None:

@@ -11,7 +11,7 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.conftest import Page, Server
-from tests.browser.steps import demo_password
+from tests.browser.steps import demo_password, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -125,11 +125,3 @@ def targets_problems(page: Page, root: str, where: str) -> list[str]:
 
 def wait_shown(page: Page, selector: str) -> None:
     WebDriverWait(page.driver, 30).until(expected_conditions.visibility_of_element_located((By.CSS_SELECTOR, selector)))
-
-
-def sign_in(page: Page, email: str, password: str) -> None:
-    page.open('/login')
-    page.fill('Email', email)
-    page.fill('Password', password)
-    page.click('Sign in')
-    WebDriverWait(page.driver, 30).until(lambda driver: '/login' not in driver.current_url)
