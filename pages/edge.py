@@ -172,11 +172,14 @@ class Reply:
         await self._send({'type': 'http.response.body', 'body': body})
 
     async def _send_page(self) -> None:
-        assert self._page_start is not None  # only called for a held page
-        page = SCRIPT_TAG.sub(f'<script nonce="{self._nonce}"'.encode(), b''.join(self._page))
-        headers = [(k, v) for k, v in self._page_start['headers'] if k.lower() != b'content-length']
+        # Let go of the held page as it leaves: a NiceGUI page keeps its request, and with it this reply's `send`,
+        # for as long as it is open (30 KB an open page otherwise)
+        start, held, self._page_start, self._page = self._page_start, self._page, None, []
+        assert start is not None  # only called for a held page
+        page = SCRIPT_TAG.sub(f'<script nonce="{self._nonce}"'.encode(), b''.join(held))
+        headers = [(k, v) for k, v in start['headers'] if k.lower() != b'content-length']
         headers.append((b'content-length', str(len(page)).encode()))
-        await self._send({**self._page_start, 'headers': headers})
+        await self._send({**start, 'headers': headers})
         await self._send({'type': 'http.response.body', 'body': page})
 
     def _with_missing(self, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:

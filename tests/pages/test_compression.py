@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import os
 import random
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import brotli
 import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.types import Receive, Scope, Send
 
 from pages.compression import BEST_QUALITY, KEPT_PREFIX, Compression
 
@@ -102,3 +105,35 @@ async def test_niceguis_files_are_kept_at_brotlis_best_once_made(client: httpx.A
     assert response.headers['etag'] == '"v1"'
     assert int(response.headers['content-length']) == len(best)
     assert brotli.decompress(body) == TEXT
+
+
+def resident_mb() -> float:
+    return int(Path('/proc/self/statm').read_text().split()[1]) * os.sysconf('SC_PAGE_SIZE') / 1e6
+
+
+async def test_a_finished_answer_holds_no_compressor_while_the_page_keeps_its_request() -> None:
+    """NiceGUI keeps a page's request, and with it the `send` the middleware handed in, for as long as the page is
+    open: a finished compressor held there is 1.4 MB per open page (2.1 MB per dashboard instead of 0.5)."""
+    api = FastAPI()
+    api.get('/page')(lambda: HTMLResponse(TEXT))
+
+    @api.get('/stream')
+    async def stream() -> StreamingResponse:
+        return StreamingResponse(iter([TEXT[:50_000], TEXT[50_000:]]), media_type='text/html')
+
+    kept: list[Send] = []
+
+    async def keeping(scope: Scope, receive: Receive, send: Send) -> None:
+        kept.append(send)
+        await api(scope, receive, send)
+
+    transport = httpx.ASGITransport(app=Compression(keeping))
+    async with httpx.AsyncClient(transport=transport, base_url='http://c') as client:
+        await raw_body(client, '/page', 'br')  # the first answer's one-off costs are not counted
+        before = resident_mb()
+        for path in ('/page', '/stream') * 30:
+            _, body = await raw_body(client, path, 'br')
+            assert brotli.decompress(body) == TEXT, path
+        grown = resident_mb() - before
+    assert len(kept) == 61
+    assert grown < 20, f'60 finished answers still hold {grown:.0f} MB'

@@ -6,12 +6,14 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import tracemalloc
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
+from starlette.types import Message, Receive, Scope, Send
 
 from pages.edge import BodyTooLarge, Edge, EdgePolicy
 
@@ -93,3 +95,35 @@ async def test_a_plain_route_that_fails_answers_500_with_the_reference_of_its_on
     reference = re.fullmatch(r'Something went wrong on our side\. .* reference ([0-9a-f]{8})\.', response.text).group(1)
     [record] = [record for record in caplog.records if record.levelno >= logging.ERROR]
     assert f'route failed (reference {reference}) at /broken' in record.getMessage()
+
+
+async def test_a_sent_page_is_let_go_though_the_page_keeps_its_request() -> None:
+    """NiceGUI keeps a page's request, and with it the `send` the edge handed in, for as long as the page is open:
+    the held copy of the page must not stay behind with it (30 KB an open dashboard)."""
+    page = PAGE.replace('<scripts/>', 'x' * 50_000)
+    kept: list[Send] = []
+
+    async def keeping(scope: Scope, receive: Receive, send: Send) -> None:
+        kept.append(send)
+        await HTMLResponse(page)(scope, receive, send)
+
+    async def nothing_more() -> Message:
+        return {'type': 'http.request', 'body': b'', 'more_body': False}
+
+    sent: list[int] = []
+
+    async def network(message: Message) -> None:  # what leaves is counted, not kept
+        sent.append(len(message.get('body', b'')))
+
+    edge = Edge(keeping, policy=lambda: EdgePolicy(max_body_bytes=LIMIT, hsts=False))
+    scope = {'type': 'http', 'method': 'GET', 'path': '/page', 'headers': [], 'query_string': b''}
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(20):
+            await edge(dict(scope), nothing_more, network)
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert len(kept) == 20 and sum(sent) > 20 * len(page)
+    assert held < len(page), f'20 sent pages still hold {held:,} bytes'
