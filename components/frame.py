@@ -14,6 +14,7 @@ from components.theme import theme
 
 DRAWER_BREAKPOINT = 700  # px: narrower than this (phones) the navigation waits behind the menu button
 ACCOUNT_PATH = '/account'
+NAV_LINK = 'w-full flex items-center gap-3 px-3 rounded no-underline'
 ACCOUNT_MENU = 'Account menu'  # how the header's menu button starts its name (tests find it by that)
 
 
@@ -55,10 +56,8 @@ def frame(
     with ui.left_drawer(value=None, bordered=True).props(f'width=220 breakpoint={DRAWER_BREAKPOINT}') as drawer:
         _signed_in_as(user_name)
         with ui.column().classes('w-full gap-2 px-2').props('role=navigation aria-label="Main"'):
-            for item in nav_items:
-                with ui.link(target=item.path).classes('w-full flex items-center gap-3 px-3 rounded no-underline'):
-                    ui.icon(item.icon)
-                    ui.label(item.label)
+            for item in nav_items:  # one element each: the icon is drawn by CSS (ICON_BEFORE), on every page
+                ui.link(item.label, target=item.path).classes(NAV_LINK).props(f'data-icon={item.icon}')
     with ui.column().classes('w-full max-w-5xl mx-auto p-4 gap-4') as content:
         ui.label(title).classes('text-2xl font-semibold').props('role=heading aria-level=1')
         if live_state is not None:
@@ -85,41 +84,31 @@ def _user_menu(
     on_dark_change: Callable[[bool], object] | None,
     on_sign_out: Callable[[], object],
 ) -> None:
-    """One button (the initial, and the name where there is room) opening the viewer's menu: who is signed in,
-    dark mode, their account and signing out."""
-    with ui.button().props('flat no-caps color=white padding="xs sm" aria-haspopup=menu') as button:
-        # the name it shows is part of what it is called (WCAG 2.5.3: "click Asha Rao" works by voice too)
-        button.props['aria-label'] = f'{ACCOUNT_MENU}, {user_name}'
-        # a phone shows the initial; a wider screen the name, whose words the button's name must hold (a letter
-        # beside it would be words the name lacks)
-        _initial(user_name, colour='white', text='blue-9').classes('sm:hidden')  # blue-9 is the primary blue
-        ui.icon('account_circle', size='sm').classes('max-sm:hidden')
-        ui.label(user_name).classes('ml-2 text-sm truncate max-w-[12rem] max-sm:hidden')
-        with ui.menu().props('anchor="bottom right" self="top right"').classes('min-w-[14rem]') as menu:
-            with ui.column().classes('gap-0 px-4 pt-3 pb-2').props('role=none'):
-                ui.label('Signed in as').classes('text-xs text-grey-8')
-                ui.label(user_name).classes('font-semibold break-all').mark('frame-user-name')
-            ui.separator()
-            with ui.column().classes('w-full gap-2 py-2').props('role=none'):
-                _dark_mode_item(menu, dark_mode, on_dark_change)
-                if any(item.path == ACCOUNT_PATH for item in nav_items):
-                    _menu_item('Account', 'person', role='menuitem').props(f'href={ACCOUNT_PATH}')
-                sign_out = _menu_item('Sign out', 'logout', role='menuitem').mark('frame-sign-out')
-                sign_out.on_click(on_sign_out)
+    """One button (an icon, and the name where there is room) opening the viewer's menu: who is signed in, dark
+    mode, their account and signing out. Every open page has it, so it is drawn with few elements (the name's
+    caption by CSS: `signed-in-as`)."""
+    button = ui.button(user_name, icon='account_circle').classes('account-button')
+    # the name it shows is part of what it is called (WCAG 2.5.3: "click Asha Rao" works by voice too)
+    button.props('flat no-caps color=white padding="xs sm" aria-haspopup=menu')
+    button.props['aria-label'] = f'{ACCOUNT_MENU}, {user_name}'
+    with button, ui.menu().props('anchor="bottom right" self="top right"').classes('min-w-[14rem]') as menu:
+        ui.label(user_name).classes('signed-in-as font-semibold break-all px-4 pt-3 pb-2').mark('frame-user-name')
+        ui.separator()
+        with ui.column().classes('w-full gap-2 py-2').props('role=none'):
+            _dark_mode_item(menu, dark_mode, on_dark_change)
+            if any(item.path == ACCOUNT_PATH for item in nav_items):
+                _menu_item('Account', 'person', role='menuitem').props(f'href={ACCOUNT_PATH}')
+            _menu_item('Sign out', 'logout', role='menuitem').mark('frame-sign-out').on_click(on_sign_out)
 
 
 def _dark_mode_item(menu: ui.menu, dark_mode: ui.dark_mode, on_dark_change: Callable[[bool], object] | None) -> ui.item:
     """A menu item that switches dark mode (a checkbox item to screen readers) and closes the menu."""
     item = _menu_item('Dark mode', 'dark_mode', role='menuitemcheckbox').mark('frame-dark-toggle')
     item.props('aria-label="Toggle dark mode"')
-    with item, ui.item_section().props('side'):
-        # a picture of the state (a real switch inside the item would be a control inside a control)
-        shown = ui.icon('toggle_off', size='md').props('aria-hidden=true')
 
     def show(dark: bool) -> None:
-        shown.name = 'toggle_on' if dark else 'toggle_off'
-        shown.classes(replace='text-primary' if dark else 'text-grey-8')
-        item.props(f'aria-checked={str(dark).lower()}')
+        # a picture of the state at the end (a real switch inside the item would be a control inside a control)
+        item.props(f'data-icon-end={"toggle_on" if dark else "toggle_off"} aria-checked={str(dark).lower()}')
 
     async def toggle() -> None:
         menu.close()
@@ -134,29 +123,15 @@ def _dark_mode_item(menu: ui.menu, dark_mode: ui.dark_mode, on_dark_change: Call
 
 
 def _menu_item(label: str, icon: str, *, role: str) -> ui.item:
-    with ui.item().props(f'clickable role={role}').classes('min-h-[44px]') as item:
-        with ui.item_section().props('avatar'):
-            ui.icon(icon)
-        with ui.item_section():
-            ui.label(label)
-    return item
+    """Two elements (the item and its words); the icon is drawn by CSS (ICON_BEFORE): every page has this menu."""
+    return ui.item(label).props(f'clickable role={role} data-icon={icon}').classes('min-h-[44px] items-center gap-4')
 
 
 def _signed_in_as(user_name: str) -> None:
-    """Who is signed in, at the top of the drawer (on a phone the header shows only their initial)."""
-    with ui.row().classes('w-full items-center flex-nowrap gap-3 px-4 pt-4 pb-2').mark('frame-drawer-user'):
-        _initial(user_name, colour='primary', text='white')
-        with ui.column().classes('gap-0 min-w-0'):
-            ui.label('Signed in as').classes('text-xs text-grey-8')
-            ui.label(user_name).classes('font-semibold truncate max-w-full')
-    ui.separator().classes('mb-2')
-
-
-def _initial(user_name: str, *, colour: str, text: str) -> ui.avatar:
+    """Who is signed in, with their initial, at the top of the drawer (a phone's header shows only an icon)."""
     initial = user_name.strip()[:1].upper() or '?'
-    with ui.avatar(color=colour, text_color=text, size='32px', font_size='16px').props('aria-hidden=true') as avatar:
-        ui.label(initial)
-    return avatar
+    with ui.element('div').classes('who-with-initial mx-4 mt-4 mb-2 pb-2').props(f'data-initial="{initial}"'):
+        ui.label(user_name).classes('signed-in-as font-semibold truncate').mark('frame-drawer-user')
 
 
 async def _maybe_await(result: object) -> None:

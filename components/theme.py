@@ -41,6 +41,10 @@ ICON_FONT_URL = f'/fonts/material-icons-{hashlib.sha256(ICON_FONT.read_bytes()).
 # An autogrowing textarea measures its text when mounted; mounted hidden (a form opened by a button) it measured
 # nothing and showed one line: a zero-length animation fires `animationend` whenever it is shown again, which Quasar
 # answers by measuring again (its own trick for textareas in expansion items).
+# ICON_BEFORE: an element with `data-icon` (or `data-icon-end`) draws that icon before (after) its text, as CSS: one
+# element where ui.icon would add one more, and the frame's links and menu are on every open page (0.5 MB a page is
+# the budget, bench/live.py). `/ ''` keeps screen readers from reading the icon's name. For the same reason the
+# frame's 'Signed in as' caption (`signed-in-as`) and the drawer's initial (`who-with-initial`) are CSS.
 CSS = f"""
 @layer nicegui {{
   .nicegui-link {{ color: {PRIMARY}; }}
@@ -73,6 +77,40 @@ CSS = f"""
   :focus-visible {{ outline: 2px solid {PRIMARY}; outline-offset: 2px; }}
   .body--dark :focus-visible {{ outline-color: {PRIMARY_ON_DARK}; }}
   .q-header :focus-visible {{ outline-color: white; }}
+}}
+@layer components {{
+  [data-icon]::before, [data-icon-end]::after {{
+    font-family: 'Material Icons'; font-size: 24px; font-weight: normal; font-style: normal; line-height: 1;
+    letter-spacing: normal; text-transform: none; white-space: nowrap; direction: ltr; display: inline-block;
+    width: 1em; overflow: hidden; flex: none; font-feature-settings: 'liga'; -webkit-font-smoothing: antialiased;
+  }}
+  [data-icon]::before {{ content: attr(data-icon); content: attr(data-icon) / ''; }}
+  [data-icon-end]::after {{ content: attr(data-icon-end); content: attr(data-icon-end) / ''; font-size: 32px; }}
+  [data-icon-end=toggle_off]::after {{ color: #616161; }}
+  [data-icon-end=toggle_on]::after {{ color: {PRIMARY}; }}
+  .body--dark [data-icon-end=toggle_off]::after {{ color: #bdbdbd; }}
+  .body--dark [data-icon-end=toggle_on]::after {{ color: {PRIMARY_ON_DARK}; }}
+}}
+@layer quasar_importants {{  /* the button's label is a span.block, and Quasar's .block is display: block !important */
+  .account-button .block {{ max-width: 12rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }}
+  @media (max-width: 639.98px) {{
+    .account-button .block {{ display: none !important; }}
+    .account-button .q-icon.on-left {{ margin-right: 0; }}
+  }}
+}}
+@layer components {{
+  .signed-in-as::before {{
+    content: 'Signed in as'; display: block; font-size: 0.75rem; line-height: 1rem; font-weight: 400; color: #616161;
+  }}
+  .body--dark .signed-in-as::before {{ color: #bdbdbd; }}
+  .who-with-initial {{ display: flex; align-items: center; gap: 12px; border-bottom: 1px solid rgba(0, 0, 0, 0.12); }}
+  .body--dark .who-with-initial {{ border-color: rgba(255, 255, 255, 0.28); }}
+  .who-with-initial > * {{ min-width: 0; }}
+  .who-with-initial::before {{
+    content: attr(data-initial); content: attr(data-initial) / ''; flex: none; display: inline-flex;
+    align-items: center; justify-content: center; width: 32px; height: 32px; border-radius: 9999px;
+    background: {PRIMARY}; color: white; font-size: 16px;
+  }}
 }}
 @keyframes hsa-autogrow-shown {{ to {{ opacity: 1; }} }}
 @font-face {{

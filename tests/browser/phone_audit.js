@@ -100,6 +100,12 @@ function iconFont() {
     if (drawn.has(name)) continue;
     findings.push(['icon font', `${describe(e)} shows "${name}" ${at(e.getBoundingClientRect())}`]);
   }
+  for (const e of document.querySelectorAll('[data-icon], [data-icon-end]')) {  // drawn by CSS (components/theme.py)
+    for (const name of [e.dataset.icon, e.dataset.iconEnd]) {
+      if (name === undefined || drawn.has(name)) continue;
+      findings.push(['icon font', `${describe(e)} draws "${name}" ${at(e.getBoundingClientRect())}`]);
+    }
+  }
   for (const entry of performance.getEntriesByType('resource')) {
     if (!entry.name.endsWith(`/${fullIconFont}`)) continue;
     findings.push(['icon font', `NiceGUI's full icon font was fetched: ${entry.name}`]);

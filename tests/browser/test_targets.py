@@ -84,6 +84,8 @@ def test_login_register_and_a_filtered_list_have_large_enough_targets_apart(serv
     wait_shown(page, f'{MENU} [aria-label="Toggle dark mode"]')
     page.screenshot('targets-user-menu')
     found += targets_problems(page, MENU, 'the account menu')
+    assert drawn_before(page, f'{MENU} .signed-in-as') == '"Signed in as"'  # the caption is CSS (components/theme.py)
+    assert drawn_before(page, f'{MENU} [role=menuitemcheckbox]') == '"dark_mode" / ""'  # and so are the icons
     assert not found, '\n'.join(found)
     viewport(page, *TABLET)
     page.open('/admin/requests?status=closed')
@@ -104,6 +106,12 @@ def test_both_sign_up_choices_fit_a_320_px_phone(server: Server, page: Page) -> 
         assert label.get_property('scrollWidth') <= label.get_property('clientWidth'), f'{tab.text!r} is cut off'
     page.screenshot('targets-register-320')
     assert not targets_problems(page, 'body', '/register at 320 px')
+
+
+def drawn_before(page: Page, selector: str) -> str:
+    """What CSS draws before the element's own content (its ::before), as the browser computed it."""
+    script = 'return getComputedStyle(document.querySelector(arguments[0]), "::before").content'
+    return page.driver.execute_script(script, selector)
 
 
 def viewport(page: Page, width: int, height: int) -> None:

@@ -8,6 +8,7 @@ import asyncio
 from urllib.parse import parse_qs
 
 from nicegui import ui
+from nicegui.elements.mixins.text_element import TextElement
 from nicegui.testing import User
 
 from tests.factories import make_admin, make_customer
@@ -20,7 +21,7 @@ def only(user: User, marker: str) -> ui.element:
 
 
 def text_in(element: ui.element) -> str:
-    return ' '.join(e.text for e in element.descendants() if isinstance(e, ui.label) and e.text)
+    return ' '.join(e.text for e in element.descendants() if isinstance(e, TextElement) and e.text)
 
 
 async def lands_on(user: User, path: str, query: dict[str, list[str]]) -> None:
@@ -41,14 +42,16 @@ async def test_the_account_menu_holds_the_name_dark_mode_account_and_sign_out(us
     (menu,) = [e for e in button.descendants() if isinstance(e, ui.menu)]
     name, dark, sign_out = (only(user, m) for m in ('frame-user-name', 'frame-dark-toggle', 'frame-sign-out'))
     assert all(menu in element.ancestors() for element in (name, dark, sign_out))
-    assert name.text == 'Asha Rao'
+    assert (name.text, 'signed-in-as' in name.classes, button.text) == ('Asha Rao', True, 'Asha Rao')
     assert 'Dark mode' in text_in(dark) and 'Sign out' in text_in(sign_out)
     assert (dark.props['aria-label'], dark.props['role'], dark.props['aria-checked']) == (
         'Toggle dark mode',
         'menuitemcheckbox',
         'false',
     )
+    assert dark.props['data-icon-end'] == 'toggle_off'
     items = [e for e in menu.descendants() if isinstance(e, ui.item)]
+    assert [item.props['data-icon'] for item in items] == ['dark_mode', 'person', 'logout']
     assert [item.props.get('href') for item in items] == [None, '/account', None]  # dark mode, account, sign out
 
     menu.open()
@@ -57,7 +60,7 @@ async def test_the_account_menu_holds_the_name_dark_mode_account_and_sign_out(us
         if dark.props['aria-checked'] == 'true':
             break
         await asyncio.sleep(0.02)
-    assert dark.props['aria-checked'] == 'true'
+    assert (dark.props['aria-checked'], dark.props['data-icon-end']) == ('true', 'toggle_on')
     assert user.find(ui.dark_mode).elements.pop().value is True
     assert menu.value is False  # the menu closes behind the choice
 
@@ -65,8 +68,21 @@ async def test_the_account_menu_holds_the_name_dark_mode_account_and_sign_out(us
 async def test_the_drawer_says_who_is_signed_in(user: User) -> None:
     await open_as(user, make_admin(name='Meera Admin'), '/admin', 'admin-welcome')
     shown = only(user, 'frame-drawer-user')
-    assert 'Signed in as Meera Admin' in text_in(shown)
+    assert (shown.text, 'signed-in-as' in shown.classes) == ('Meera Admin', True)  # the caption is CSS (theme.py)
+    assert shown.parent_slot.parent.props['data-initial'] == 'M'
     assert any(isinstance(e, ui.left_drawer) for e in shown.ancestors())
+
+
+async def test_each_navigation_link_is_one_element_with_its_icon(user: User) -> None:
+    """The frame is on every open page: its links draw their icons by CSS instead of holding two more elements."""
+    await open_as(user, make_admin(), '/admin', 'admin-welcome')
+    (drawer,) = user.find(ui.left_drawer).elements
+    links = [e for e in drawer.descendants() if isinstance(e, ui.link)]
+    assert [(link.text, link.props['data-icon']) for link in links][:2] == [
+        ('Dashboard', 'dashboard'),
+        ('Requests', 'assignment'),
+    ]
+    assert all(not list(link.descendants()) for link in links)
 
 
 # --- filters on a phone ----------------------------------------------------------------------------------------------
