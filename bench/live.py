@@ -114,12 +114,13 @@ def _parser() -> argparse.ArgumentParser:
 # --- clients: the app, Redis and the people ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Marketplace:
     admin_email: str
     customer: Any  # services.Actor
     service_id: int
     minutes: int
+    booked: int = 0  # bookings so far, over every round: each takes the next free slot
 
 
 def _clients(counts: list[int], *, bookings: int, gap: float, keep: bool, profile: str | None, gc: bool) -> None:
@@ -162,12 +163,12 @@ def _rounds(
     profile: str | None,
     gc: bool,
 ) -> list[Round]:
+    _publish_to_redis(environment['HSA_REDIS_URL'])  # before the first commit: it bumps the app's cached figures
     with _app(work, environment, 'sign-in') as (base, _):  # migrates the database on start
         market = _marketplace()
         started = time.perf_counter()
         cookie = _sign_in(base, market.admin_email)
         print(f'signed in once in headless Chromium ({time.perf_counter() - started:.1f} s); its cookie is reused')
-    _publish_to_redis(environment['HSA_REDIS_URL'])
     rounds = []
     if gc:  # a sitecustomize.py on the app's PYTHONPATH only: the project's code stays as it is
         (work / 'gc-hook').mkdir()
@@ -329,12 +330,13 @@ def _publish_to_redis(redis_url: str) -> None:
     runtime.use_redis_store(RedisStore)  # what the bookings change makes the app's cached figures stale
 
 
-def _book(market: Marketplace, index: int) -> float:
-    """Book one request; returns the moment its unit committed (time.perf_counter)."""
+def _book(market: Marketplace) -> float:
+    """Book one request in the next slot; returns the moment its unit committed (time.perf_counter)."""
     from models.db import on_commit, session_scope  # noqa: PLC0415
     from services import clock, requests  # noqa: PLC0415
     from settings import get_settings  # noqa: PLC0415
 
+    index, market.booked = market.booked, market.booked + 1
     now = clock.now()
     day = now.astimezone(get_settings().zone).date() + timedelta(days=2 + index // 8)
     at = requests.available_slots(day, market.minutes, now=now)[index % 8]
@@ -423,7 +425,7 @@ async def _round(
     async with aiohttp.ClientSession(base_url=base, headers={'Cookie': cookie}) as http:
         # Warm-up: one dashboard sees one booking (the code paths of a first update), then goes away.
         warm = await _open(http, base, cookie)
-        await asyncio.to_thread(_book, market, -1)
+        await asyncio.to_thread(_book, market)
         await asyncio.sleep(1.0)
         await warm.sio.disconnect()
         await asyncio.sleep(SETTLE_SECONDS + 3)  # NiceGUI deletes a client 3 s after its socket went
@@ -448,8 +450,8 @@ async def _round(
         spy = _py_spy(pid, profile, seconds=bookings * gap + 5) if profile else None
         cpu, own_cpu, started = _cpu_seconds(pid), time.process_time(), time.perf_counter()
         committed = []
-        for index in range(bookings):
-            committed.append(await asyncio.to_thread(_book, market, index))
+        for _ in range(bookings):
+            committed.append(await asyncio.to_thread(_book, market))
             await asyncio.sleep(max(0.0, committed[-1] + gap - time.perf_counter()))
         await _until_seen(dashboards, bookings, deadline=time.perf_counter() + LAST_UPDATE_WAIT)
         cpu, own_cpu = _cpu_seconds(pid) - cpu, time.process_time() - own_cpu
