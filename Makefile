@@ -14,7 +14,7 @@ BIN := $(VENV)/bin
 APPS ?= 2
 
 .DEFAULT_GOAL := run
-.PHONY: run worker test fuzz lint format native cluster cluster-stop
+.PHONY: run worker test fuzz lint format native cluster cluster-stop css
 
 $(BIN)/python:
 	bash scripts/system-packages.sh run
@@ -67,3 +67,8 @@ native: $(VENV)/.installed-native
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The Tailwind stylesheet from the classes pages/ and components/ use (scripts/tailwind/input.css says why). Run it
+# after adding a Tailwind class; the result is committed, so `make run` needs no Node. Needs node and npm.
+css:
+	cd scripts/tailwind && npm ci --no-audit --no-fund && ./node_modules/.bin/tailwindcss -i input.css -o ../../pages/static/css/tailwind.css --minify

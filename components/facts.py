@@ -6,10 +6,17 @@ from nicegui import ui
 
 from components.typed_text import typed_text
 
+# the terms' column on wider screens, by its width: spelled out, as the stylesheet holds the classes the code spells
+TERM_COLUMNS = {
+    '9rem': 'sm:grid-cols-[9rem_1fr]',
+    '10rem': 'sm:grid-cols-[10rem_1fr]',
+    '12rem': 'sm:grid-cols-[12rem_1fr]',
+}
+
 
 def facts(*, term_width: str = '10rem') -> ui.element:
     """The list; use it as a container for `fact(...)` rows (terms in a column `term_width` wide on wider screens)."""
-    return ui.element('dl').classes(f'w-full grid grid-cols-1 sm:grid-cols-[{term_width}_1fr] gap-x-4 gap-y-1')
+    return ui.element('dl').classes(f'w-full grid grid-cols-1 {TERM_COLUMNS[term_width]} gap-x-4 gap-y-1')
 
 
 def fact(term: str, value: str) -> None:

@@ -12,6 +12,15 @@ from nicegui import ui
 from components.forms import notice, show_field_error
 from services.catalog import ServiceRow
 
+# Spelled out, not made from the number: the stylesheet holds the Tailwind classes the code spells (make css)
+WIDE_COLUMNS = {
+    2: 'lg:grid-cols-2',
+    3: 'lg:grid-cols-3',
+    4: 'lg:grid-cols-4',
+    5: 'lg:grid-cols-5',
+    6: 'lg:grid-cols-6',
+}
+
 Inputs = dict[str, ui.element]  # the filter inputs, each named as its value is named in the URL
 ToUrl = Callable[[dict[str, str]], str]  # the list's address with these filter values
 
@@ -41,7 +50,7 @@ def filter_card(
         if label:
             form.props(f'role=search aria-label="{label}"')
         # all columns only from 1024 px: a tablet's (768 px) content is narrower beside the navigation
-        grid = f'w-full grid grid-cols-1 sm:grid-cols-2 lg:grid-cols-{columns} gap-x-3 gap-y-2'
+        grid = f'w-full grid grid-cols-1 sm:grid-cols-2 {WIDE_COLUMNS[columns]} gap-x-3 gap-y-2'
         with ui.element('div').classes(grid):
             inputs = fields()
         for name, element in inputs.items():

@@ -39,5 +39,5 @@ def professional_card(card: ProfessionalCard, *, book_url: str | None = None, bo
 def _reviews(reviews: tuple[ReviewSnippet, ...]) -> None:
     with ui.element('ul').classes('w-full flex flex-col gap-1 mt-1').props('aria-label="Recent reviews"'):
         for review in reviews:
-            with ui.element('li').classes('text-sm border-l-2 border-amber-6 pl-2'):
+            with ui.element('li').classes('text-sm border-l-2 border-amber-400 pl-2'):
                 typed_text(f'★ {review.rating}/5' + (f' · “{review.remarks}”' if review.remarks else ''))

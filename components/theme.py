@@ -27,8 +27,14 @@ GAP = '8px'  # between neighbouring controls (pages use Tailwind's gap-2 for it)
 # the app and Quasar draw (7 KB). The @font-face at the end of CSS comes after NiceGUI's fonts.css: the later face of
 # the same family, style and weight wins, so browsers fetch only ours. Its address names its content, so it is kept
 # for a year (pages/pwa.py serves it).
-ICON_FONT = Path(__file__).resolve().parent.parent / 'pages' / 'static' / 'fonts' / 'material-icons-subset.woff2'
+STATIC = Path(__file__).resolve().parent.parent / 'pages' / 'static'
+ICON_FONT = STATIC / 'fonts' / 'material-icons-subset.woff2'
 ICON_FONT_URL = f'/fonts/material-icons-{hashlib.sha256(ICON_FONT.read_bytes()).hexdigest()[:8]}.woff2'
+# The Tailwind classes the code uses, built by `make css` (scripts/tailwind/input.css) in place of NiceGUI's Tailwind
+# runtime; also at an address that names its content (pages/pwa.py serves it), linked from every page's head (app.py).
+STYLESHEET = STATIC / 'css' / 'tailwind.css'
+STYLESHEET_URL = f'/css/tailwind-{hashlib.sha256(STYLESHEET.read_bytes()).hexdigest()[:8]}.css'
+STYLESHEET_LINK = f'<link rel="stylesheet" href="{STYLESHEET_URL}">'
 
 # NiceGUI puts Quasar's !important classes (colours, `no-outline` on every button) in the last cascade layer, where
 # an unlayered !important loses: ours go into that layer too and win by being more specific. Fields keep Quasar's
@@ -77,6 +83,10 @@ CSS = f"""
   :focus-visible {{ outline: 2px solid {PRIMARY}; outline-offset: 2px; }}
   .body--dark :focus-visible {{ outline-color: {PRIMARY_ON_DARK}; }}
   .q-header :focus-visible {{ outline-color: white; }}
+}}
+@layer utilities {{  /* Tailwind knows no 'primary': Quasar's colour as a border (a request's history) */
+  .border-primary {{ border-color: {PRIMARY}; }}
+  .body--dark .border-primary {{ border-color: {PRIMARY_ON_DARK}; }}
 }}
 @layer components {{
   [data-icon]::before, [data-icon-end]::after {{

@@ -17,7 +17,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from nicegui import APIRouter, __version__, app
 
 from components.pwa import APPLE_TOUCH_ICON, MANIFEST, SERVICE_WORKER
-from components.theme import ICON_FONT, ICON_FONT_URL, PRIMARY
+from components.theme import ICON_FONT, ICON_FONT_URL, PRIMARY, STYLESHEET, STYLESHEET_URL
 
 router = APIRouter()
 FOLDER = Path(__file__).parent / 'static' / 'pwa'
@@ -74,6 +74,14 @@ def icon_font_route(name: str) -> FileResponse:
     return FileResponse(ICON_FONT, media_type='font/woff2', headers=FOREVER)
 
 
+@router.get('/css/{name}', include_in_schema=False)
+def stylesheet_route(name: str) -> FileResponse:
+    """The Tailwind classes the app uses (components/theme.py), in place of NiceGUI's Tailwind runtime."""
+    if f'/css/{name}' != STYLESHEET_URL:
+        raise HTTPException(status_code=404)
+    return FileResponse(STYLESHEET, media_type='text/css', headers=FOREVER)
+
+
 @router.get(APPLE_TOUCH_ICON, include_in_schema=False)
 def apple_touch_icon_route() -> FileResponse:
     return FileResponse(FOLDER / APPLE_ICON_FILE, media_type='image/png', headers=A_DAY)
@@ -102,8 +110,8 @@ def shell_urls() -> list[str]:
     """What the service worker keeps when it installs: ours, and the NiceGUI files every page loads (as NiceGUI's
     page template names them for this app's settings)."""
     # the install icons: fetched by the browser when it installs, not here; the icon font is our subset (NiceGUI's
-    # full one is never drawn, components/theme.py)
-    ours = [OFFLINE, MANIFEST, OFFLINE_ICON, ICON_FONT_URL]
+    # full one is never drawn, components/theme.py) and the stylesheet our Tailwind classes
+    ours = [OFFLINE, MANIFEST, OFFLINE_ICON, ICON_FONT_URL, STYLESHEET_URL]
     return ours + [f'/_nicegui/{__version__}/static/{name}' for name in nicegui_static_files()]
 
 

@@ -112,9 +112,44 @@ function iconFont() {
   }
 }
 
+// Every class drawn on the page has a rule in some stylesheet. The app's Tailwind classes come from a stylesheet built
+// from the classes its code spells out (scripts/tailwind/input.css), so a class made at run time (f'gap-{n}') has none
+// and does nothing. Quasar's and NiceGUI's names of their own parts and states (q-..., nicegui-...) need no rule of
+// ours; nor do these:
+const UNSTYLED_OK = {
+  'no-touch': "Quasar's mark on <body> for a device without a touch screen",
+  'notranslate': "Quasar's word to translation tools on an icon (its name is not a word)",
+  'list-chip--neutral': "the neutral tone is .list-chip's own look (components/tables.py)",
+};
+const CLASS_IN_SELECTOR = /\.((?:\\.|[\w-])+)/g;  // .max-sm\:hidden, .min-w-\[14rem\]
+const unescaped = (name) => name.replace(/\\(.)/g, '$1');
+function classesWithRules() {
+  const names = new Set();
+  const walk = (rules) => {
+    for (const rule of rules) {
+      for (const found of (rule.selectorText || '').matchAll(CLASS_IN_SELECTOR)) names.add(unescaped(found[1]));
+      if (rule.styleSheet) walk(rule.styleSheet.cssRules);  // an @import
+      if (rule.cssRules) walk(rule.cssRules);  // @layer, @media, @container, @supports and nested rules
+    }
+  };
+  for (const sheet of document.styleSheets) walk(sheet.cssRules);
+  return names;
+}
+function unstyledClasses() {
+  const styled = classesWithRules(), reported = new Set();
+  for (const e of document.querySelectorAll('[class]')) {
+    for (const name of e.classList) {
+      if (styled.has(name) || /^(q|nicegui)-/.test(name) || name in UNSTYLED_OK || reported.has(name)) continue;
+      reported.add(name);
+      findings.push(['unstyled class', `${name} on ${describe(e)}: no stylesheet has a rule for it`]);
+    }
+  }
+}
+
 documentOverflow();
 hiddenSideways();
 smallTargets();
 missingAutocomplete();
 iconFont();
+unstyledClasses();
 return findings;

@@ -38,7 +38,15 @@ PHONE_AGENT = (
 FINGER, TEXT_LINK = 44, 24  # CSS px: WCAG 2.5.5 for what is tapped, 2.5.8 for a link inside running text
 AUDIT = (Path(__file__).parent / 'phone_audit.js').read_text()
 FINDINGS = SCREENSHOTS / 'phone-findings.txt'
-RULES = ('action failed', 'document overflow', 'hidden sideways', 'small target', 'no autocomplete', 'icon font')
+RULES = (
+    'action failed',
+    'document overflow',
+    'hidden sideways',
+    'small target',
+    'no autocomplete',
+    'icon font',
+    'unstyled class',
+)
 ICON_NAMES = sorted(drawn_icon_names(ICON_FONT))
 
 # Boxes that may hide content sideways, because swiping them is how they are read (only the box itself: what is
@@ -115,6 +123,8 @@ PROBES = """
   <div style="width: 600px">probe wide</div>
   <div style="overflow-x: auto; width: 200px"><div style="width: 800px">probe scroller</div></div>
   <div class="chip-strip" style="overflow-x: auto; width: 200px"><div style="width: 800px">probe days</div></div>
+  <div class="gap-2">probe spelled class</div>
+  <div class="gap-[13px]">probe made class</div>
   <input aria-label="probe phone" style="height: 48px; width: 200px">
   <input aria-label="probe email" autocomplete="email" style="height: 48px; width: 200px">
   <input aria-label="probe password" type="password" autocomplete="on" style="height: 48px; width: 200px">
@@ -140,5 +150,7 @@ def test_the_phone_audit_reports_each_rule_broken_and_nothing_else(phone: Page) 
         'small target: a "probe lone link"',  # 30 px tall
         'small target: a "probe terms"',  # a link in a sentence, under 24 px tall ("probe rules" is 26 with padding)
         'small target: button "probe small"',
+        'unstyled class: chip-strip on div.chip-strip "probe days": no stylesheet has a rule for it',  # not on /login
+        'unstyled class: gap-[13px] on div.gap-[13px] "probe made class": no stylesheet has a rule for it',
     ], '\n'.join(found)
     assert any('button "probe small" 30x30 at ' in line for line in found), found
