@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / 'screenshots'
 CHROMIUM, CHROMEDRIVER = '/usr/bin/chromium', '/usr/bin/chromedriver'
 ACCOUNT_MENU = '[aria-label^="Account menu"]'  # the header's button for the viewer's menu (components/frame.py)
+SOCKET_CONNECTED = 'return !!(window.socket && window.socket.connected)'  # NiceGUI's page socket (nicegui.js)
 CHROMIUM_FLAGS = (
     '--headless=new',
     '--no-sandbox',
@@ -137,11 +138,17 @@ class Page:
         self.driver.get(self.base + path)
 
     def fill(self, label: str, text: str) -> None:
-        field = self.driver.find_element(
-            By.XPATH, f"(//label[.//div[normalize-space()='{label}']])[last()]//*[self::input or self::textarea]"
+        """Type into a field once the page is live (its socket connected: under load a field typed into before
+        that came back with some letters missing) and read it back."""
+        WebDriverWait(self.driver, 30).until(lambda driver: driver.execute_script(SOCKET_CONNECTED))
+        field = (By.XPATH, f"(//label[.//div[normalize-space()='{label}']])[last()]//*[self::input or self::textarea]")
+        typed = self.driver.find_element(*field)
+        typed.clear()
+        typed.send_keys(text)
+        # found again: Vue may have drawn the field anew meanwhile (a dialog's)
+        WebDriverWait(self.driver, 5, ignored_exceptions=[StaleElementReferenceException]).until(
+            lambda driver: driver.find_element(*field).get_property('value') == text
         )
-        field.clear()
-        field.send_keys(text)
 
     def click(self, text: str) -> None:
         self.driver.find_element(
