@@ -128,6 +128,30 @@ CSS = f"""
   src: url({ICON_FONT_URL}) format('woff2');
 }}
 """
+# Before its page's socket has shaken hands NiceGUI holds each event (a keystroke, a click) on a 10 ms timer of its
+# own, so what was done meanwhile (typing on a phone on a slow network, or while reconnecting) reached the server in
+# any order: it kept 'meera@demo' of 'meera@demo.example', and the sign-in failed with the right password on the
+# screen. Here NiceGUI's `throttle`, which every event passes through first, holds them in a queue instead, and the
+# handshake lets them go in the order they happened (tests/browser/test_slow_network.py).
+IN_ORDER_SCRIPT = """<script>
+(() => {
+  let live = false;
+  const held = [];
+  Object.defineProperty(window, 'did_handshake', {
+    configurable: true,
+    get: () => live,
+    set: (value) => {
+      live = value;
+      while (live && held.length) held.shift()();
+    },
+  });
+  document.addEventListener('DOMContentLoaded', () => {
+    const throttle = window.throttle;  // nicegui.js's, loaded by now
+    if (typeof throttle !== 'function') return;
+    window.throttle = (...args) => (live ? throttle(...args) : held.push(() => throttle(...args)));
+  });
+})();
+</script>"""
 # NiceGUI writes <html lang> only when ui.run(language=...) is given; Quasar leaves it alone either way
 LANGUAGE_SCRIPT = f'<script>document.documentElement.lang = "{LANGUAGE}";</script>'
 
@@ -138,7 +162,7 @@ def theme() -> None:
         element.default_props('no-caps')
     ui.colors(primary=PRIMARY, positive=POSITIVE)
     ui.add_css(CSS)
-    ui.add_head_html(LANGUAGE_SCRIPT)
+    ui.add_head_html(LANGUAGE_SCRIPT + IN_ORDER_SCRIPT)
     install_head(PRIMARY)  # installable: manifest, icons, service worker (components/pwa.py)
     # Quasar's ajax bar is a role=progressbar while it shows; its props pass through as attributes
     app.config.quasar_config.setdefault('loadingBar', {})['aria-label'] = LOADING_BAR_LABEL

@@ -1,0 +1,47 @@
+"""A phone on a slow network shows the sign-in form before the page's socket is connected. What the person does in
+that moment (typing, tapping Sign in) must reach the server in the order they did it: NiceGUI held each keystroke on
+a timer of its own and the server kept a middle one ('admin@exam'), so the sign-in failed with the right password on
+the screen (components/theme.py, IN_ORDER_SCRIPT)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.browser.conftest import SOCKET_CONNECTED, Page, Server
+
+pytestmark = pytest.mark.browser
+
+EMAIL, PASSWORD = 'admin@example.com', 'a long admin passphrase'
+FIELDS = 'input[type=email], input[type=password]'
+
+
+@contextmanager
+def slow_network(page: Page, latency_ms: int) -> Iterator[None]:
+    """Every request and the socket's messages take `latency_ms` each way (DevTools' network emulation)."""
+    conditions = {'offline': False, 'downloadThroughput': -1, 'uploadThroughput': -1}
+    page.driver.execute_cdp_cmd('Network.enable', {})
+    page.driver.execute_cdp_cmd('Network.emulateNetworkConditions', conditions | {'latency': latency_ms})
+    try:
+        yield
+    finally:
+        page.driver.execute_cdp_cmd('Network.emulateNetworkConditions', conditions | {'latency': 0})
+
+
+def test_typing_and_signing_in_before_the_page_is_live_signs_in(server: Server, page: Page) -> None:
+    server.manage('create-admin', '--email', EMAIL, '--name', 'Asha Admin', stdin=f'{PASSWORD}\n')
+    with slow_network(page, latency_ms=1500):
+        page.open('/login')
+        WebDriverWait(page.driver, 60).until(lambda driver: len(driver.find_elements(By.CSS_SELECTOR, FIELDS)) == 2)
+        assert not page.driver.execute_script(SOCKET_CONNECTED), 'the page went live before anything was typed'
+        email, password = page.driver.find_elements(By.CSS_SELECTOR, FIELDS)
+        email.send_keys(EMAIL)
+        password.send_keys(PASSWORD)
+        page.driver.find_element(By.XPATH, "//button[normalize-space()='Sign in']").click()
+        assert not page.driver.execute_script(SOCKET_CONNECTED), 'the page went live before Sign in was tapped'
+        page.wait_for_path('/admin')
+    page.wait_for_text('Welcome, Asha Admin.')
