@@ -21,7 +21,9 @@ pytestmark = pytest.mark.browser
 
 
 def table_texts(page: Page) -> list[str]:
-    return [row.text for row in page.driver.find_elements(By.CSS_SELECTOR, '.q-table tbody tr')]
+    """Each row's text, read in one go: Vue may draw the rows anew between finding them and reading each."""
+    script = 'return [...document.querySelectorAll(".q-table tbody tr")].map((row) => row.innerText)'
+    return page.driver.execute_script(script)
 
 
 def test_admin_vets_a_professional_adds_a_service_blocks_a_customer_and_finds_a_request(
