@@ -14,7 +14,7 @@ BIN := $(VENV)/bin
 APPS ?= 2
 
 .DEFAULT_GOAL := run
-.PHONY: run worker test fuzz lint format native cluster cluster-stop css
+.PHONY: run worker test fuzz lint format native cluster cluster-stop css quasar
 
 $(BIN)/python:
 	bash scripts/system-packages.sh run
@@ -72,3 +72,8 @@ format: $(VENV)/.installed-test
 # after adding a Tailwind class; the result is committed, so `make run` needs no Node. Needs node and npm.
 css:
 	cd scripts/tailwind && npm ci --no-audit --no-fund && ./node_modules/.bin/tailwindcss -i input.css -o ../../pages/static/css/tailwind.css --minify
+
+# Quasar with only the components scripts/quasar/quasar.json names (scripts/quasar/build.mjs says why). Run it after
+# drawing a Quasar component the app did not use before (tests/pages/test_quasar.py names it); committed like the css.
+quasar:
+	cd scripts/quasar && npm ci --no-audit --no-fund && node build.mjs

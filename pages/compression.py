@@ -3,9 +3,10 @@
 NiceGUI gzips every answer (level 9, per request): on a phone's first visit of /login, 369 KB of scripts and styles
 (bench/phone.py). Brotli at its best (quality 11) makes them 16% smaller, but that quality costs about a second of
 CPU for Quasar alone, so it is paid once: NiceGUI's own files live under a path with its version in it and do not
-change while it runs, so each is compressed at quality 11 in a background thread the first time it is asked for (that
-answer goes out at quality 5, as fast as gzip) and kept in memory, keyed by its path and ETag. Everything else (the
-pages, our routes) is compressed at quality 5 as it is sent.
+change while it runs (nor do our Quasar and stylesheet, whose addresses name their content), so each is compressed at
+quality 11 in a background thread the first time it is asked for (that answer goes out at quality 5, as fast as gzip)
+and kept in memory, keyed by its path and ETag. Everything else (the pages, our other routes) is compressed at quality
+5 as it is sent.
 
 `ui.run(gzip_middleware_factory=Compression)`: it takes the place of NiceGUI's gzip middleware, the outermost one.
 """
@@ -28,6 +29,8 @@ MINIMUM_BYTES = 500  # smaller answers go as they are (as NiceGUI's gzip does): 
 FAST_QUALITY = 5  # as fast as gzip's level 9 and about 5% smaller
 BEST_QUALITY = 11
 KEPT_PREFIX = f'/_nicegui/{nicegui_version}/'  # NiceGUI's static files, components and libraries
+# ours at addresses that name their content (pages/pwa.py): the Quasar and the stylesheet every page loads
+OUR_KEPT_PREFIXES = ('/js/', '/css/')
 CHANGING_PREFIX = f'{KEPT_PREFIX}dynamic_resources/'  # made by a function each time (NiceGUI does not cache them)
 KEPT_MAX_BYTES = 2 * 1024 * 1024  # one file: Quasar's development build is 1 MB; the Sass compiler (3 MB) is not kept
 COMPRESSIBLE = ('text/', 'application/javascript', 'application/json', 'application/manifest+json', 'image/svg+xml')
@@ -84,6 +87,8 @@ def accepts_brotli(headers: Headers) -> bool:
 
 
 def kept_path(path: str) -> bool:
+    if path.startswith(OUR_KEPT_PREFIXES):
+        return True
     return path.startswith(KEPT_PREFIX) and not path.startswith(CHANGING_PREFIX)
 
 

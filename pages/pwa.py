@@ -17,7 +17,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from nicegui import APIRouter, __version__, app
 
 from components.pwa import APPLE_TOUCH_ICON, MANIFEST, SERVICE_WORKER
-from components.theme import ICON_FONT, ICON_FONT_URL, PRIMARY, STYLESHEET, STYLESHEET_URL
+from components.theme import ICON_FONT, ICON_FONT_URL, PRIMARY, QUASAR, QUASAR_URL, STYLESHEET, STYLESHEET_URL
 
 router = APIRouter()
 FOLDER = Path(__file__).parent / 'static' / 'pwa'
@@ -82,6 +82,14 @@ def stylesheet_route(name: str) -> FileResponse:
     return FileResponse(STYLESHEET, media_type='text/css', headers=FOREVER)
 
 
+@router.get('/js/{name}', include_in_schema=False)
+def quasar_route(name: str) -> FileResponse:
+    """Quasar with only the components the app draws (pages/quasar.py), in place of NiceGUI's."""
+    if f'/js/{name}' != QUASAR_URL:
+        raise HTTPException(status_code=404)
+    return FileResponse(QUASAR, media_type='text/javascript', headers=FOREVER)
+
+
 @router.get(APPLE_TOUCH_ICON, include_in_schema=False)
 def apple_touch_icon_route() -> FileResponse:
     return FileResponse(FOLDER / APPLE_ICON_FILE, media_type='image/png', headers=A_DAY)
@@ -112,11 +120,13 @@ def shell_urls() -> list[str]:
     # the install icons: fetched by the browser when it installs, not here; the icon font is our subset (NiceGUI's
     # full one is never drawn, components/theme.py) and the stylesheet our Tailwind classes
     ours = [OFFLINE, MANIFEST, OFFLINE_ICON, ICON_FONT_URL, STYLESHEET_URL]
+    if prod_js():
+        ours.append(QUASAR_URL)  # in NiceGUI's Quasar's place (pages/quasar.py)
     return ours + [f'/_nicegui/{__version__}/static/{name}' for name in nicegui_static_files()]
 
 
 def nicegui_static_files() -> list[str]:
-    suffix = '.prod' if getattr(app.config, 'prod_js', True) else ''
+    suffix = '.prod' if prod_js() else ''
     names = [
         'fonts.css',
         f'quasar.unimportant{suffix}.css',
@@ -124,15 +134,20 @@ def nicegui_static_files() -> list[str]:
         'nicegui.css',
         f'vue.esm-browser{suffix}.js',
         'socket.io.min.js',
-        f'quasar.umd{suffix}.js',
         'nicegui.js',
         'lang/en-US.umd.prod.js',  # the app sets no ui.run(language=...): NiceGUI's default
     ]
+    if not prod_js():
+        names.append('quasar.umd.js')  # NiceGUI's development build: ours replaces only its production one
     if getattr(app.config, 'tailwind', False):
         names.append('tailwindcss.min.js')
     if unocss := getattr(app.config, 'unocss', None):  # in Tailwind's place (app.py)
         names += [f'unocss/preset-{unocss}.global.js', 'unocss/core.global.js']
     return names
+
+
+def prod_js() -> bool:
+    return getattr(app.config, 'prod_js', True)
 
 
 @cache

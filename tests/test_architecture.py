@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FIRST_PARTY = {'app', 'manage', 'settings', 'models', 'services', 'pages', 'components', 'tasks', 'api', 'migrations'}
 # layer -> (allowed third-party packages, forbidden first-party modules (prefix match))
 RULES: dict[str, tuple[set[str], set[str]]] = {
-    'pages': ({'nicegui', 'fastapi', 'starlette', 'brotli'}, {'models', 'tasks', 'settings'}),  # brotli: compression.py
+    # brotli: compression.py; jinja2: quasar.py changes NiceGUI's page template
+    'pages': ({'nicegui', 'fastapi', 'starlette', 'brotli', 'jinja2'}, {'models', 'tasks', 'settings'}),
     'api': ({'fastapi', 'starlette', 'pydantic'}, {'models', 'pages', 'components', 'tasks', 'settings'}),
     'components': ({'nicegui'}, {'services', 'models', 'tasks', 'pages'}),
     'services': ({'sqlalchemy', 'bcrypt', 'jinja2', 'fpdf', 'fontTools', 'redis'}, {'pages', 'components', 'tasks'}),

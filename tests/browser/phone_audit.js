@@ -146,10 +146,23 @@ function unstyledClasses() {
   }
 }
 
+// A Quasar component our Quasar does not register (scripts/quasar/quasar.json) is left in the page as an unknown
+// element named by its tag (<q-rating>), drawing nothing.
+function unknownComponents() {
+  const reported = new Set();
+  for (const e of document.querySelectorAll('*')) {
+    const tag = e.tagName.toLowerCase();
+    if (!tag.startsWith('q-') || reported.has(tag)) continue;
+    reported.add(tag);
+    findings.push(['unknown component', `${describe(e)}: Quasar has no ${tag} registered`]);
+  }
+}
+
 documentOverflow();
 hiddenSideways();
 smallTargets();
 missingAutocomplete();
 iconFont();
 unstyledClasses();
+unknownComponents();
 return findings;

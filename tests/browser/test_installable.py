@@ -18,7 +18,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from components.pwa import MANIFEST
-from components.theme import ICON_FONT_URL, STYLESHEET_URL
+from components.theme import ICON_FONT_URL, QUASAR_URL, STYLESHEET_URL
 from pages.pwa import NICEGUI_ASSETS, OFFLINE, OFFLINE_ICON
 from tests.browser.conftest import Page, Server
 from tests.browser.steps import click_link, demo_password, sign_in
@@ -44,7 +44,8 @@ const done = arguments[arguments.length - 1];
   return urls;
 })().then(done);
 """
-OUR_SHELL = {OFFLINE, MANIFEST, OFFLINE_ICON, ICON_FONT_URL, STYLESHEET_URL}  # the icon font: our subset of NiceGUI's
+# the icon font: our subset of NiceGUI's; the Quasar: ours, with only the components the app draws
+OUR_SHELL = {OFFLINE, MANIFEST, OFFLINE_ICON, ICON_FONT_URL, STYLESHEET_URL, QUASAR_URL}
 
 
 def test_chromium_finds_the_app_installable_and_offline_it_shows_the_offline_page(server: Server, page: Page) -> None:

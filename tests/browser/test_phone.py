@@ -46,6 +46,7 @@ RULES = (
     'no autocomplete',
     'icon font',
     'unstyled class',
+    'unknown component',
 )
 ICON_NAMES = sorted(drawn_icon_names(ICON_FONT))
 
@@ -132,6 +133,7 @@ PROBES = """
   <input aria-label="probe colour" style="height: 48px; width: 200px">
   <i class="q-icon material-icons" aria-label="probe drawn icon">chevron_right</i>
   <i class="q-icon material-icons" aria-label="probe missing icon">wifi</i>
+  <q-rating aria-label="probe unknown rating"></q-rating>
 </div>
 """
 
@@ -150,6 +152,7 @@ def test_the_phone_audit_reports_each_rule_broken_and_nothing_else(phone: Page) 
         'small target: a "probe lone link"',  # 30 px tall
         'small target: a "probe terms"',  # a link in a sentence, under 24 px tall ("probe rules" is 26 with padding)
         'small target: button "probe small"',
+        'unknown component: q-rating "probe unknown rating": Quasar has no q-rating registered',
         'unstyled class: chip-strip on div.chip-strip "probe days": no stylesheet has a rule for it',  # not on /login
         'unstyled class: gap-[13px] on div.gap-[13px] "probe made class": no stylesheet has a rule for it',
     ], '\n'.join(found)
