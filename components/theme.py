@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from nicegui import __version__ as nicegui_version
 from nicegui import app, ui
 
 from components.pwa import install_head
@@ -40,6 +41,10 @@ STYLESHEET_LINK = f'<link rel="stylesheet" href="{STYLESHEET_URL}">'
 # names its content (pages/pwa.py); pages/quasar.py puts it in NiceGUI's page in place of its own.
 QUASAR = STATIC / 'js' / 'quasar.js'
 QUASAR_URL = f'/js/quasar-{hashlib.sha256(QUASAR.read_bytes()).hexdigest()[:8]}.js'
+# NiceGUI's page imports DOMPurify only from the module script at the end of its body, which the browser reaches once
+# everything above it is parsed: on a phone's repeat visit it was asked for 260 ms after the other scripts, and the
+# page waited 200 ms for it. Named in the head, it is fetched with them.
+DOMPURIFY_PRELOAD = f'<link rel="modulepreload" href="/_nicegui/{nicegui_version}/static/dompurify.mjs">'
 
 # NiceGUI puts Quasar's !important classes (colours, `no-outline` on every button) in the last cascade layer, where
 # an unlayered !important loses: ours go into that layer too and win by being more specific. Fields keep Quasar's
@@ -157,6 +162,40 @@ IN_ORDER_SCRIPT = """<script>
   });
 })();
 </script>"""
+# NiceGUI opens the page's socket once Vue has drawn the page (its root component's `mounted`), so a phone waited
+# for the drawing (0.1-0.3 s at a phone's speed) and then two round trips (the WebSocket, then socket.io's connect).
+# This opens the same socket as the drawing starts, and hands it to NiceGUI when it asks: the WebSocket's round trip
+# passes while the page is drawn. The drawing and NiceGUI's `mounted` run in one task, so every handler NiceGUI puts
+# on the socket is on it before anything the socket hears is handled. The query is NiceGUI's own (`mounted` builds
+# it the same way), and NiceGUI's query object then becomes the socket's, with this document id: what it changes on
+# a reconnect (the next message id) still reaches the server. A module script in the body runs after nicegui.js and
+# before NiceGUI's own module script, which calls `createApp`.
+EARLY_SOCKET_SCRIPT = """<script type="module">
+const createNiceGuiApp = window.createApp;
+if (typeof createNiceGuiApp === 'function' && typeof window.io === 'function') {
+  window.createApp = (elements, options) => {
+    const app = createNiceGuiApp(elements, options);
+    const query = { ...options.query, document_id: createRandomUUID(), tab_id: TAB_ID, old_tab_id: OLD_TAB_ID };
+    const transports = document.prerendering === true ? ['polling', ...options.transports] : [...options.transports];
+    const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host;
+    const socket = window.io(url, {
+      path: `${options.prefix}/_nicegui_ws/socket.io`,
+      query,
+      extraHeaders: options.extraHeaders,
+      transports,
+      tryAllTransports: true,
+    });
+    const niceGuiIo = window.io;
+    window.io = (_, asked) => {
+      window.io = niceGuiIo;
+      asked.query.document_id = window.documentId = query.document_id;
+      socket.io.opts.query = asked.query;
+      return socket;
+    };
+    return app;
+  };
+}
+</script>"""
 # NiceGUI writes <html lang> only when ui.run(language=...) is given; Quasar leaves it alone either way
 LANGUAGE_SCRIPT = f'<script>document.documentElement.lang = "{LANGUAGE}";</script>'
 
@@ -168,6 +207,7 @@ def theme() -> None:
     ui.colors(primary=PRIMARY, positive=POSITIVE)
     ui.add_css(CSS)
     ui.add_head_html(LANGUAGE_SCRIPT + IN_ORDER_SCRIPT)
+    ui.add_body_html(EARLY_SOCKET_SCRIPT)
     install_head(PRIMARY)  # installable: manifest, icons, service worker (components/pwa.py)
     # Quasar's ajax bar is a role=progressbar while it shows; its props pass through as attributes
     app.config.quasar_config.setdefault('loadingBar', {})['aria-label'] = LOADING_BAR_LABEL

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import pytest
+from nicegui import __version__
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -45,6 +46,14 @@ const done = arguments[arguments.length - 1];
 })().then(done);
 """
 # the icon font: our subset of NiceGUI's; the Quasar: ours, with only the components the app draws
+# How each file of the page was answered (Resource Timing): the source of the worker's static route that answered
+# it ('' for none), and whether the worker was running for it
+ROUTED_SOURCES = """
+return performance.getEntries()
+  .filter((entry) => 'workerMatchedSourceType' in entry)
+  .map((entry) => [new URL(entry.name).pathname, entry.workerFinalSourceType, entry.workerStart > 0]);
+"""
+NICEGUI_COMPONENTS = f'/_nicegui/{__version__}/components/'
 OUR_SHELL = {OFFLINE, MANIFEST, OFFLINE_ICON, ICON_FONT_URL, STYLESHEET_URL, QUASAR_URL}
 
 
@@ -88,6 +97,20 @@ def test_after_sign_out_offline_shows_the_offline_page_never_the_private_one(ser
     kept = [urlsplit(url).path for url in page.driver.execute_async_script(CACHED_URLS)]
     assert OUR_SHELL <= set(kept)
     assert [path for path in kept if path not in OUR_SHELL and not path.startswith(NICEGUI_ASSETS)] == []
+
+
+def test_with_the_worker_in_place_the_browser_answers_files_without_running_it(server: Server, page: Page) -> None:
+    """Chromium's static routing (sw.js): the shell from the worker's cache and NiceGUI's other files from the
+    network (the HTTP cache), neither through the worker's fetch handler; pages still go through it (offline page)."""
+    page.open('/login')
+    assert worker_state(page) == 'activated'
+    page.open('/register')  # a page the worker controls
+    page.wait_for_text('Already have an account?')
+    sources = {path: (source, running) for path, source, running in page.driver.execute_script(ROUTED_SOURCES)}
+    assert sources[QUASAR_URL][0] == sources[STYLESHEET_URL][0] == 'cache', sources
+    components = {path: source for path, (source, _) in sources.items() if path.startswith(NICEGUI_COMPONENTS)}
+    assert components and set(components.values()) == {'network'}, sources
+    assert sources['/register'] == ('', True)  # no route: the worker's fetch handler answered it
 
 
 # --- steps --------------------------------------------------------------------------------------------------------
