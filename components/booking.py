@@ -9,7 +9,9 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from nicegui import ui
+from nicegui.elements.mixins.text_element import TextElement
 
+from components.theme import PRIMARY, PRIMARY_ON_DARK
 from components.words import duration, local_time
 from services import format_money
 from services.catalog import ServiceRow
@@ -17,22 +19,33 @@ from services.requests import SlotState
 
 SlotsOf = Callable[[date], Sequence[SlotState | datetime]]  # a local day's slots: its grid with states, or free starts
 RuleOf = Callable[[datetime], str]  # what holds for a chosen slot, in words (its cancel rule)
-# Chips are at least 44 px square with 8 px between them (a finger, not a mouse pointer); the `padding` prop writes
-# `min-height: 0` into a button's style attribute, which only an !important beats. The day strip is the page's one
-# horizontal scroller (stretched to its column, not as wide as its chips); its padding keeps a chip's focus outline.
-# A slot that cannot be booked is greyed and struck through (not colour alone), yet still answers a tap with why.
-CHIP_CSS = """
-.chip-strip {
+# Chips are plain <button>s (ChipButton), at least 44 px square with 8 px between them (a finger, not a mouse pointer):
+# outlined in the primary colour, filled when pressed. The day strip is the page's one horizontal scroller (stretched
+# to its column, not as wide as its chips); its padding keeps a chip's focus outline. A slot that cannot be booked
+# is greyed and struck through (not colour alone), yet still answers a tap with why.
+CHIP_CSS = f"""
+.chip-strip {{
   display: flex; gap: 8px; overflow-x: auto; align-self: stretch; min-width: 0; padding: 4px; margin: -4px;
   scroll-snap-type: x proximity; scroll-padding: 4px;
-}
-.chip-strip > .q-btn { flex: none; min-height: 44px !important; scroll-snap-align: start; }
-.slot-grid { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 8px; }
-@media (min-width: 640px) { .slot-grid { grid-template-columns: repeat(6, minmax(0, 1fr)); } }
-@media (min-width: 1024px) { .slot-grid { grid-template-columns: repeat(8, minmax(0, 1fr)); } }
-.slot-grid > .q-btn { min-height: 44px !important; }
-.slot-off { background: #eeeeee; color: #616161; text-decoration: line-through; }
-.body--dark .slot-off { background: #2c2c2c; color: #a0a0a0; }
+}}
+.chip-strip > .chip-button {{ flex: none; padding: 0 16px; scroll-snap-align: start; }}
+.slot-grid {{ display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 8px; }}
+@media (min-width: 640px) {{ .slot-grid {{ grid-template-columns: repeat(6, minmax(0, 1fr)); }} }}
+@media (min-width: 1024px) {{ .slot-grid {{ grid-template-columns: repeat(8, minmax(0, 1fr)); }} }}
+.chip-button {{
+  min-height: 44px; min-width: 44px; padding: 0 4px; border: 1px solid {PRIMARY}; border-radius: 4px;
+  background: transparent; color: {PRIMARY}; font: inherit; font-size: 0.875rem; font-weight: 500; line-height: 1.2;
+  white-space: nowrap; cursor: pointer; touch-action: manipulation; -webkit-tap-highlight-color: transparent;
+}}
+.chip-button:hover {{ background: rgba(21, 101, 192, 0.08); }}
+.chip-button[aria-pressed=true] {{ background: {PRIMARY}; color: #ffffff; }}
+.body--dark .chip-button {{ border-color: {PRIMARY_ON_DARK}; color: {PRIMARY_ON_DARK}; }}
+.body--dark .chip-button:hover {{ background: rgba(144, 202, 249, 0.12); }}
+.body--dark .chip-button[aria-pressed=true] {{ background: {PRIMARY_ON_DARK}; color: #000000; }}
+.chip-button.slot-off {{
+  border-color: transparent; background: #eeeeee; color: #616161; text-decoration: line-through;
+}}
+.body--dark .chip-button.slot-off {{ background: #2c2c2c; color: #a0a0a0; }}
 """
 # A chosen value that does not fit a phone's width wraps instead of being cut off with an ellipsis.
 BAR_CSS = """
@@ -61,6 +74,17 @@ def spoken_day(day: date, today: date | None) -> str:
     of the date: 'Tomorrow, Wednesday 9 December 2026', 'Thu 10 December 2026'."""
     shown = chip_day(day, today)
     return f'{shown}, {long_day(day)}' if shown in {'Today', 'Tomorrow'} else f'{shown} {day:%B %Y}'
+
+
+class ChipButton(TextElement):
+    """A chip to tap: a plain <button> (CHIP_CSS). Quasar's q-btn is a component of its own for every one, and the
+    booking form drew 75 of them: a quarter of a second of a phone's time to draw the page on every visit."""
+
+    def __init__(self, text: str, on_click: Callable[[], object]) -> None:
+        super().__init__(tag='button', text=text)
+        self._props['type'] = 'button'
+        self.classes('chip-button')
+        self.on('click', on_click)
 
 
 class SlotPicker:
@@ -109,7 +133,7 @@ class SlotPicker:
         grid = ui.element('div').classes('slot-grid w-full')
         with grid.props(f'role=group aria-label="Times on {long_day(self.day)}"'):
             chips = [(state, self._time_chip(state)) for state in states]  # in the grid's order, greyed ones too
-        self._buttons = {state.start: chip for state, chip in chips if state.free}
+        self._chips = {state.start: chip for state, chip in chips if state.free}
         with ui.column().classes('gap-1').props('role=status'):
             self._why = ui.label().classes('font-medium').mark(f'{self.marker}-why')  # a greyed time, just tapped
             self._chosen = ui.label().classes('font-medium').mark(f'{self.marker}-chosen')
@@ -137,22 +161,18 @@ class SlotPicker:
             self.show.refresh()
         self._changed()
 
-    def _day_chip(self, day: date) -> ui.button:
-        chip = ui.button(chip_day(day, self.today), on_click=partial(self._choose_day, day))
-        chip.props(f'no-caps color=primary padding="xs md" aria-label="{spoken_day(day, self.today)}"')
-        chip.mark(f'{self.marker}-day')
+    def _day_chip(self, day: date) -> ChipButton:
+        chip = ChipButton(chip_day(day, self.today), partial(self._choose_day, day))
+        chip.props(f'aria-label="{spoken_day(day, self.today)}"').mark(f'{self.marker}-day')
         self._press(chip, day == self.day)
         return chip
 
-    def _time_chip(self, state: SlotState) -> ui.button:
+    def _time_chip(self, state: SlotState) -> ChipButton:
         time = f'{state.start.astimezone(self.zone):%H:%M}'
         if not state.free:
-            chip = ui.button(time, on_click=partial(self._explain, state), color=None)  # grey, not the primary blue
-            chip.props('flat no-caps padding="xs none"')
-            chip.props(f'aria-disabled=true aria-label="{time}, {state.why_not}"').classes('slot-off')
-            return chip.mark(f'{self.marker}-off')
-        chip = ui.button(time, on_click=partial(self._choose, state.start))
-        chip.props('no-caps color=primary padding="xs none"').mark(f'{self.marker}-button')
+            chip = ChipButton(time, partial(self._explain, state)).classes('slot-off')
+            return chip.props(f'aria-disabled=true aria-label="{time}, {state.why_not}"').mark(f'{self.marker}-off')
+        chip = ChipButton(time, partial(self._choose, state.start)).mark(f'{self.marker}-button')
         self._press(chip, state.start == self.value)
         return chip
 
@@ -170,8 +190,8 @@ class SlotPicker:
             self.error = ''
             self.show.refresh()
         else:
-            for other, button in self._buttons.items():
-                self._press(button, other == start)
+            for other, chip in self._chips.items():
+                self._press(chip, other == start)
             self._say_chosen()
         self._changed()
 
@@ -192,10 +212,9 @@ class SlotPicker:
             self.on_change()
 
     @staticmethod
-    def _press(button: ui.button, pressed: bool) -> None:
-        button.props(remove='outline unelevated')
-        button.props('unelevated' if pressed else 'outline')
-        button.props['aria-pressed'] = 'true' if pressed else 'false'
+    def _press(chip: ChipButton, pressed: bool) -> None:
+        chip.props['aria-pressed'] = 'true' if pressed else 'false'
+        chip.update()
 
 
 class BookingBar:

@@ -8,11 +8,10 @@ import asyncio
 from datetime import datetime, timedelta
 
 import pytest
-from nicegui import ui
 from nicegui.testing import User
 from sqlalchemy import select
 
-from components.booking import long_day
+from components.booking import ChipButton, long_day
 from components.words import local_time
 from models import ServiceRequest
 from models.db import set_publisher
@@ -39,8 +38,8 @@ def time_of(start: datetime) -> str:
     return f'{start.astimezone(get_settings().zone):%H:%M}'
 
 
-def slot_button(user: User, start: datetime) -> ui.button:
-    return user.find(kind=ui.button, content=time_of(start)).elements.pop()
+def slot_button(user: User, start: datetime) -> ChipButton:
+    return user.find(kind=ChipButton, content=time_of(start)).elements.pop()
 
 
 def requests_of(customer_id: int) -> list[ServiceRequest]:

@@ -152,7 +152,7 @@ async def test_customer_changes_the_slot_and_remarks_while_nobody_accepted(user:
     await user.should_see('You can change the slot, address and remarks until a professional accepts.')
     user.find(marker='edit-open').click()
     new_start = slot(now, days=2, index=3)
-    user.find(kind=ui.button, content=f'{new_start.astimezone(get_settings().zone):%H:%M}').click()
+    user.find(marker='edit-slot-button', content=f'{new_start.astimezone(get_settings().zone):%H:%M}').click()
     user.find(marker='edit-remarks').clear()
     user.find(marker='edit-remarks').type('Ring twice')
     user.find(marker='edit-save').click()
