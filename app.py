@@ -30,6 +30,7 @@ with contextlib.suppress(SettingsError):
 
 from nicegui import app, background_tasks, native, ui
 
+import api
 from components.theme import DOMPURIFY_PRELOAD, STYLESHEET_LINK
 from models.db import dispose_engines, get_engine, set_publisher
 from models.migrate import current_revision, head_revision, upgrade_to_head
@@ -87,6 +88,7 @@ PAGE_MODULES = (
 )
 for page_module in PAGE_MODULES:
     app.include_router(page_module.router)
+app.include_router(api.router)  # /api/v1: the REST API over the same services (api/__init__.py)
 
 
 def edge_policy() -> edge.EdgePolicy:

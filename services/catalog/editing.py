@@ -17,7 +17,7 @@ from services.catalog import listing
 from services.catalog.rows import ServiceRow
 from services.core import clock, events, validation
 from services.core.access import check_role
-from services.core.errors import Conflict, ValidationError
+from services.core.errors import Conflict, StaleEdit, ValidationError
 from services.core.rows import Actor
 
 MAX_MINUTES = 12 * 60  # a job must fit in one working day
@@ -75,7 +75,7 @@ def edit_service(
         raise ValidationError(f'These fields cannot be edited: {", ".join(sorted(unknown))}.')
     service = listing.service_or_not_found(session, service_id)
     if version is not None and version != service.version:
-        raise Conflict('Someone else changed this service a moment ago. Reload it and try again.')
+        raise StaleEdit('Someone else changed this service a moment ago. Reload it and try again.')
     before = {key: getattr(service, key) for key in EDITABLE}
     fields = _validated(**{**before, **changes})
     if _name_key(fields['name']) != service.name_key:
@@ -184,4 +184,4 @@ def _flush_or_conflict(session: Session, name: str) -> None:
     except IntegrityError:
         raise Conflict(f'A service called "{name}" already exists.') from None
     except StaleDataError:
-        raise Conflict('Someone else changed this service a moment ago. Reload it and try again.') from None
+        raise StaleEdit('Someone else changed this service a moment ago. Reload it and try again.') from None

@@ -30,6 +30,10 @@ class Conflict(ServiceError):
     """Someone else changed the object a moment ago, or a unique value is taken."""
 
 
+class StaleEdit(Conflict):
+    """The version the editor saw is no longer the current one: someone else saved a change first."""
+
+
 class InvalidCredentials(ServiceError):
     """Unknown email or wrong password: one message for both."""
 
@@ -49,6 +53,7 @@ class Throttled(ServiceError):
 
     def __init__(self, minutes: int) -> None:
         super().__init__(f'Too many sign-in attempts. Try again in {minutes} minutes.')
+        self.minutes = minutes  # the API's Retry-After
 
 
 class InvalidTransition(ServiceError):

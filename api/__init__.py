@@ -1,0 +1,51 @@
+"""The REST API, /api/v1 (issue 20): JSON over the same domain faces as pages/, so every rule, permission check,
+audit row and event stays in the service layer. Bearer tokens are sessions (api/tokens.py); errors are problem
+details (api/problems.py); the OpenAPI 3.1 description of exactly these routes is /api/v1/openapi.json.
+
+`app.include_router(api.router)` in app.py; the layering test keeps api/ to the services' faces and models.enums.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+
+from api import catalog, me, tokens
+from api.problems import ProblemRoute, problem
+
+PREFIX = '/api/v1'
+TITLE = 'Household Services API'
+VERSION = '1.0.0'
+RESOURCES = (tokens, me, catalog)
+
+router = APIRouter(prefix=PREFIX, route_class=ProblemRoute)
+for resource in RESOURCES:
+    router.include_router(resource.router)
+
+
+@router.get('/openapi.json', include_in_schema=False)
+def openapi_route() -> JSONResponse:
+    return JSONResponse(openapi())
+
+
+@router.api_route('/{path:path}', methods=['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], include_in_schema=False)
+def no_such_route(path: str, request: Request) -> JSONResponse:
+    """An address under /api/v1 that names nothing: a problem, not NiceGUI's HTML page."""
+    return problem(HTTPStatus.NOT_FOUND, f'There is no {request.method} {PREFIX}/{path}.')
+
+
+@cache
+def openapi() -> dict[str, Any]:
+    return get_openapi(
+        title=TITLE,
+        version=VERSION,
+        openapi_version='3.1.0',
+        summary='Book household services, run the catalogue and follow requests, over the same rules as the app',
+        routes=[route for resource in RESOURCES for route in resource.router.routes],
+        servers=[{'url': PREFIX}],
+    )

@@ -1,0 +1,121 @@
+"""Errors as RFC 9457 problem details (`application/problem+json`): what went wrong in the service layer's own words,
+with the HTTP status a client can act on. Every route of the API is a `ProblemRoute`, so a refusal never reaches
+NiceGUI's HTML error page and never shows a stack trace.
+
+Statuses: validation 422 (a message per field), not found 404 (also what is someone else's: the same body as missing),
+a role that may not 403, a transition that no longer applies or a stale edit 409 (a stale If-Match 412), a wrong
+password 401, throttled 429 with Retry-After, a full disk 507.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException
+
+from services import (
+    AccountBlocked,
+    Conflict,
+    InvalidCredentials,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    StorageFull,
+    Throttled,
+    ValidationError,
+)
+
+log = logging.getLogger(__name__)
+PROBLEM = 'application/problem+json'
+# the first class an error is an instance of decides (subclasses before their bases)
+STATUS_OF: tuple[tuple[type[ServiceError], HTTPStatus], ...] = (
+    (ValidationError, HTTPStatus.UNPROCESSABLE_ENTITY),
+    (NotFound, HTTPStatus.NOT_FOUND),
+    (PermissionDenied, HTTPStatus.FORBIDDEN),
+    (AccountBlocked, HTTPStatus.FORBIDDEN),
+    (InvalidCredentials, HTTPStatus.UNAUTHORIZED),
+    (Throttled, HTTPStatus.TOO_MANY_REQUESTS),
+    (Conflict, HTTPStatus.CONFLICT),
+    (InvalidTransition, HTTPStatus.CONFLICT),
+    (StorageFull, HTTPStatus.INSUFFICIENT_STORAGE),
+)
+
+
+class PreconditionFailed(ServiceError):
+    """The If-Match a client sent names a version that is no longer the current one."""
+
+    def __init__(self) -> None:
+        super().__init__('It changed since you read it: read it again (a new ETag) and send that as If-Match.')
+
+
+class SignInRequired(ServiceError):
+    """No bearer token, or one that is unknown, expired, revoked, or whose user is blocked."""
+
+    def __init__(self) -> None:
+        super().__init__('Sign in first: send Authorization: Bearer <token> (POST /api/v1/tokens gives one).')
+
+
+def problem(
+    status: HTTPStatus,
+    detail: str,
+    *,
+    errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {'type': 'about:blank', 'title': status.phrase, 'status': int(status), 'detail': detail}
+    if errors:
+        body['errors'] = errors
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def refused(error: ServiceError) -> JSONResponse:
+    if isinstance(error, PreconditionFailed):
+        return problem(HTTPStatus.PRECONDITION_FAILED, str(error))
+    if isinstance(error, SignInRequired):
+        return problem(HTTPStatus.UNAUTHORIZED, str(error), headers={'WWW-Authenticate': 'Bearer'})
+    status = next((status for kind, status in STATUS_OF if isinstance(error, kind)), HTTPStatus.BAD_REQUEST)
+    if isinstance(error, ValidationError):
+        field = error.field or 'body'
+        return problem(status, str(error), errors=[{'field': field, 'message': str(error)}])
+    if isinstance(error, Throttled):
+        return problem(status, str(error), headers={'Retry-After': str(error.minutes * 60)})
+    return problem(status, str(error))
+
+
+def invalid(error: RequestValidationError) -> JSONResponse:
+    """FastAPI's own checks of the request (a missing field, text where a number goes), one message per field."""
+    errors = [
+        {'field': '.'.join(str(part) for part in item['loc'][1:]) or str(item['loc'][0]), 'message': item['msg']}
+        for item in error.errors()
+    ]
+    return problem(HTTPStatus.UNPROCESSABLE_ENTITY, 'Some fields are missing or wrong.', errors=errors)
+
+
+class ProblemRoute(APIRoute):
+    """An API route whose refusals and failures are answered as problem details."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def answer(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except ServiceError as error:
+                return refused(error)
+            except RequestValidationError as error:
+                return invalid(error)
+            except HTTPException as error:
+                return problem(HTTPStatus(error.status_code), str(error.detail), headers=error.headers)
+            except Exception:
+                log.exception('API %s %s failed', request.method, request.url.path)
+                return problem(HTTPStatus.INTERNAL_SERVER_ERROR, 'Something went wrong on our side; nothing changed.')
+
+        return answer

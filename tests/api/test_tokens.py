@@ -1,0 +1,96 @@
+"""Tokens (api/tokens.py): the sign-in page's own rules over HTTP, a token that works until it is revoked (by the
+client, or on /account), and what a request without one gets."""
+
+from __future__ import annotations
+
+import httpx
+from nicegui.testing import User
+from sqlalchemy import select
+
+from models import SignInAttempt
+from models.enums import Role, SignInOutcome
+from services import identity, session_scope
+from tests.api.support import bearer, problem_of, token_of
+from tests.factories import block, make_customer, make_professional
+
+
+async def test_a_token_names_its_user_and_works_as_a_bearer(user: User) -> None:
+    customer = make_customer(name='Meera Iyer', pincode='560001')
+    response = await user.http_client.post(
+        '/api/v1/tokens', json={'email': customer.email, 'password': 'correct horse battery'}
+    )
+    assert response.status_code == 201
+    issued = response.json()
+    assert issued['token_type'] == 'Bearer' and issued['role'] == 'customer' and issued['user_id'] == customer.id
+    me = await user.http_client.get('/api/v1/me', headers=bearer(issued['token']))
+    assert me.status_code == 200
+    assert (
+        me.json().items() >= {'id': customer.id, 'role': 'customer', 'name': 'Meera Iyer', 'pincode': '560001'}.items()
+    )
+
+
+async def test_a_professional_sees_their_approval_state(user: User) -> None:
+    professional = make_professional()
+    me = (await user.http_client.get('/api/v1/me', headers=bearer(await token_of(user, professional)))).json()
+    assert me['role'] == Role.PROFESSIONAL.value and me['approval_state'] == 'pending' and me['service']
+
+
+async def test_a_wrong_password_is_refused_as_on_the_sign_in_page_and_recorded(user: User) -> None:
+    customer = make_customer()
+    response = await user.http_client.post('/api/v1/tokens', json={'email': customer.email, 'password': 'wrong one'})
+    assert problem_of(response, 401)['detail'] == 'Email or password is incorrect.'
+    with session_scope() as session:
+        attempts = session.scalars(select(SignInAttempt).where(SignInAttempt.user_id == customer.id)).all()
+        assert [(attempt.outcome, attempt.client_ip) for attempt in attempts] == [(SignInOutcome.FAILED, '127.0.0.1')]
+
+
+async def test_too_many_failures_are_throttled_with_retry_after(user: User) -> None:
+    customer = make_customer()
+    for _ in range(5):
+        await user.http_client.post('/api/v1/tokens', json={'email': customer.email, 'password': 'wrong one'})
+    response = await user.http_client.post(
+        '/api/v1/tokens', json={'email': customer.email, 'password': 'correct horse battery'}
+    )
+    problem_of(response, 429)
+    assert int(response.headers['retry-after']) > 0
+
+
+async def test_a_missing_field_is_named(user: User) -> None:
+    response = await user.http_client.post('/api/v1/tokens', json={'email': 'a@example.com'})
+    assert problem_of(response, 422)['errors'] == [{'field': 'password', 'message': 'Field required'}]
+
+
+async def test_without_a_token_or_with_a_bad_one_the_answer_is_401(user: User) -> None:
+    for headers in ({}, bearer('not-a-token'), {'Authorization': 'Basic abc'}):
+        response = await user.http_client.get('/api/v1/me', headers=headers)
+        problem_of(response, 401)
+        assert response.headers['www-authenticate'] == 'Bearer'
+
+
+async def test_signing_out_ends_the_token_at_once(user: User) -> None:
+    token = await token_of(user, make_customer())
+    assert (await user.http_client.delete('/api/v1/tokens/current', headers=bearer(token))).status_code == 204
+    problem_of(await user.http_client.get('/api/v1/me', headers=bearer(token)), 401)
+
+
+async def test_a_token_is_listed_on_account_and_ending_it_there_refuses_it_at_once(user: User) -> None:
+    customer = make_customer()
+    token = await token_of(user, customer)
+    with session_scope() as session:
+        listed = identity.list_sessions(session, customer, key='')
+    assert [row.user_agent for row in listed] == [f'python-httpx/{httpx.__version__}']
+    with session_scope(write=True) as session:
+        identity.sign_out_session(session, customer, session_id=listed[0].id)
+    problem_of(await user.http_client.get('/api/v1/me', headers=bearer(token)), 401)
+
+
+async def test_a_blocked_user_s_token_stops_working(user: User) -> None:
+    customer = make_customer()
+    token = await token_of(user, customer)
+    block(customer)
+    problem_of(await user.http_client.get('/api/v1/me', headers=bearer(token)), 401)
+
+
+async def test_an_unknown_api_address_is_a_problem_not_a_page(user: User) -> None:
+    response = await user.http_client.get('/api/v1/no-such-thing')
+    assert problem_of(response, 404)['detail'] == 'There is no GET /api/v1/no-such-thing.'
