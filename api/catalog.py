@@ -9,10 +9,10 @@ from fastapi import APIRouter, Header, Query, Response
 from pydantic import BaseModel, Field
 
 from api.money import Money, paise
-from api.problems import PreconditionFailed, ProblemRoute
+from api.problems import PreconditionFailed, ProblemRoute, stale_is_412
 from api.viewer import Signed
 from models.enums import Role
-from services import StaleEdit, ValidationError, catalog, session_scope
+from services import ValidationError, catalog, session_scope
 from services.catalog import ServiceRow
 
 router = APIRouter(route_class=ProblemRoute, tags=['services'])
@@ -111,15 +111,10 @@ def edit_service(
     if_match: Annotated[str | None, Header(description='The ETag read before: refuses a lost update (412)')] = None,
 ) -> Service:
     version = _version(if_match)
-    try:
-        with session_scope(write=True) as session:
-            row = catalog.edit_service(
-                session, caller.actor, service_id=service_id, version=version, **changes.model_dump(exclude_unset=True)
-            )
-    except StaleEdit:
-        if version is None:  # a concurrent save between reading and writing: no If-Match, so a plain conflict
-            raise
-        raise PreconditionFailed from None
+    with stale_is_412(if_match), session_scope(write=True) as session:
+        row = catalog.edit_service(
+            session, caller.actor, service_id=service_id, version=version, **changes.model_dump(exclude_unset=True)
+        )
     return tagged(response, row)
 
 

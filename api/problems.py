@@ -10,7 +10,8 @@ password 401, throttled 429 with Retry-After, a full disk 507.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from http import HTTPStatus
 from typing import Any
 
@@ -28,6 +29,7 @@ from services import (
     NotFound,
     PermissionDenied,
     ServiceError,
+    StaleEdit,
     StorageFull,
     Throttled,
     ValidationError,
@@ -61,6 +63,18 @@ class SignInRequired(ServiceError):
 
     def __init__(self) -> None:
         super().__init__('Sign in first: send Authorization: Bearer <token> (POST /api/v1/tokens gives one).')
+
+
+@contextmanager
+def stale_is_412(if_match: str | None) -> Iterator[None]:
+    """With an If-Match, a StaleEdit from the service is the client's precondition failing (412); without one it
+    stays a conflict (409): the change came between reading and writing, inside the same call."""
+    try:
+        yield
+    except StaleEdit as error:
+        if if_match is None:
+            raise
+        raise PreconditionFailed from error
 
 
 def problem(

@@ -13,7 +13,7 @@ from models import RequestDismissal, ServiceRequest, User
 from models.enums import RequestStatus, Role
 from services import messaging
 from services.core import clock
-from services.core.errors import Conflict, InvalidTransition, ServiceError
+from services.core.errors import Conflict, InvalidTransition, ServiceError, StaleEdit
 from services.core.rows import Actor
 from services.requests import actors, prepared, rules
 
@@ -147,7 +147,7 @@ def _why_not_accepted(
     if rules.holds(session, *acceptable, rules.overlaps_assigned_job(professional_id)):
         return Conflict('You already have a job at that time.')
     if rules.holds(session, *acceptable, ~rules.unchanged_since(seen_updated_at)):
-        return Conflict('The customer changed this request a moment ago. Look at it again before accepting.')
+        return StaleEdit('The customer changed this request a moment ago. Look at it again before accepting.')
     return InvalidTransition(NOT_OPEN)
 
 

@@ -15,7 +15,7 @@ from models.db import is_sqlite
 from models.enums import RequestStatus, Role
 from services import messaging
 from services.core import clock, validation
-from services.core.errors import AlreadyBooked, Conflict, InvalidTransition, ServiceError, ValidationError
+from services.core.errors import AlreadyBooked, InvalidTransition, ServiceError, StaleEdit, ValidationError
 from services.core.rows import Actor
 from services.requests import actors, customer_phone, rules, slots
 
@@ -283,7 +283,7 @@ def _why_not_editable(session: Session, request_id: int, now: datetime, fresh: A
         and fresh is not None
         and not rules.holds(session, R.id == request_id, fresh)
     ):
-        return Conflict('This request changed a moment ago. Reload it and try again.')
+        return StaleEdit('This request changed a moment ago. Reload it and try again.')
     if status is ASSIGNED:
         return InvalidTransition('A professional has accepted this request, so it can no longer be edited.')
     if status is REQUESTED and starts <= now:
