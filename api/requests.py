@@ -65,10 +65,22 @@ def current(caller: Caller, request_id: int, response: Response) -> Request:
 
 
 @router.post('/requests', status_code=201, response_model=Request, summary='Book a slot (customers)')
-def book(caller: Signed, booking: Booking, response: Response) -> Request:
+def book(
+    caller: Signed,
+    booking: Booking,
+    response: Response,
+    idempotency_key: Annotated[
+        str | None,
+        Header(max_length=200, description='Send the same key when retrying: the first booking comes back, once'),
+    ] = None,
+) -> Request:
     fields = booking.model_dump(exclude={'professional_id'}) | {'requested_professional_id': booking.professional_id}
     with session_scope(write=True) as session:
-        request_id = requests.book(session, caller.actor, **fields)
+        if idempotency_key is None:
+            request_id = requests.book(session, caller.actor, **fields)
+        else:
+            request_id, replayed = requests.book_once(session, caller.actor, key=idempotency_key, **fields)
+            response.headers['Idempotent-Replayed'] = 'true' if replayed else 'false'
     response.headers['Location'] = f'/api/v1/requests/{request_id}'
     return current(caller, request_id, response)
 

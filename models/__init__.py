@@ -5,6 +5,7 @@ from models.auth import AuthSession, SignInAttempt
 from models.base import Base
 from models.document import Document
 from models.export import Export
+from models.idempotency import IdempotentBooking
 from models.job_run import JobRun
 from models.notification import Notification
 from models.outbox import OutboxAttachment, OutboxMessage
@@ -20,6 +21,7 @@ __all__ = [
     'CustomerProfile',
     'Document',
     'Export',
+    'IdempotentBooking',
     'JobRun',
     'Notification',
     'OutboxAttachment',

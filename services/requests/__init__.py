@@ -16,6 +16,7 @@ from services.requests.export_rows import (
     export_header,
 )
 from services.requests.history import request_history
+from services.requests.idempotency import Booked, book_once
 from services.requests.lists import (
     get_request,
     list_all_requests,
@@ -43,6 +44,7 @@ from services.requests.slots import available_slots, bookable_days, check_slot, 
 
 __all__ = [
     'EVENT_NAMES',
+    'Booked',
     'CustomerChoices',
     'CustomerRequest',
     'HistoryEntry',
@@ -58,6 +60,7 @@ __all__ = [
     'auto_close_due',
     'available_slots',
     'book',
+    'book_once',
     'bookable_days',
     'booking_cancel_rule',
     'cancel',

@@ -128,3 +128,19 @@ async def test_a_slot_in_the_past_is_a_named_field_error_and_books_nothing(user:
     )
     assert problem_of(response, 422)['errors'][0]['field'] == 'scheduled_at'
     assert (await user.http_client.get('/api/v1/requests', headers=bearer(token))).json()['items'] == []
+
+
+async def test_a_retried_booking_with_the_same_idempotency_key_books_once(user: User, marketplace: dict) -> None:
+    token = await token_of(user, marketplace['customer'])
+    body = {'service_id': marketplace['service'].id, 'scheduled_at': slot(clock.now()).isoformat()}
+    headers = bearer(token) | {'Idempotency-Key': 'booking-2026-12-07-a'}
+    first = await user.http_client.post('/api/v1/requests', json=body, headers=headers)
+    again = await user.http_client.post('/api/v1/requests', json=body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert first.headers['idempotent-replayed'] == 'false' and again.headers['idempotent-replayed'] == 'true'
+    assert again.json()['id'] == first.json()['id']
+    assert [
+        item['id'] for item in (await user.http_client.get('/api/v1/requests', headers=bearer(token))).json()['items']
+    ] == [first.json()['id']]
+    other = await user.http_client.post('/api/v1/requests', json=body | {'remarks': 'something else'}, headers=headers)
+    assert [error['field'] for error in problem_of(other, 422)['errors']] == ['idempotency_key']
