@@ -91,6 +91,11 @@ CASES = {
         lambda s, a, _r, now: sr.book(s, a, service_id=only_service(s), scheduled_at=slot(NOW), now=now),
         {CUSTOMER},
     ),
+    'book_once': Case(
+        nothing,
+        lambda s, a, _r, now: sr.book_once(s, a, key='k1', service_id=only_service(s), scheduled_at=slot(NOW), now=now),
+        {CUSTOMER},
+    ),
     'edit': Case(requested, lambda s, a, r, now: sr.edit(s, a, request_id=r, remarks='Side door', now=now), {CUSTOMER}),
     'cancel': Case(
         requested, lambda s, a, r, now: sr.cancel(s, a, request_id=r, reason='No need', now=now), {CUSTOMER}
@@ -181,7 +186,7 @@ def operations_with_an_actor() -> set[str]:
 
 
 def test_the_matrix_covers_every_role_and_every_operation_with_an_actor() -> None:
-    assert len(ROLES) * len(CASES) == 126
+    assert len(ROLES) * len(CASES) == 132
     assert set(CASES) == operations_with_an_actor()
 
 
