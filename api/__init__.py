@@ -15,13 +15,13 @@ from fastapi import APIRouter, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
-from api import catalog, me, notifications, requests, tokens, users
+from api import catalog, exports, me, notifications, reports, requests, tokens, users
 from api.problems import ProblemRoute, problem
 
 PREFIX = '/api/v1'
 TITLE = 'Household Services API'
 VERSION = '1.0.0'
-RESOURCES = (tokens, me, catalog, requests, users, notifications)
+RESOURCES = (tokens, me, catalog, requests, users, notifications, exports, reports)
 
 router = APIRouter(prefix=PREFIX, route_class=ProblemRoute)
 for resource in RESOURCES:
