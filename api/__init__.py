@@ -16,7 +16,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
 from api import catalog, exports, me, notifications, reports, requests, tokens, users
-from api.problems import ProblemRoute, problem
+from api.problems import ProblemRoute, problem, with_problems
 
 PREFIX = '/api/v1'
 TITLE = 'Household Services API'
@@ -41,7 +41,7 @@ def no_such_route(path: str, request: Request) -> JSONResponse:
 
 @cache
 def openapi() -> dict[str, Any]:
-    return get_openapi(
+    spec = get_openapi(
         title=TITLE,
         version=VERSION,
         openapi_version='3.1.0',
@@ -49,3 +49,4 @@ def openapi() -> dict[str, Any]:
         routes=[route for resource in RESOURCES for route in resource.router.routes],
         servers=[{'url': PREFIX}],
     )
+    return with_problems(spec)

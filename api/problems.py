@@ -19,6 +19,7 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from services import (
@@ -49,6 +50,57 @@ STATUS_OF: tuple[tuple[type[ServiceError], HTTPStatus], ...] = (
     (InvalidTransition, HTTPStatus.CONFLICT),
     (StorageFull, HTTPStatus.INSUFFICIENT_STORAGE),
 )
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str = 'about:blank'
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldError] | None = None  # 422: one message per field
+
+
+# What any call may be answered with, beside its own success (POST /tokens needs no token: no 401 of that kind, but
+# a wrong password is one). FastAPI's own 422 schema gives way to Problem.
+ERRORS = {
+    HTTPStatus.UNAUTHORIZED: 'No token, or one that ended; or a wrong password',
+    HTTPStatus.FORBIDDEN: "The caller's role (or state) may not do this",
+    HTTPStatus.NOT_FOUND: "No such object, or it is someone else's (the same answer)",
+    HTTPStatus.CONFLICT: 'It changed meanwhile, the transition no longer applies, or a name is taken',
+    HTTPStatus.PRECONDITION_FAILED: 'The If-Match names an older version',
+    HTTPStatus.UNPROCESSABLE_ENTITY: 'A field is missing or wrong: `errors` names each',
+    HTTPStatus.TOO_MANY_REQUESTS: 'Too many failed sign-ins: Retry-After says how long to wait',
+    HTTPStatus.INTERNAL_SERVER_ERROR: 'A failure on our side; nothing changed',
+    HTTPStatus.INSUFFICIENT_STORAGE: 'The server is out of space; nothing changed',
+}
+
+
+def with_problems(spec: dict[str, Any]) -> dict[str, Any]:
+    """Every operation of `spec` answers its errors as application/problem+json (Problem), and says so."""
+    schemas = spec.setdefault('components', {}).setdefault('schemas', {})
+    for name in ('HTTPValidationError', 'ValidationError'):
+        schemas.pop(name, None)
+    schemas['FieldError'] = FieldError.model_json_schema()
+    schemas['Problem'] = Problem.model_json_schema(ref_template='#/components/schemas/{model}')
+    schemas['Problem'].pop('$defs', None)
+    content = {PROBLEM: {'schema': {'$ref': '#/components/schemas/Problem'}}}
+    retry_after = {'Retry-After': {'description': 'Seconds', 'schema': {'type': 'string'}}}
+    for item in spec.get('paths', {}).values():
+        for operation in item.values():
+            responses = operation.setdefault('responses', {})
+            for status, words in ERRORS.items():
+                answer: dict[str, Any] = {'description': words, 'content': content}
+                if status is HTTPStatus.TOO_MANY_REQUESTS:
+                    answer['headers'] = retry_after
+                responses[str(int(status))] = answer
+    return spec
 
 
 class PreconditionFailed(ServiceError):

@@ -48,11 +48,11 @@ class UserInFull(User):
     sign_in_locked_minutes: int
 
 
-class Reason(BaseModel):
+class UserReason(BaseModel):
     reason: str = Field(max_length=500, examples=['Fraud reported by two customers'])
 
 
-class Blocking(Reason):
+class Blocking(UserReason):
     password: str | None = Field(None, description="Blocking an admin: the acting admin's own password again")
 
 
@@ -110,7 +110,7 @@ def approve(caller: Signed, user_id: int) -> UserInFull:
 
 
 @router.post('/users/{user_id}/reject', response_model=UserInFull, summary='Reject a professional (admins)')
-def reject(caller: Signed, user_id: int, reason: Reason) -> UserInFull:
+def reject(caller: Signed, user_id: int, reason: UserReason) -> UserInFull:
     with session_scope(write=True) as session:
         people.reject(session, caller.actor, professional_id=user_id, reason=reason.reason)
     return get_user(caller, user_id)
@@ -128,7 +128,7 @@ def block(caller: Signed, user_id: int, blocking: Blocking, request: Request) ->
 
 
 @router.post('/users/{user_id}/unblock', response_model=UserInFull, summary='Lift a block (admins)')
-def unblock(caller: Signed, user_id: int, reason: Reason | None = None) -> UserInFull:
+def unblock(caller: Signed, user_id: int, reason: UserReason | None = None) -> UserInFull:
     with session_scope(write=True) as session:
         people.unblock_user(session, caller.actor, user_id=user_id, reason=reason.reason if reason else None)
     return get_user(caller, user_id)
