@@ -94,3 +94,26 @@ async def test_a_blocked_user_s_token_stops_working(user: User) -> None:
 async def test_an_unknown_api_address_is_a_problem_not_a_page(user: User) -> None:
     response = await user.http_client.get('/api/v1/no-such-thing')
     assert problem_of(response, 404)['detail'] == 'There is no GET /api/v1/no-such-thing.'
+
+
+NEW_CUSTOMER = {
+    'role': 'customer',
+    'name': 'Asha Rao',
+    'email': 'asha@example.com',
+    'password': 'a quiet kitchen tap',
+    'address': '4 Church St, Bengaluru',
+    'pincode': '560001',
+}
+
+
+async def test_signing_up_gives_a_token_and_bad_fields_are_named(user: User) -> None:
+    bad = await user.http_client.post('/api/v1/users', json=NEW_CUSTOMER | {'pincode': '0123'})
+    assert [error['field'] for error in problem_of(bad, 422)['errors']] == ['pincode']
+    admin = await user.http_client.post('/api/v1/users', json=NEW_CUSTOMER | {'role': 'admin'})
+    problem_of(admin, 422)  # admins are made at the command line
+    made = await user.http_client.post('/api/v1/users', json=NEW_CUSTOMER)
+    assert made.status_code == 201 and made.json()['role'] == 'customer'
+    me = await user.http_client.get('/api/v1/me', headers=bearer(made.json()['token']))
+    assert me.json()['email'] == 'asha@example.com'
+    again = await user.http_client.post('/api/v1/users', json=NEW_CUSTOMER)
+    assert problem_of(again, 409)['detail'].startswith('An account with this email already exists.')
