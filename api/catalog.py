@@ -12,7 +12,7 @@ from api.money import Money, paise
 from api.problems import PreconditionFailed, ProblemRoute, stale_is_412
 from api.viewer import Signed
 from models.enums import Role
-from services import ValidationError, catalog, session_scope
+from services import ValidationError, catalog, session_scope, to_id
 from services.catalog import ServiceRow
 
 router = APIRouter(route_class=ProblemRoute, tags=['services'])
@@ -136,7 +136,7 @@ def _version(if_match: str | None) -> int | None:
     """The version an If-Match names ('"7"' or W/"7"); anything else matches no version."""
     if if_match is None:
         return None
-    tag = if_match.strip().removeprefix('W/').strip('"')
-    if not tag.isdigit():
+    version = to_id(if_match.strip().removeprefix('W/').strip('"'))  # ASCII digits in range, else None
+    if version is None:
         raise PreconditionFailed
-    return int(tag)
+    return version

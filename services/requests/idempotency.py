@@ -28,11 +28,33 @@ class Booked(NamedTuple):
     replayed: bool  # True: this key booked it before; nothing new was booked
 
 
-def book_once(session: Session, actor: Actor, *, key: Any, now: datetime | None = None, **fields: Any) -> Booked:
-    """`book(**fields)` unless this customer booked with `key` in the last day: then that request, untouched."""
+def book_once(
+    session: Session,
+    actor: Actor,
+    *,
+    key: Any,
+    service_id: Any,
+    scheduled_at: Any,
+    address: Any = None,
+    pincode: Any = None,
+    remarks: Any = '',
+    requested_professional_id: Any = None,
+    phone: Any = None,
+    now: datetime | None = None,
+) -> Booked:
+    """`book(...)` unless this customer booked with `key` in the last day: then that request, untouched."""
     user = actors.require(session, actor, 'book', Role.CUSTOMER)
     key = validation.text(key, field='idempotency_key', label='Idempotency-Key', max_length=MAX_KEY)
     now = now or clock.now()
+    fields = {
+        'service_id': service_id,
+        'scheduled_at': scheduled_at,
+        'address': address,
+        'pincode': pincode,
+        'remarks': remarks,
+        'requested_professional_id': requested_professional_id,
+        'phone': phone,
+    }
     actors.lock_user(session, user.id)  # two tries at once: the second waits and finds the first's row
     fingerprint = _fingerprint(fields)
     found = session.scalar(
