@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -171,7 +171,7 @@ def _book_http(http: httpx.Client, token: str, slot: tuple[int, str]) -> int:
 def _book_service(session_scope: Callable[..., Any], requests: Any, actor: Any, slot: tuple[int, str]) -> int:
     service_id, start = slot
     with session_scope(write=True) as session:
-        return requests.book(session, actor, service_id=service_id, scheduled_at=start)
+        return requests.book(session, actor, service_id=service_id, scheduled_at=datetime.fromisoformat(start))
 
 
 def _free_slots(http: httpx.Client, professional_token: str, wanted: int) -> list[tuple[int, str]]:
