@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 
 from api import catalog, exports, me, notifications, reports, requests, tokens, users
 from api.problems import ProblemRoute, problem, with_problems
@@ -35,7 +36,18 @@ def openapi_route() -> JSONResponse:
 
 @router.api_route('/{path:path}', methods=['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], include_in_schema=False)
 def no_such_route(path: str, request: Request) -> JSONResponse:
-    """An address under /api/v1 that names nothing: a problem, not NiceGUI's HTML page."""
+    """An address under /api/v1 that names nothing: a problem, not NiceGUI's HTML page. An address that exists
+    with other methods: 405 naming them (it comes here only when no route took both the address and the method)."""
+    allowed = sorted(
+        method
+        for resource in RESOURCES
+        for route in resource.router.routes
+        if isinstance(route, APIRoute) and route.path_regex.match(f'/{path}')
+        for method in route.methods
+    )
+    if allowed:
+        detail = f'{PREFIX}/{path} takes {", ".join(allowed)}, not {request.method}.'
+        return problem(HTTPStatus.METHOD_NOT_ALLOWED, detail, headers={'Allow': ', '.join(allowed)})
     return problem(HTTPStatus.NOT_FOUND, f'There is no {request.method} {PREFIX}/{path}.')
 
 

@@ -96,6 +96,12 @@ async def test_an_unknown_api_address_is_a_problem_not_a_page(user: User) -> Non
     assert problem_of(response, 404)['detail'] == 'There is no GET /api/v1/no-such-thing.'
 
 
+async def test_a_known_address_with_a_wrong_method_is_405_naming_the_right_ones(user: User) -> None:
+    response = await user.http_client.put('/api/v1/services/1')
+    assert problem_of(response, 405)['detail'] == '/api/v1/services/1 takes GET, PATCH, not PUT.'
+    assert response.headers['allow'] == 'GET, PATCH'
+
+
 NEW_CUSTOMER = {
     'role': 'customer',
     'name': 'Asha Rao',
