@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from api.problems import ProblemRoute
-from api.viewer import Signed
+from api.viewer import Signed, client_of
 from models.enums import Role
 from services import clock, identity, people, session_scope
 
@@ -33,8 +33,7 @@ class Token(BaseModel):
 
 @router.post('/tokens', status_code=201, response_model=Token, summary='Sign in for a bearer token')
 def create_token(credentials: Credentials, request: Request) -> Token:
-    client_ip = request.client.host if request.client else ''  # uvicorn trusts X-Forwarded-For only from its proxy
-    user_agent = request.headers.get('user-agent', '') or 'API client'
+    client_ip, user_agent = client_of(request)
     signed_in = identity.sign_in(credentials.email, credentials.password, client_ip=client_ip, user_agent=user_agent)
     actor = signed_in.actor
     return Token(token=signed_in.token, role=actor.role, user_id=actor.id, issued_at=clock.now())
@@ -68,8 +67,7 @@ SignUp = Annotated[CustomerSignUp | ProfessionalSignUp, Field(discriminator='rol
 @router.post('/users', status_code=201, response_model=Token, summary='Sign up (a customer or a professional)')
 def sign_up(account: SignUp, request: Request) -> Token:
     """A professional waits for an admin's approval (GET /me says `approval_state`)."""
-    client_ip = request.client.host if request.client else ''
-    user_agent = request.headers.get('user-agent', '') or 'API client'
+    client_ip, user_agent = client_of(request)
     fields = account.model_dump(exclude={'role'})
     signed_in = people.register(Role(account.role), fields, client_ip=client_ip, user_agent=user_agent)
     actor = signed_in.actor

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from api.problems import ProblemRoute
-from api.viewer import Signed
+from api.viewer import Signed, client_of
 from models.enums import ApprovalState, RequestStatus, Role
 from services import identity, people, session_scope
 from services.people import UserRow
@@ -120,7 +120,7 @@ def reject(caller: Signed, user_id: int, reason: UserReason) -> UserInFull:
 def block(caller: Signed, user_id: int, blocking: Blocking, request: Request) -> UserInFull:
     confirmation = None
     if blocking.password is not None:
-        client_ip = request.client.host if request.client else ''
+        client_ip, _ = client_of(request)
         confirmation = identity.confirm_password(caller.actor, password=blocking.password, client_ip=client_ip)
     with session_scope(write=True) as session:
         people.block_user(session, caller.actor, user_id=user_id, reason=blocking.reason, confirmation=confirmation)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.problems import SignInRequired
@@ -33,3 +33,10 @@ def caller(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(B
 
 
 Signed = Annotated[Caller, Depends(caller)]
+
+
+def client_of(request: Request) -> tuple[str, str]:
+    """The peer address and user agent a sign-in records. Uvicorn puts X-Forwarded-For in the peer's place only for
+    a proxy it trusts, so nobody can forge the address."""
+    client_ip = request.client.host if request.client else ''
+    return client_ip, request.headers.get('user-agent', '') or 'API client'
