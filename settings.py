@@ -8,6 +8,7 @@ import os
 import tomllib
 from dataclasses import dataclass
 from datetime import time
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -118,6 +119,7 @@ class Settings:
     outbox_retry_max_seconds: int
     outbox_lease_seconds: int
     delivery_timeout_seconds: int
+    webhook_allowed_networks: str
     export_keep_days: int
     exports_running_max: int
 
@@ -145,6 +147,11 @@ class Settings:
     @property
     def effective_database_url(self) -> str:
         return self.database_url or f'sqlite:///{self.data_path / "hsa.db"}'
+
+    @property
+    def webhook_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        """The private networks webhooks may still be sent to (none by default: a public address only)."""
+        return _parse_networks(self.webhook_allowed_networks)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -196,6 +203,7 @@ class Settings:
                 'outbox_lease_seconds must be more than twice delivery_timeout_seconds: a send (connecting, then '
                 'sending, each up to the timeout) must fit in the lease, or no message would ever be sent'
             )
+        _parse_networks(self.webhook_allowed_networks)
         if self.sms_auth_header and ':' not in self.sms_auth_header:
             raise SettingsError('sms_auth_header must look like "Name: value", e.g. "Authorization: Bearer <key>"')
 
@@ -256,6 +264,15 @@ def _convert(name: str, kind: str, value: Any) -> Any:
         except ValueError:
             raise SettingsError(f'{name} must be a whole number, not {value!r}') from None
     return str(value)
+
+
+def _parse_networks(value: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    try:
+        return tuple(ip_network(part.strip()) for part in value.split(',') if part.strip())
+    except ValueError as problem:
+        raise SettingsError(
+            f'webhook_allowed_networks must be networks like "10.0.0.0/8, 127.0.0.1/32": {problem}'
+        ) from None
 
 
 def _to_bool(name: str, value: str) -> bool:

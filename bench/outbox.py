@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _run(count: int, smtp: object, http: object) -> None:
-    from models.enums import NotificationChannel  # noqa: PLC0415
+    from models.enums import PERSONAL_CHANNELS  # noqa: PLC0415
     from models.migrate import upgrade_to_head  # noqa: PLC0415
     from services import clock, messaging, runtime, session_scope  # noqa: PLC0415
 
@@ -58,7 +58,7 @@ def _run(count: int, smtp: object, http: object) -> None:
     people = _sign_up(count)
     print(f'{count:,} recipients signed up; per channel: queue {count:,} messages, then deliver them')
     print(f'{"channel":<12} {"queue (s)":>10} {"deliver (s)":>12} {"per 1,000 (s)":>14} {"sent":>7} {"duplicates":>11}')
-    for channel in NotificationChannel:
+    for channel in PERSONAL_CHANNELS:
         message = messaging.render('test', name='Bench', sent_on='today')
         started = time.perf_counter()
         with session_scope(write=True) as session:

@@ -13,6 +13,7 @@ from models.service import Service
 from models.service_request import RequestDismissal, Review, ServiceRequest
 from models.tally import RatingTally, RequestTally
 from models.user import CustomerProfile, ProfessionalPincode, ProfessionalProfile, User
+from models.webhook import WebhookEndpoint
 
 __all__ = [
     'AuditEvent',
@@ -36,4 +37,5 @@ __all__ = [
     'ServiceRequest',
     'SignInAttempt',
     'User',
+    'WebhookEndpoint',
 ]

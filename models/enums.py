@@ -28,11 +28,16 @@ class SignInOutcome(StrEnum):
 
 
 class NotificationChannel(StrEnum):
-    """Where a user's messages go besides the app: email always works; Google Chat and SMS once set up."""
+    """Where a message leaves the app. A person chooses among PERSONAL_CHANNELS (email always works; Google Chat and
+    SMS once set up); WEBHOOK is an admin's endpoint that receives the marketplace's events (services.webhooks)."""
 
     EMAIL = 'email'
     GOOGLE_CHAT = 'google_chat'
     SMS = 'sms'
+    WEBHOOK = 'webhook'
+
+
+PERSONAL_CHANNELS = (NotificationChannel.EMAIL, NotificationChannel.GOOGLE_CHAT, NotificationChannel.SMS)
 
 
 class OutboxState(StrEnum):

@@ -16,9 +16,11 @@ class OutboxMessage(Base):
     __tablename__ = 'outbox_message'
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey('user.id', ondelete='CASCADE'))  # the recipient
+    user_id: Mapped[int] = mapped_column(ForeignKey('user.id', ondelete='CASCADE'))  # the recipient; a webhook's admin
+    # a webhook delivery: the endpoint whose URL and secret are read when it is sent (a changed secret signs retries)
+    webhook_endpoint_id: Mapped[int | None] = mapped_column(ForeignKey('webhook_endpoint.id', ondelete='CASCADE'))
     channel: Mapped[NotificationChannel] = mapped_column(enum_column(NotificationChannel, 'outbox_channel'))
-    kind: Mapped[str] = mapped_column(String(40))  # 'reminder', 'notifications', 'test'
+    kind: Mapped[str] = mapped_column(String(40))  # 'reminder', 'notifications', 'test', or a webhook's event type
     idempotency_key: Mapped[str] = mapped_column(String(160), unique=True)  # one message per key, ever
     address: Mapped[str] = mapped_column(String(500))  # the email, webhook URL or phone, as it was when written
     subject: Mapped[str] = mapped_column(String(200))
@@ -39,6 +41,7 @@ class OutboxMessage(Base):
         Index(None, 'state', 'next_attempt_at'),  # what is due
         Index(None, 'created_at', 'id'),  # the admin's list, newest first
         Index(None, 'state', 'created_at', 'id'),  # ... filtered by state
+        Index(None, 'webhook_endpoint_id', 'created_at', 'id'),  # an endpoint's deliveries, newest first
     )
 
 

@@ -27,6 +27,10 @@ from services.core.rows import Actor, CountedPage, format_money
 from services.core.signing import site_secret
 from services.core.validation import to_id
 
+# Last, after the names the domains import from here: webhooks hooks into every event a unit publishes, so it is
+# loaded with the service layer, whichever domain a caller imports (services/webhooks/recording.py).
+from services import webhooks  # isort: skip
+
 __all__ = [
     'AccountBlocked',
     'Actor',
@@ -49,4 +53,5 @@ __all__ = [
     'session_scope',
     'site_secret',
     'to_id',
+    'webhooks',
 ]

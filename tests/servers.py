@@ -133,6 +133,7 @@ class Received:
     path: str
     headers: dict[str, str]
     body: dict[str, Any]
+    raw: bytes = b''  # the body as sent (a signature is over these bytes)
 
 
 @dataclass
@@ -152,7 +153,7 @@ class HttpSink:
                 raw = self.rfile.read(int(self.headers.get('Content-Length') or 0))
                 status, delay = sink.answer_for(self.path)
                 time.sleep(delay)
-                sink.received.append(Received(self.path, dict(self.headers), json.loads(raw or b'{}')))
+                sink.received.append(Received(self.path, dict(self.headers), json.loads(raw or b'{}'), raw))
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # a client that timed out has gone
                     self.send_response(status)
                     self.send_header('Content-Type', 'application/json')

@@ -7,11 +7,12 @@ import contextlib
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import AuditEvent, Document, OutboxMessage, Service, ServiceRequest, User
+from models import AuditEvent, Document, OutboxMessage, Service, ServiceRequest, User, WebhookEndpoint
 from models.enums import DocumentKind, Role
 from services.audit.rows import AuditPage, AuditRow
 from services.core import cursors, validation
@@ -61,6 +62,13 @@ ACTION_WORDS = {
     'outbox.retry': 'Retried an outgoing message',
     'outbox.retry_all': 'Retried every failed message',
     'outbox.test': 'Sent a test message',
+    'webhook.add': 'Added a webhook endpoint',
+    'webhook.edit': 'Edited a webhook endpoint',
+    'webhook.switch_on': 'Switched a webhook endpoint on',
+    'webhook.switch_off': 'Switched a webhook endpoint off',
+    'webhook.rotate_secret': "Changed a webhook endpoint's secret",
+    'webhook.remove': 'Removed a webhook endpoint',
+    'webhook.test': 'Sent a test event to a webhook endpoint',
 }
 TARGET_WORDS = {
     'user': 'User',
@@ -70,6 +78,7 @@ TARGET_WORDS = {
     'document': 'Document',
     'sign_in': 'Sign-in lock',
     'outbox_message': 'Message',
+    'webhook_endpoint': 'Webhook endpoint',
 }
 DOCUMENT_WORDS = {DocumentKind.ID_PROOF: 'ID proof', DocumentKind.CERTIFICATE: 'Certificate'}
 Target = tuple[str, int | None]
@@ -189,6 +198,10 @@ def _targets(session: Session, targets: set[Target]) -> dict[Target, tuple[str, 
         query = select(m.id, m.kind, User.name).join(User, User.id == m.user_id).where(m.id.in_(ids['outbox_message']))
         for mid, kind, name in session.execute(query):
             found[('outbox_message', mid)] = (f'{kind.capitalize()} message to {name}', '/admin/outbox')
+    if ids['webhook_endpoint']:
+        w = WebhookEndpoint
+        for wid, url in session.execute(select(w.id, w.url).where(w.id.in_(ids['webhook_endpoint']))):
+            found[('webhook_endpoint', wid)] = (urlsplit(url).netloc or url, '/admin/webhooks')
     return {target: found.get(target) or (_gone(target[0]), None) for target in targets}
 
 

@@ -8,6 +8,7 @@ start-up and registers it with `models.db.set_publisher`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ from services.core import cache
 
 log = logging.getLogger(__name__)
 _PUBLISHED = 'hsa_published'
+_recorder: Callable[[Session, str, dict[str, Any]], None] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,4 +43,13 @@ def publish(session: Session, name: str, **data: Any) -> None:
         return
     seen.add(key)
     cache.forget_on_commit(session, name, data)
+    if _recorder is not None:
+        _recorder(session, name, data)
     after_commit(session, DomainEvent(name, data))
+
+
+def record_with(recorder: Callable[[Session, str, dict[str, Any]], None] | None) -> None:
+    """What writes an event into this very unit as well (the webhooks' deliveries, so that they commit with the
+    change or not at all). The service layer's face sets it once; the kernel imports no domain."""
+    global _recorder  # noqa: PLW0603 (one slot, filled once by the service layer's face)
+    _recorder = recorder

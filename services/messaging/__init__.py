@@ -14,7 +14,7 @@ from services.messaging.notifications import (
     mark_read,
     notify,
 )
-from services.messaging.outbox import DELIVER_JOB, OUTBOX_CHANGED, queue
+from services.messaging.outbox import DELIVER_JOB, OUTBOX_CHANGED, queue, queue_webhook
 from services.messaging.outbox_admin import (
     count_by_state,
     list_outbox,
@@ -52,6 +52,7 @@ __all__ = [
     'mark_read',
     'notify',
     'queue',
+    'queue_webhook',
     'render',
     'retry_all_failed',
     'retry_message',

@@ -10,6 +10,7 @@ committed: the time between the two, a few milliseconds per message. Email carri
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import secrets
 import time
@@ -19,7 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from models import OutboxAttachment, OutboxMessage
+from models import OutboxAttachment, OutboxMessage, WebhookEndpoint
 from models.db import session_scope
 from models.enums import NotificationChannel, OutboxState
 from services.core import clock, events
@@ -101,7 +102,28 @@ def claim_due(session: Session, *, now: datetime, limit: int = BATCH, token: str
     if claimed:
         events.publish(session, OUTBOX_CHANGED)
     carried = _attachments(session, [row.id for row in claimed if row.channel is NotificationChannel.EMAIL])
-    return [transports.Outgoing(*row, attachments=carried.get(row.id, ())) for row in claimed]
+    endpoints = _endpoints(session, [row.id for row in claimed if row.channel is NotificationChannel.WEBHOOK])
+    outgoing = [transports.Outgoing(*row, attachments=carried.get(row.id, ())) for row in claimed]
+    return [
+        _to_endpoint(message, endpoints[message.id]) if message.id in endpoints else message for message in outgoing
+    ]
+
+
+def _endpoints(session: Session, message_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Where each claimed webhook delivery goes and what signs it, as its endpoint is now: (URL, secret), the secret
+    '' while the endpoint is switched off."""
+    if not message_ids:
+        return {}
+    e = WebhookEndpoint
+    found = session.execute(
+        select(M.id, e.url, e.secret, e.is_active).join(e, e.id == M.webhook_endpoint_id).where(M.id.in_(message_ids))
+    )
+    return {message_id: (url, secret if active else '') for message_id, url, secret, active in found}
+
+
+def _to_endpoint(message: transports.Outgoing, endpoint: tuple[str, str]) -> transports.Outgoing:
+    url, secret = endpoint
+    return dataclasses.replace(message, address=url, secret=secret)
 
 
 def _attachments(session: Session, message_ids: list[int]) -> dict[int, tuple[Attachment, ...]]:

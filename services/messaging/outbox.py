@@ -4,6 +4,7 @@ second scheduler or a retry never writes the same reminder twice). Delivery read
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy.dialects import postgresql, sqlite
@@ -67,6 +68,35 @@ def queue(
     enqueue_delivery(session)
     events.publish(session, OUTBOX_CHANGED)
     return True
+
+
+def queue_webhook(
+    session: Session, *, endpoint_id: int, owner_id: int, url: str, event_type: str, payload: str, now: datetime
+) -> str:
+    """Write one delivery of an event to a webhook endpoint, to go out once this unit commits; returns its
+    `webhook-id` (the same on every retry, so a receiver can drop a repeat). The body is the payload as built now;
+    the URL and the secret are read again when it is sent."""
+    message_id = f'msg_{secrets.token_urlsafe(18)}'
+    session.add(
+        OutboxMessage(
+            user_id=owner_id,
+            webhook_endpoint_id=endpoint_id,
+            channel=NotificationChannel.WEBHOOK,
+            kind=event_type[:40],
+            idempotency_key=message_id,
+            address=url,
+            subject=event_type,
+            body_text=payload,
+            state=OutboxState.PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    enqueue_delivery(session)
+    events.publish(session, OUTBOX_CHANGED)
+    return message_id
 
 
 def enqueue_delivery(session: Session) -> None:

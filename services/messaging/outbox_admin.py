@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import OutboxMessage, User
-from models.enums import NotificationChannel, OutboxState, Role
+from models.enums import PERSONAL_CHANNELS, NotificationChannel, OutboxState, Role
 from services import audit
 from services.core import clock, cursors, events, validation
 from services.core.access import check_role, require_role
@@ -95,8 +95,9 @@ def retry_all_failed(session: Session, actor: Actor, *, now: datetime | None = N
 
 
 def _send_again(session: Session, message: OutboxMessage, now: datetime) -> None:
-    recipient = session.get(User, message.user_id)
-    message.address = outbox.address_of(recipient, message.channel) if recipient else message.address
+    if message.channel is not NotificationChannel.WEBHOOK:  # a webhook's URL is read from its endpoint at send time
+        recipient = session.get(User, message.user_id)
+        message.address = outbox.address_of(recipient, message.channel) if recipient else message.address
     message.state, message.attempts, message.next_attempt_at = OutboxState.PENDING, 0, now
     message.last_error, message.updated_at = None, now
     events.publish(session, outbox.OUTBOX_CHANGED)
@@ -119,7 +120,7 @@ def send_test_message(session: Session, actor: Actor, *, channel: Any, now: date
     user = require_role(session, actor, Role.ADMIN)
     if user is None:
         raise ValidationError('The command line has no address to send a test message to.')
-    if not isinstance(channel, str) or channel not in set(NotificationChannel):
+    if not isinstance(channel, str) or channel not in PERSONAL_CHANNELS:
         raise ValidationError('Choose email, Google Chat or SMS.', field='channel')
     channel = NotificationChannel(channel)
     if not outbox.address_of(user, channel):
@@ -162,8 +163,8 @@ def _row(message: OutboxMessage, name: str) -> OutboxRow:
 
 
 def masked(channel: NotificationChannel, address: str) -> str:
-    """A webhook URL carries its key and token: show the space it posts to, not the secrets."""
-    if channel is not NotificationChannel.GOOGLE_CHAT or not address:
+    """A webhook URL may carry a key or a token in its query: show where it posts, not the secrets."""
+    if channel not in (NotificationChannel.GOOGLE_CHAT, NotificationChannel.WEBHOOK) or not address:
         return address
     parts = urlsplit(address)
-    return f'{parts.netloc}{parts.path} (key hidden)'
+    return f'{parts.netloc}{parts.path}' + (' (key hidden)' if parts.query else '')

@@ -45,6 +45,7 @@ class Outgoing:
     key: str
     unsubscribe_url: str | None = None
     attachments: tuple[Attachment, ...] = ()
+    secret: str = ''  # a webhook's: its endpoint's secret as it is now ('' while the endpoint is switched off)
 
 
 class Undelivered(Exception):
@@ -81,6 +82,10 @@ class Sender:
             self.send_email(message)
         elif message.channel is NotificationChannel.GOOGLE_CHAT:
             post_json(chat_url(message.address, self.settings), {'text': message.text}, settings=self.settings)
+        elif message.channel is NotificationChannel.WEBHOOK:
+            from services.messaging.webhook_transport import send_webhook  # noqa: PLC0415 (it imports this module)
+
+            send_webhook(message, self.settings)
         else:
             send_sms(message, self.settings)
 

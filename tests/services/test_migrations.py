@@ -9,12 +9,13 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, insert, text
+from sqlalchemy.exc import IntegrityError
 
 import models
 from models import Service, User
 from models.db import get_engine
 from models.enums import Role
-from models.migrate import alembic_config
+from models.migrate import alembic_config, upgrade_to_head
 from models.search import include_name
 from tests import postgres
 
@@ -63,3 +64,30 @@ def test_the_name_search_migration_indexes_the_rows_that_exist(empty_url: str) -
     command.downgrade(config, '0008')
     command.upgrade(config, 'head')  # and back: the extension left installed is no obstacle
     engine.dispose()
+
+
+def test_the_webhook_migration_keeps_the_outbox_and_its_attachments(empty_url: str) -> None:
+    """0012 copies outbox_message on SQLite (a new CHECK): dropping the old copy must not take the attachments of
+    messages still waiting with it (their foreign key cascades), and the copy takes the new channel."""
+    command.upgrade(alembic_config(empty_url), '0011')
+    engine = get_engine(empty_url)  # the app's engine: foreign keys enforced, as at a real start
+    person = {'role': Role.ADMIN, 'name': 'Asha', 'email': 'asha@example.com', 'password_hash': 'x' * 60}
+    stamps = {'created_at': BEFORE, 'updated_at': BEFORE, 'next_attempt_at': BEFORE}
+    waiting = {'channel': 'email', 'kind': 'report', 'address': 'asha@example.com', 'subject': 'Your report'}
+    waiting |= {'body_text': 'Attached.', 'state': 'pending', 'attempts': 0}
+    with engine.begin() as connection:
+        connection.execute(insert(User), [person | {'created_at': BEFORE, 'password_changed_at': BEFORE}])
+        connection.execute(insert(models.OutboxMessage), [waiting | stamps | {'user_id': 1, 'idempotency_key': 'r-1'}])
+        connection.execute(
+            insert(models.OutboxAttachment),
+            [{'message_id': 1, 'filename': 'report.pdf', 'content_type': 'application/pdf', 'content': b'%PDF'}],
+        )
+    upgrade_to_head(empty_url)
+    webhook = waiting | stamps | {'user_id': 1, 'idempotency_key': 'msg_1', 'channel': 'webhook'}
+    with engine.begin() as connection:
+        assert connection.execute(text('SELECT filename, content FROM outbox_attachment')).all() == [
+            ('report.pdf', b'%PDF')
+        ]
+        connection.execute(insert(models.OutboxMessage), [webhook])
+        with pytest.raises(IntegrityError):
+            connection.execute(text("UPDATE outbox_message SET channel = 'fax' WHERE idempotency_key = 'msg_1'"))

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from models import JobRun, OutboxMessage
-from models.enums import NotificationChannel, OutboxState
+from models.enums import PERSONAL_CHANNELS, NotificationChannel, OutboxState
 from services import clock, exports, messaging, runtime, session_scope
 from settings import get_settings
 from tasks import relay, submit
@@ -53,7 +53,7 @@ def professionals_with_pending_work() -> dict[NotificationChannel, object]:
     service = make_service()
     pros = {
         channel: make_approved_professional(service_id=service.id, phone=f'+91980000000{n}')
-        for n, channel in enumerate(NotificationChannel)
+        for n, channel in enumerate(PERSONAL_CHANNELS)
     }
     with session_scope(write=True) as session:
         chat, sms = pros[NotificationChannel.GOOGLE_CHAT], pros[NotificationChannel.SMS]
