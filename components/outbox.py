@@ -30,6 +30,7 @@ CHANNEL_WORDS = {
     NotificationChannel.EMAIL: 'Email',
     NotificationChannel.GOOGLE_CHAT: 'Google Chat',
     NotificationChannel.SMS: 'SMS',
+    NotificationChannel.WEBHOOK: 'webhook',
 }
 KIND_WORDS = {
     'reminder': 'Daily reminder',
@@ -53,9 +54,9 @@ def message_line(row: OutboxRow, *, zone: ZoneInfo, on_retry: Callable[[int], ob
     """One message: what and to whom, on which channel, its state, attempts and the last error."""
     with ui.card().classes('w-full gap-1').props('flat bordered').mark(f'outbox-{row.id}'):
         with ui.row().classes('w-full items-center justify-between gap-2'):
-            ui.label(f'{KIND_WORDS.get(row.kind, row.kind)}: {row.subject}').classes('font-semibold')
+            ui.label(_what(row)).classes('font-semibold')
             ui.badge(STATE_WORDS[row.state], color=STATE_COLOURS[row.state]).mark(f'outbox-{row.id}-state')
-        ui.label(f'To {row.recipient_name} by {CHANNEL_WORDS[row.channel]} ({row.address or "no address"})')
+        ui.label(_to_whom(row))
         facts = [f'written {local_time(row.created_at, zone, seconds=True)}', _attempts(row.attempts)]
         if row.sent_at:
             facts.append(f'sent {local_time(row.sent_at, zone, seconds=True)}')
@@ -70,6 +71,18 @@ def message_line(row: OutboxRow, *, zone: ZoneInfo, on_retry: Callable[[int], ob
             ui.button('Retry', icon='replay', on_click=lambda: on_retry(row.id)).props('outline no-caps').mark(
                 f'outbox-{row.id}-retry'
             )
+
+
+def _what(row: OutboxRow) -> str:
+    if row.channel is NotificationChannel.WEBHOOK:
+        return f'Webhook event: {row.subject}'  # its kind is the event too
+    return f'{KIND_WORDS.get(row.kind, row.kind)}: {row.subject}'
+
+
+def _to_whom(row: OutboxRow) -> str:
+    if row.channel is NotificationChannel.WEBHOOK:
+        return f'To {row.address}, an endpoint {row.recipient_name} added (on Webhooks)'
+    return f'To {row.recipient_name} by {CHANNEL_WORDS[row.channel]} ({row.address or "no address"})'
 
 
 def test_buttons(channels: TestChannels, *, on_send: Callable[[NotificationChannel], object]) -> None:

@@ -144,6 +144,7 @@ ADMIN_NAV = [
     NavItem('Users', '/admin/users', 'group'),
     NavItem('Services', '/admin/services', 'home_repair_service'),
     NavItem('Outbox', '/admin/outbox', 'outgoing_mail'),
+    NavItem('Webhooks', '/admin/webhooks', 'webhook'),
     NavItem('Exports', '/exports', 'file_download'),
     NavItem('Audit log', '/admin/audit', 'history'),
 ]

@@ -132,6 +132,7 @@ def admin_pages(tour: Tour, email: str, password: str, pending: str, folder: Pat
     tour.visit('/admin/services', then=open_and_cancel_the_add_service_dialog)
     tour.visit('/admin/audit')
     tour.visit('/admin/outbox')
+    tour.visit('/admin/webhooks', then=open_and_cancel_the_add_endpoint_dialog)
     tour.visit('/account')
     tour.visit('/notifications')
     tour.visit('/logout', then=lambda page: page.wait_for_path('/login'))
@@ -229,6 +230,15 @@ def open_and_cancel_the_add_service_dialog(page: Page) -> None:
     press(page, 'Add service')
     fill_dialog(page, 'Name', 'Window Cleaning')  # waits until the dialog is open and shown
     confirm_dialog(page, 'Cancel')  # not Escape: Quasar hears it only on a desktop
+    WebDriverWait(page.driver, 10).until_not(
+        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, '.q-dialog'))
+    )
+
+
+def open_and_cancel_the_add_endpoint_dialog(page: Page) -> None:
+    press(page, 'Add an endpoint')
+    fill_dialog(page, 'URL', 'https://hooks.example.com/household-services')
+    confirm_dialog(page, 'Cancel')
     WebDriverWait(page.driver, 10).until_not(
         expected_conditions.presence_of_element_located((By.CSS_SELECTOR, '.q-dialog'))
     )
