@@ -1,6 +1,7 @@
 """The REST API, /api/v1 (issue 20): JSON over the same domain faces as pages/, so every rule, permission check,
 audit row and event stays in the service layer. Bearer tokens are sessions (api/tokens.py); errors are problem
-details (api/problems.py); the OpenAPI 3.1 description of exactly these routes is /api/v1/openapi.json.
+details (api/problems.py); the OpenAPI 3.1 description of exactly these routes is /api/v1/openapi.json, read as a
+reference page at /api/v1/docs (api/reference.py).
 
 `app.include_router(api.router)` in app.py; the layering test keeps api/ to the services' faces and models.enums.
 """
@@ -13,10 +14,10 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.routing import APIRoute
 
-from api import catalog, exports, me, notifications, reports, requests, tokens, users
+from api import catalog, exports, me, notifications, reference, reports, requests, tokens, users
 from api.problems import ProblemRoute, problem, with_problems
 
 PREFIX = '/api/v1'
@@ -29,9 +30,18 @@ for resource in RESOURCES:
     router.include_router(resource.router)
 
 
+router.include_router(reference.router)
+
+
 @router.get('/openapi.json', include_in_schema=False)
 def openapi_route() -> JSONResponse:
     return JSONResponse(openapi())
+
+
+@router.get(reference.DOCS, include_in_schema=False)
+def reference_route() -> HTMLResponse:
+    """The API reference (api/reference.py): Swagger UI from our own files."""
+    return reference.reference_page(PREFIX)
 
 
 @router.api_route('/{path:path}', methods=['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], include_in_schema=False)

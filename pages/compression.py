@@ -29,8 +29,9 @@ MINIMUM_BYTES = 500  # smaller answers go as they are (as NiceGUI's gzip does): 
 FAST_QUALITY = 5  # as fast as gzip's level 9 and about 5% smaller
 BEST_QUALITY = 11
 KEPT_PREFIX = f'/_nicegui/{nicegui_version}/'  # NiceGUI's static files, components and libraries
-# ours at addresses that name their content (pages/pwa.py): the Quasar and the stylesheet every page loads
-OUR_KEPT_PREFIXES = ('/js/', '/css/')
+# ours at addresses that name their content (pages/pwa.py): the Quasar and the stylesheet every page loads, and the API
+# reference's Swagger UI (api/reference.py)
+OUR_KEPT_PREFIXES = ('/js/', '/css/', '/api/v1/docs/')
 CHANGING_PREFIX = f'{KEPT_PREFIX}dynamic_resources/'  # made by a function each time (NiceGUI does not cache them)
 KEPT_MAX_BYTES = 2 * 1024 * 1024  # one file: Quasar's development build is 1 MB; the Sass compiler (3 MB) is not kept
 COMPRESSIBLE = ('text/', 'application/javascript', 'application/json', 'application/manifest+json', 'image/svg+xml')
