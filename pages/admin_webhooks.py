@@ -49,7 +49,7 @@ async def webhooks_page() -> RedirectResponse | None:
             'no-caps unelevated'
         ).mark('webhook-add')
         endpoints(viewer, listed, again, host)
-        live.follow({messaging.OUTBOX_CHANGED}, again, pause=PAUSE_SECONDS)
+        live.follow({messaging.OUTBOX_CHANGED, webhooks.ENDPOINTS_CHANGED}, again, pause=PAUSE_SECONDS)
     return None
 
 

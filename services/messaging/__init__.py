@@ -21,6 +21,7 @@ from services.messaging.outbox_admin import (
     retry_all_failed,
     retry_message,
     send_test_message,
+    shown_url,
     test_channels,
 )
 from services.messaging.render import Attachment, Message, render
@@ -58,5 +59,6 @@ __all__ = [
     'retry_message',
     'send_test_message',
     'set_channel',
+    'shown_url',
     'test_channels',
 ]

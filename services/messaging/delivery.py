@@ -32,6 +32,7 @@ from settings import get_settings
 log = logging.getLogger(__name__)
 M = OutboxMessage
 BATCH = 50
+MAX_ERROR = 500  # last_error's length: an error that says more is cut, never a failed run
 GAVE_UP = 'The process sending it stopped on every attempt.'
 OUTGOING = (M.id, M.channel, M.address, M.subject, M.body_text, M.body_html, M.idempotency_key, M.unsubscribe_url)
 
@@ -193,7 +194,7 @@ def _record(message_id: int, token: str, *, state: OutboxState, error: str | Non
         recorded = session.execute(
             update(M)
             .where(*_held_by(message_id, token))
-            .values(state=state, last_error=error, sent_at=sent_at, **released)
+            .values(state=state, last_error=error and error[:MAX_ERROR], sent_at=sent_at, **released)
         ).rowcount
         if recorded and state is OutboxState.SENT:  # a sent file is not kept: the report stays in the app
             session.execute(delete(OutboxAttachment).where(OutboxAttachment.message_id == message_id))
@@ -209,7 +210,7 @@ def _record_failure(message_id: int, token: str, error: str, *, transient: bool,
         if attempts is None:
             return False  # the lease was lost: the run that holds it now records the outcome
         again = transient and attempts < settings.outbox_max_attempts
-        values = {'state': OutboxState.PENDING if again else OutboxState.FAILED, 'last_error': error}
+        values = {'state': OutboxState.PENDING if again else OutboxState.FAILED, 'last_error': error[:MAX_ERROR]}
         if again:
             values['next_attempt_at'] = now + backoff(attempts)
         released = {'lease_until': None, 'lease_token': None, 'updated_at': now}

@@ -7,10 +7,11 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from sqlalchemy import insert, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from models import OutboxAttachment, OutboxMessage, User
+from models import OutboxAttachment, OutboxMessage, User, WebhookEndpoint
 from models.db import is_sqlite
 from models.enums import NotificationChannel, OutboxState
 from services.core import clock, events, jobs
@@ -72,28 +73,34 @@ def queue(
 
 def queue_webhook(
     session: Session, *, endpoint_id: int, owner_id: int, url: str, event_type: str, payload: str, now: datetime
-) -> str:
+) -> str | None:
     """Write one delivery of an event to a webhook endpoint, to go out once this unit commits; returns its
-    `webhook-id` (the same on every retry, so a receiver can drop a repeat). The body is the payload as built now;
-    the URL and the secret are read again when it is sent."""
+    `webhook-id` (the same on every retry, so a receiver can drop a repeat), or None when the endpoint was removed
+    or switched off since the unit read it (the change that caused the event goes on regardless). The body is the
+    payload as built now; the URL and the secret are read again when it is sent."""
     message_id = f'msg_{secrets.token_urlsafe(18)}'
-    session.add(
-        OutboxMessage(
-            user_id=owner_id,
-            webhook_endpoint_id=endpoint_id,
-            channel=NotificationChannel.WEBHOOK,
-            kind=event_type[:40],
-            idempotency_key=message_id,
-            address=url,
-            subject=event_type,
-            body_text=payload,
-            state=OutboxState.PENDING,
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
-            updated_at=now,
-        )
-    )
+    values = {
+        'user_id': owner_id,
+        'webhook_endpoint_id': endpoint_id,
+        'channel': NotificationChannel.WEBHOOK,
+        'kind': event_type[:40],
+        'idempotency_key': message_id,
+        'address': url,
+        'subject': event_type,
+        'body_text': payload,
+        'state': OutboxState.PENDING,
+        'attempts': 0,
+        'next_attempt_at': now,
+        'created_at': now,
+        'updated_at': now,
+    }
+    columns = OutboxMessage.__table__.c
+    endpoint = WebhookEndpoint
+    still_there = select(endpoint.id).where(endpoint.id == endpoint_id, endpoint.is_active).exists()
+    row = select(*(literal(value, columns[name].type) for name, value in values.items())).where(still_there)
+    written = insert(OutboxMessage).from_select(list(values), row).returning(OutboxMessage.id)
+    if session.execute(written).scalar_one_or_none() is None:
+        return None
     enqueue_delivery(session)
     events.publish(session, OUTBOX_CHANGED)
     return message_id

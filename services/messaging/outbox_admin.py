@@ -166,5 +166,10 @@ def masked(channel: NotificationChannel, address: str) -> str:
     """A webhook URL may carry a key or a token in its query: show where it posts, not the secrets."""
     if channel not in (NotificationChannel.GOOGLE_CHAT, NotificationChannel.WEBHOOK) or not address:
         return address
-    parts = urlsplit(address)
+    return shown_url(address)
+
+
+def shown_url(url: str) -> str:
+    """Where a URL posts (host and path), not a key or token its query may carry."""
+    parts = urlsplit(url)
     return f'{parts.netloc}{parts.path}' + (' (key hidden)' if parts.query else '')

@@ -9,16 +9,18 @@ Any answer but a 2xx is tried again later (the receiver may be down or deploying
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import http.client
 import socket
 import ssl
+import threading
 import time
 
 from services.core import addresses
 from services.core.errors import ValidationError
-from services.messaging.transports import NotConfigured, Outgoing, Undelivered
+from services.messaging.transports import MAX_ERROR, NotConfigured, Outgoing, Undelivered
 from settings import Settings
 
 SECRET_PREFIX = 'whsec_'
@@ -37,19 +39,30 @@ def send_webhook(message: Outgoing, settings: Settings) -> None:
     headers = signed_headers(message.secret, message.key, int(time.time()), body)
     headers |= {'Content-Type': 'application/json', 'User-Agent': USER_AGENT}
     connection = _connection(target, settings)
+    # each socket operation has the timeout, and the whole exchange has it too: a receiver that answers a byte at a
+    # time must not hold the run past its lease (the lookup above had its own, so two timeouts in all, as budgeted)
+    deadline = threading.Timer(settings.delivery_timeout_seconds, _cut, (connection,))
+    deadline.start()
     try:
         connection.request('POST', target.path, body=body, headers=headers)
         answer = connection.getresponse()
         detail = answer.read(300).decode('utf-8', 'replace').strip()
-    except (OSError, http.client.HTTPException) as failure:  # refused, reset, timeout, TLS
-        raise Undelivered(f'{target.host}:{target.port}: {failure!r}', transient=True) from None
+    except (OSError, http.client.HTTPException) as failure:  # refused, reset, timeout, TLS, cut at the deadline
+        raise Undelivered(f'{target.host}:{target.port}: {failure!r}'[:MAX_ERROR], transient=True) from None
     finally:
+        deadline.cancel()
         connection.close()
     if not 200 <= answer.status < 300:  # noqa: PLR2004 (the 2xx range)
         said = f': {detail}' if detail else ''
         raise Undelivered(
             f'HTTP {answer.status} from {target.host}:{target.port}{said}', transient=answer.status != GONE
         )
+
+
+def _cut(connection: http.client.HTTPConnection) -> None:
+    """The deadline passed: whatever the exchange is waiting for now fails at once."""
+    with contextlib.suppress(OSError, AttributeError):
+        connection.sock.shutdown(socket.SHUT_RDWR)
 
 
 def signed_headers(secret: str, message_id: str, timestamp: int, body: bytes) -> dict[str, str]:

@@ -5,6 +5,7 @@ the outbox's retries, backoff and failed state, listed per endpoint and retried 
 from services.webhooks.catalogue import EVENT_TYPES, TEST_EVENT
 from services.webhooks.deliveries import list_deliveries
 from services.webhooks.endpoints import (
+    ENDPOINTS_CHANGED,
     add_endpoint,
     edit_endpoint,
     list_endpoints,
@@ -17,6 +18,7 @@ from services.webhooks.recording import record_event, send_test_event
 from services.webhooks.rows import DeliveryRow, EndpointRow, NewSecret
 
 __all__ = [
+    'ENDPOINTS_CHANGED',
     'EVENT_TYPES',
     'TEST_EVENT',
     'DeliveryRow',

@@ -9,15 +9,15 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from models import OutboxMessage, User, WebhookEndpoint
 from models.enums import OutboxState, Role
-from services import audit
-from services.core import addresses, clock, validation
+from services import audit, messaging
+from services.core import addresses, clock, events, jobs, validation
 from services.core.access import check_role
-from services.core.errors import NotFound, ValidationError
+from services.core.errors import NotFound, PermissionDenied, ValidationError
 from services.core.rows import Actor
 from services.webhooks.catalogue import EVENT_TYPES
 from services.webhooks.rows import EndpointRow, NewSecret
@@ -26,6 +26,7 @@ from settings import get_settings
 W = WebhookEndpoint
 MAX_DESCRIPTION = 200
 MAX_ENDPOINTS = 50
+ENDPOINTS_CHANGED = 'webhook.endpoints_changed'  # an endpoint was added, changed or removed: the page shows it
 LISTENING = 'hsa_webhook_endpoints'  # session.info: the unit's active endpoints (recording.py), read once per unit
 
 
@@ -41,12 +42,12 @@ def list_endpoints(session: Session, actor: Actor) -> tuple[EndpointRow, ...]:
 def add_endpoint(
     session: Session, actor: Actor, *, url: Any, event_types: Any, description: Any = '', now: datetime | None = None
 ) -> NewSecret:
+    checked = _checked(actor, url, event_types, description)
     check_role(session, actor, Role.ADMIN)
     owner = actor.id or _first_admin(session)
     if session.scalar(select(func.count()).select_from(W)) >= MAX_ENDPOINTS:
         raise ValidationError(f'A site has at most {MAX_ENDPOINTS} webhook endpoints: remove one first.')
     now = now or clock.now()
-    checked = _checked(url, event_types, description)
     secret = new_secret()
     endpoint = W(
         **checked,
@@ -68,8 +69,8 @@ def edit_endpoint(
     session: Session, actor: Actor, *, endpoint_id: Any, url: Any, event_types: Any, description: Any = ''
 ) -> EndpointRow:
     """A new URL is checked as a new one is; deliveries waiting to go out go to it."""
+    checked = _checked(actor, url, event_types, description)
     endpoint = _endpoint(session, actor, endpoint_id)
-    checked = _checked(url, event_types, description)
     changed = [name for name, value in checked.items() if getattr(endpoint, name) != value]
     for name, value in checked.items():
         setattr(endpoint, name, value)
@@ -87,12 +88,15 @@ def edit_endpoint(
 
 
 def switch_endpoint(session: Session, actor: Actor, *, endpoint_id: Any, on: bool) -> None:
-    """Off: no new deliveries are written for it, and those waiting wait as `not configured` (retry them once it is
-    on again). On: the events from now on."""
+    """Off: no new deliveries are written for it, and those waiting wait as `not configured`. On: the events from
+    now on, and what waited goes out (from its first attempt)."""
     endpoint = _endpoint(session, actor, endpoint_id)
     if endpoint.is_active == bool(on):
         return
-    endpoint.is_active, endpoint.updated_at = bool(on), clock.now()
+    now = clock.now()
+    endpoint.is_active, endpoint.updated_at = bool(on), now
+    if on:
+        _send_what_waited(session, endpoint.id, now)
     _listeners_changed(session)
     action = 'webhook.switch_on' if on else 'webhook.switch_off'
     audit.record(session, actor, action, target_type='webhook_endpoint', target_id=endpoint.id)
@@ -103,6 +107,7 @@ def rotate_secret(session: Session, actor: Actor, *, endpoint_id: Any) -> str:
     endpoint = _endpoint(session, actor, endpoint_id)
     endpoint.secret = new_secret()
     endpoint.secret_rotated_at = endpoint.updated_at = clock.now()
+    _listeners_changed(session)
     audit.record(session, actor, 'webhook.rotate_secret', target_type='webhook_endpoint', target_id=endpoint.id)
     return endpoint.secret
 
@@ -110,13 +115,24 @@ def rotate_secret(session: Session, actor: Actor, *, endpoint_id: Any) -> str:
 def remove_endpoint(session: Session, actor: Actor, *, endpoint_id: Any) -> None:
     """The endpoint and its deliveries, sent or waiting, are deleted."""
     endpoint = _endpoint(session, actor, endpoint_id)
-    details = {'url': endpoint.url}
+    details = {'url': messaging.shown_url(endpoint.url)}  # not a key its query may carry
     audit.record(
         session, actor, 'webhook.remove', target_type='webhook_endpoint', target_id=endpoint.id, details=details
     )
     session.execute(delete(OutboxMessage).where(OutboxMessage.webhook_endpoint_id == endpoint.id))
     session.delete(endpoint)
     _listeners_changed(session)
+
+
+def _send_what_waited(session: Session, endpoint_id: int, now: datetime) -> None:
+    m = OutboxMessage
+    waited = session.execute(
+        update(m)
+        .where(m.webhook_endpoint_id == endpoint_id, m.state == OutboxState.NOT_CONFIGURED)
+        .values(state=OutboxState.PENDING, attempts=0, next_attempt_at=now, last_error=None, updated_at=now)
+    ).rowcount
+    if waited:
+        jobs.enqueue(session, messaging.DELIVER_JOB)
 
 
 def new_secret() -> str:
@@ -137,9 +153,14 @@ def _endpoint(session: Session, actor: Actor, endpoint_id: Any) -> WebhookEndpoi
     return endpoint
 
 
-def _checked(url: Any, event_types: Any, description: Any) -> dict[str, Any]:
+def _checked(actor: Actor, url: Any, event_types: Any, description: Any) -> dict[str, Any]:
+    """The endpoint's fields, the URL resolved and refused now rather than at the first event. It runs before the
+    unit touches the database (a slow DNS answer must not hold SQLite's write lock), so the role is checked here first
+    as the actor says it, and against the database after."""
+    if actor is None or actor.role is not Role.ADMIN:
+        raise PermissionDenied()
     settings = get_settings()
-    addresses.resolve(addresses.checked_url(url, settings), settings)  # refused now, not at the first event
+    addresses.resolve(addresses.checked_url(url, settings), settings)
     if not isinstance(description, str) or len(description.strip()) > MAX_DESCRIPTION:
         raise ValidationError(f'A description has at most {MAX_DESCRIPTION} characters.', field='description')
     return {'url': url.strip(), 'event_types': _event_types(event_types), 'description': description.strip()}
@@ -189,5 +210,7 @@ def _row(endpoint: WebhookEndpoint, counts: tuple[tuple[OutboxState, int], ...])
 
 
 def _listeners_changed(session: Session) -> None:
-    """An event published later in this unit reads the endpoints again (recording.py keeps them per unit)."""
+    """An event published later in this unit reads the endpoints again (recording.py keeps them per unit), and every
+    admin's webhooks page shows the change."""
     session.info.pop(LISTENING, None)
+    events.publish(session, ENDPOINTS_CHANGED)

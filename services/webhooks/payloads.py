@@ -9,9 +9,10 @@ import json
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import ProfessionalProfile, Service, ServiceRequest, User
+from models import ProfessionalProfile, Review, Service, ServiceRequest, User
 from services.webhooks.catalogue import PROFESSIONAL_EVENTS, REQUEST_EVENTS, SERVICE_EVENTS, USER_EVENTS
 from settings import get_settings
 
@@ -28,22 +29,30 @@ def payload(session: Session, event_type: str, data: dict[str, Any], now: dateti
 
 def _data(session: Session, event_type: str, data: dict[str, Any]) -> dict[str, Any] | None:
     if event_type in REQUEST_EVENTS:
-        request = session.get(ServiceRequest, data.get('request_id'))
-        return request and {'request': request_fields(session, request)}
+        request = _fresh(session, ServiceRequest, data.get('request_id'))
+        return request and {'request': request_fields(session, request, acting=data.get('professional_id'))}
     if event_type in PROFESSIONAL_EVENTS:
-        professional = session.get(User, data.get('professional_id'))
+        professional = _fresh(session, User, data.get('professional_id'))
         return professional and {'professional': professional_fields(session, professional)}
     if event_type in USER_EVENTS:
-        user = session.get(User, data.get('user_id'))
+        user = _fresh(session, User, data.get('user_id'))
         return user and {'user': {'id': user.id, 'role': user.role.value, 'name': user.name}}
     if event_type in SERVICE_EVENTS:
-        service = session.get(Service, data.get('service_id'))
+        service = _fresh(session, Service, data.get('service_id'))
         return service and {'service': service_fields(service)}
     return dict(data)  # the test event
 
 
-def request_fields(session: Session, request: ServiceRequest) -> dict[str, Any]:
+def _fresh(session: Session, entity: type[Any], key: Any) -> Any:
+    """The row as the change left it: the lifecycle writes with UPDATE ... RETURNING, past a copy the unit may hold."""
+    return session.get(entity, key, populate_existing=True) if isinstance(key, int) else None
+
+
+def request_fields(session: Session, request: ServiceRequest, *, acting: Any = None) -> dict[str, Any]:
+    """`acting`: the professional the event names (who declined or withdrew: the request no longer does)."""
     service = session.get(Service, request.service_id)
+    professional_id = request.professional_id or (acting if isinstance(acting, int) else None)
+    review = session.scalar(select(Review).where(Review.request_id == request.id))
     return {
         'id': request.id,
         'status': request.service_status.value,
@@ -54,9 +63,11 @@ def request_fields(session: Session, request: ServiceRequest) -> dict[str, Any]:
         'pincode': request.pincode,
         'remarks': request.remarks,
         'customer': _person(session.get(User, request.customer_id)),
-        'professional': _person(session.get(User, request.professional_id)) if request.professional_id else None,
+        'professional': _person(session.get(User, professional_id)) if professional_id else None,
         'booked_at': _local(request.date_of_request),
+        'completed_at': _local(request.date_of_completion),
         'cancel_reason': request.cancel_reason,
+        'review': {'rating': review.rating, 'remarks': review.remarks} if review else None,
         'url': f'{get_settings().public_url}/admin/requests/{request.id}',
     }
 

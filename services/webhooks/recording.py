@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from models import WebhookEndpoint
 from services import audit, messaging
 from services.core import clock, events
+from services.core.errors import InvalidTransition
 from services.core.rows import Actor
 from services.webhooks.catalogue import EVENT_TYPES, TEST_EVENT
 from services.webhooks.endpoints import LISTENING, get_endpoint
@@ -39,7 +40,7 @@ def record_event(session: Session, event_type: str, data: dict[str, Any]) -> Non
 
 
 def send_test_event(session: Session, actor: Actor, *, endpoint_id: Any, now: datetime | None = None) -> str:
-    """A `webhook.test` delivery to one endpoint, on or off (off, it waits as not configured); its webhook-id."""
+    """A `webhook.test` delivery to one endpoint that is switched on; its webhook-id."""
     endpoint = get_endpoint(session, actor, endpoint_id)
     now = now or clock.now()
     data = {'endpoint_id': endpoint.id, 'sent_by': actor.name}
@@ -53,6 +54,8 @@ def send_test_event(session: Session, actor: Actor, *, endpoint_id: Any, now: da
         payload=body or '{}',
         now=now,
     )
+    if message_id is None:
+        raise InvalidTransition('Switch the endpoint on to send it a test event.')
     audit.record(session, actor, 'webhook.test', target_type='webhook_endpoint', target_id=endpoint.id, now=now)
     return message_id
 

@@ -72,6 +72,7 @@ EXCLUDED = {
     'webhooks.record_event': 'the hook every events.publish calls with the event a service just published',
     'webhooks.new_secret': 'takes nothing: random bytes in the scheme of Standard Webhooks',
     'messaging.render': 'renders a template of ours with the context its caller built',
+    'messaging.shown_url': 'takes a URL the service layer stored after checking it',
     'people.register': "its `fields` are the sign-up form's own keys; each part (refuse_sign_up, sign_up_*) is fuzzed",
     'reports.month_text': 'formats a month the service layer parsed',
     'reports.previous_month': 'steps back from a month the service layer parsed',

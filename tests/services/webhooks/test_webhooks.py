@@ -4,6 +4,10 @@ as it is at send time, and never sent to an address that is not public."""
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -158,6 +162,11 @@ def test_an_address_that_stopped_being_allowed_is_refused_at_send(
         ('http://localhost/hook', 'loopback'),
         ('http://[::1]/hook', 'loopback'),
         ('http://[::ffff:127.0.0.1]/hook', 'loopback'),
+        ('http://[::7f00:1]/hook', 'loopback'),  # IPv4-compatible
+        ('http://[64:ff9b::a00:1]/hook', 'private'),  # NAT64 to 10.0.0.1
+        ('http://[2002:a00:1::]/hook', 'private'),  # 6to4 from 10.0.0.1
+        ('http://[fd00::1]/hook', 'private'),
+        ('http://[fe80::1]/hook', 'link-local'),
         ('http://10.1.2.3/hook', 'private'),
         ('http://192.168.1.10/hook', 'private'),
         ('http://169.254.169.254/latest/meta-data', 'link-local'),
@@ -167,6 +176,7 @@ def test_an_address_that_stopped_being_allowed_is_refused_at_send(
         ('https://user:secret@example.com/hook', 'no user name'),
         ('https:///hook', 'host name'),
         ('https://example.com:99999/hook', 'not a URL'),
+        ('https://example.com/a path', 'percent-encoded'),
     ],
 )
 def test_an_address_that_is_not_public_is_refused_when_registered(url: str, why: str) -> None:
@@ -241,3 +251,86 @@ def test_a_test_event_reaches_the_endpoint(receiver: Outside) -> None:
     [received] = receiver.http.to('/hooks/crm')
     assert received.headers['webhook-id'] == sent_id
     assert Webhook(endpoint.secret).verify(received.raw, received.headers)['type'] == 'webhook.test'
+
+
+def test_a_payload_says_what_the_change_made_and_who_it_was(receiver: Outside) -> None:
+    """The lifecycle writes past the unit's copy of the request (UPDATE ... RETURNING): the payload reads it again.
+    A withdrawal names the professional who withdrew, though the request names nobody after it."""
+    add(make_admin(), f'{receiver.http.url}/hooks/crm', 'request.edited', 'request.withdrawn')
+    service = make_service()
+    customer = make_customer()
+    professional = make_approved_professional(name='Ravi Kumar', service_id=service.id)
+    edited_id = book_request(customer, service.id, now=NOW)
+    with session_scope(write=True) as session:
+        requests.edit(session, customer, request_id=edited_id, address='42 New Street, Pune', now=NOW)
+    withdrawn_id = book_request(customer, service.id, now=NOW, at=slot(NOW, index=1))
+    accept_request(professional, withdrawn_id, now=NOW)
+    with session_scope(write=True) as session:
+        requests.withdraw(session, professional, request_id=withdrawn_id, reason='My van broke down', now=NOW)
+    messaging.deliver_due()
+    edited, withdrawn = (r.body['data']['request'] for r in receiver.http.to('/hooks/crm'))
+    assert (edited['id'], edited['address']) == (edited_id, '42 New Street, Pune')
+    assert (withdrawn['id'], withdrawn['status'], withdrawn['professional']['name']) == (
+        withdrawn_id,
+        'requested',
+        'Ravi Kumar',
+    )
+
+
+def test_a_receiver_that_answers_a_byte_at_a_time_is_cut_off_at_the_timeout(
+    receiver: Outside, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each read gets a byte before the socket's timeout, but the whole answer would take ten seconds: the send ends
+    at delivery_timeout_seconds, so it stays within the lease the outbox budgets for it."""
+    monkeypatch.setenv('HSA_DELIVERY_TIMEOUT_SECONDS', '1')
+    listener = socket.create_server(('127.0.0.1', 0))
+    port = listener.getsockname()[1]
+
+    def dribble() -> None:
+        connection, _ = listener.accept()
+        with connection, contextlib.suppress(OSError):
+            connection.recv(65536)
+            for byte in b'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n':
+                connection.sendall(bytes([byte]))
+                time.sleep(0.25)
+
+    threading.Thread(target=dribble, daemon=True).start()
+    admin = make_admin()
+    endpoint = add(admin, f'http://127.0.0.1:{port}/slow', 'request.booked')
+    with session_scope(write=True) as session:
+        webhooks.send_test_event(session, admin, endpoint_id=endpoint.endpoint.id)
+    started = time.monotonic()
+    report = messaging.deliver_due()
+    assert time.monotonic() - started < 3
+    assert report.retrying
+    listener.close()
+
+
+def test_what_waited_while_an_endpoint_was_off_goes_out_when_it_is_switched_on(receiver: Outside) -> None:
+    admin = make_admin()
+    endpoint = add(admin, f'{receiver.http.url}/hooks/crm', 'request.booked').endpoint
+    book_request(make_customer(), make_service().id, now=NOW)
+    with session_scope(write=True) as session:
+        webhooks.switch_endpoint(session, admin, endpoint_id=endpoint.id, on=False)
+    assert messaging.deliver_due().not_configured  # claimed while off: it waits
+    assert receiver.http.to('/hooks/crm') == []
+    with session_scope(write=True) as session:
+        webhooks.switch_endpoint(session, admin, endpoint_id=endpoint.id, on=True)
+    assert messaging.deliver_due().sent
+    assert [r.body['type'] for r in receiver.http.to('/hooks/crm')] == ['request.booked']
+
+
+def test_an_endpoint_gone_before_the_unit_writes_its_delivery_does_not_stop_the_change(receiver: Outside) -> None:
+    """Another admin removed it after this unit read the endpoints: no delivery, no foreign-key failure."""
+    with session_scope(write=True) as session:
+        written = messaging.queue_webhook(
+            session,
+            endpoint_id=10**6,
+            owner_id=make_admin().id,
+            url='https://x.example/',
+            event_type='t',
+            payload='{}',
+            now=NOW,
+        )
+    assert written is None
+    assert deliveries() == []
