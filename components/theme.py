@@ -162,40 +162,6 @@ IN_ORDER_SCRIPT = """<script>
   });
 })();
 </script>"""
-# NiceGUI opens the page's socket once Vue has drawn the page (its root component's `mounted`), so a phone waited
-# for the drawing (0.1-0.3 s at a phone's speed) and then two round trips (the WebSocket, then socket.io's connect).
-# This opens the same socket as the drawing starts, and hands it to NiceGUI when it asks: the WebSocket's round trip
-# passes while the page is drawn. The drawing and NiceGUI's `mounted` run in one task, so every handler NiceGUI puts
-# on the socket is on it before anything the socket hears is handled. The query is NiceGUI's own (`mounted` builds
-# it the same way), and NiceGUI's query object then becomes the socket's, with this document id: what it changes on
-# a reconnect (the next message id) still reaches the server. A module script in the body runs after nicegui.js and
-# before NiceGUI's own module script, which calls `createApp`.
-EARLY_SOCKET_SCRIPT = """<script type="module">
-const createNiceGuiApp = window.createApp;
-if (typeof createNiceGuiApp === 'function' && typeof window.io === 'function') {
-  window.createApp = (elements, options) => {
-    const app = createNiceGuiApp(elements, options);
-    const query = { ...options.query, document_id: createRandomUUID(), tab_id: TAB_ID, old_tab_id: OLD_TAB_ID };
-    const transports = document.prerendering === true ? ['polling', ...options.transports] : [...options.transports];
-    const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host;
-    const socket = window.io(url, {
-      path: `${options.prefix}/_nicegui_ws/socket.io`,
-      query,
-      extraHeaders: options.extraHeaders,
-      transports,
-      tryAllTransports: true,
-    });
-    const niceGuiIo = window.io;
-    window.io = (_, asked) => {
-      window.io = niceGuiIo;
-      asked.query.document_id = window.documentId = query.document_id;
-      socket.io.opts.query = asked.query;
-      return socket;
-    };
-    return app;
-  };
-}
-</script>"""
 # NiceGUI writes <html lang> only when ui.run(language=...) is given; Quasar leaves it alone either way
 LANGUAGE_SCRIPT = f'<script>document.documentElement.lang = "{LANGUAGE}";</script>'
 
@@ -207,7 +173,6 @@ def theme() -> None:
     ui.colors(primary=PRIMARY, positive=POSITIVE)
     ui.add_css(CSS)
     ui.add_head_html(LANGUAGE_SCRIPT + IN_ORDER_SCRIPT)
-    ui.add_body_html(EARLY_SOCKET_SCRIPT)
     install_head(PRIMARY)  # installable: manifest, icons, service worker (components/pwa.py)
     # Quasar's ajax bar is a role=progressbar while it shows; its props pass through as attributes
     app.config.quasar_config.setdefault('loadingBar', {})['aria-label'] = LOADING_BAR_LABEL

@@ -1,8 +1,8 @@
 """A phone on a slow network shows the sign-in form before the page's socket is connected. What the person does in
 that moment (typing, tapping Sign in) must reach the server in the order they did it: NiceGUI held each keystroke on
 a timer of its own and the server kept a middle one ('admin@exam'), so the sign-in failed with the right password on
-the screen (components/theme.py, IN_ORDER_SCRIPT). The socket itself starts connecting while the page is drawn
-(EARLY_SOCKET_SCRIPT), and NiceGUI takes it over as its own."""
+the screen (components/theme.py, IN_ORDER_SCRIPT). The socket itself starts connecting before Quasar and Vue are
+evaluated (pages/quasar.py, EARLIEST_SOCKET), and NiceGUI takes it over as its own."""
 
 from __future__ import annotations
 
@@ -21,21 +21,36 @@ EMAIL, PASSWORD = 'admin@example.com', 'a long admin passphrase'
 FIELDS = 'input[type=email], input[type=password]'
 
 
+# While held, every WebSocket the page makes goes nowhere (a port nobody listens on): DevTools cannot block one
+HOLD_WEBSOCKETS = """
+const NativeWebSocket = window.WebSocket;
+window.__holdSockets = true;
+window.WebSocket = function (url, protocols) {
+  return new NativeWebSocket(window.__holdSockets ? 'ws://127.0.0.1:9/held' : url, protocols);
+};
+window.WebSocket.prototype = NativeWebSocket.prototype;
+Object.assign(window.WebSocket, NativeWebSocket);
+"""
+
+
 @contextmanager
-def slow_network(page: Page, latency_ms: int) -> Iterator[None]:
-    """Every request and the socket's messages take `latency_ms` each way (DevTools' network emulation)."""
-    conditions = {'offline': False, 'downloadThroughput': -1, 'uploadThroughput': -1}
+def socket_held_back(page: Page) -> Iterator[None]:
+    """The page's socket cannot connect until the hold ends (a phone whose socket is slower than its drawing), over
+    a WebSocket or socket.io's polling fallback; socket.io keeps trying, and connects at its next try after."""
     page.driver.execute_cdp_cmd('Network.enable', {})
-    page.driver.execute_cdp_cmd('Network.emulateNetworkConditions', conditions | {'latency': latency_ms})
+    page.driver.execute_cdp_cmd('Network.setBlockedURLs', {'urls': ['*/_nicegui_ws/*']})
+    hold = page.driver.execute_cdp_cmd('Page.addScriptToEvaluateOnNewDocument', {'source': HOLD_WEBSOCKETS})
     try:
         yield
     finally:
-        page.driver.execute_cdp_cmd('Network.emulateNetworkConditions', conditions | {'latency': 0})
+        page.driver.execute_cdp_cmd('Page.removeScriptToEvaluateOnNewDocument', {'identifier': hold['identifier']})
+        page.driver.execute_cdp_cmd('Network.setBlockedURLs', {'urls': []})
+        page.driver.execute_script('window.__holdSockets = false')
 
 
 def test_typing_and_signing_in_before_the_page_is_live_signs_in(server: Server, page: Page) -> None:
     server.manage('create-admin', '--email', EMAIL, '--name', 'Asha Admin', stdin=f'{PASSWORD}\n')
-    with slow_network(page, latency_ms=1500):
+    with socket_held_back(page):
         page.open('/login')
         WebDriverWait(page.driver, 60).until(lambda driver: len(driver.find_elements(By.CSS_SELECTOR, FIELDS)) == 2)
         assert not page.driver.execute_script(SOCKET_CONNECTED), 'the page went live before anything was typed'
@@ -44,7 +59,7 @@ def test_typing_and_signing_in_before_the_page_is_live_signs_in(server: Server, 
         password.send_keys(PASSWORD)
         page.driver.find_element(By.XPATH, "//button[normalize-space()='Sign in']").click()
         assert not page.driver.execute_script(SOCKET_CONNECTED), 'the page went live before Sign in was tapped'
-        page.wait_for_path('/admin')
+    page.wait_for_path('/admin')
     page.wait_for_text('Welcome, Asha Admin.')
 
 
@@ -70,7 +85,7 @@ HANDED_OVER = 'return window.socket.io.opts.query.document_id === window.documen
 
 
 def test_the_socket_opens_before_the_page_is_drawn_and_reconnects_as_niceguis(server: Server, page: Page) -> None:
-    """EARLY_SOCKET_SCRIPT opens the socket as Vue starts drawing, and NiceGUI takes it over: its query object (what
+    """EARLIEST_SOCKET opens the socket before Vue starts drawing, and NiceGUI takes it over: its query object (what
     a reconnect sends) is the socket's, with the same document id, so a socket that drops comes back to the page."""
     server.manage('create-admin', '--email', EMAIL, '--name', 'Asha Admin', stdin=f'{PASSWORD}\n')
     watch = page.driver.execute_cdp_cmd('Page.addScriptToEvaluateOnNewDocument', {'source': WATCH_THE_SOCKET})
