@@ -3,6 +3,7 @@
     .venv/bin/python bench/phone.py                        # this tree, 3 runs a cell (median), every network
     .venv/bin/python bench/phone.py --root /tmp/before     # another checkout of the app (the same .venv)
     .venv/bin/python bench/phone.py --runs 5 --networks slow4g --detail   # also each first visit's requests
+    .venv/bin/python bench/phone.py --runs 8 --networks slow4g --pages customer,booking
 
 The app (`python app.py` in --root) serves a fresh data dir of its own, seeded with `manage.py seed-demo`; the demo
 customer signs in once (unthrottled) and every customer page is opened with that session cookie. Headless Chromium
@@ -119,7 +120,7 @@ def main(argv: list[str] | None = None) -> None:
             print(f'load average at the start: {_load()}\n')
             rows = []
             for network in networks:
-                for page, action in PAGES:
+                for page, action in (entry for entry in PAGES if entry[0] in args.pages.split(',')):
                     signed_in = cookies if page != 'login' else []
                     visits = [_visits(urls[page], action, network, signed_in) for _ in range(args.runs)]
                     rows.append((page, network, visits))
@@ -136,6 +137,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument('--runs', type=int, default=3, help='runs per page and network (default 3)')
     parser.add_argument('--networks', default=','.join(NETWORKS), help=f'of {", ".join(NETWORKS)} (default all)')
     parser.add_argument('--detail', action='store_true', help='also list the first visit requests by size')
+    parser.add_argument('--pages', default=','.join(page for page, _ in PAGES), help='of login, customer, booking')
     return parser
 
 

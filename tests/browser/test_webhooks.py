@@ -5,6 +5,7 @@ back, Retry sends it, and the receiver verifies the signature with the secret th
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -54,7 +55,11 @@ def test_a_receiver_goes_down_and_comes_back_and_the_page_shows_it(
 
     press(page, 'Send test event')
     failed = "//*[contains(@class,'q-badge')][normalize-space()='failed']"
-    _wait(lambda: page.driver.find_elements(By.XPATH, failed), 'the delivery never showed as failed')
+    _wait(
+        lambda: page.driver.find_elements(By.XPATH, failed),
+        lambda: f'the delivery never showed as failed ({len(http_sink.to("/hooks/crm"))} attempts got there)',
+        page,
+    )
     assert len(http_sink.to('/hooks/crm')) == ATTEMPTS
     assert f'{ATTEMPTS} attempts' in page.driver.find_element(By.TAG_NAME, 'body').text
     assert 'Last error: HTTP 500 from 127.0.0.1' in page.driver.find_element(By.TAG_NAME, 'body').text
@@ -64,18 +69,22 @@ def test_a_receiver_goes_down_and_comes_back_and_the_page_shows_it(
 
     http_sink.answer('/hooks', 200)  # back
     toasts = "//*[contains(concat(' ', @class, ' '), ' q-notification ')]"
-    _wait(lambda: not page.driver.find_elements(By.XPATH, toasts), 'the toast never left')  # it covers the button
+    _wait(lambda: not page.driver.find_elements(By.XPATH, toasts), lambda: 'the toast never left', page)  # on Retry
     press(page, 'Retry')
     sent = "//*[contains(@class,'q-badge')][normalize-space()='sent']"
-    _wait(lambda: page.driver.find_elements(By.XPATH, sent), 'the retried delivery never showed as sent')
+    _wait(lambda: page.driver.find_elements(By.XPATH, sent), lambda: 'the retried delivery never showed as sent', page)
     page.screenshot('webhooks-receiver-back')
     last = http_sink.to('/hooks/crm')[-1]
     assert Webhook(secret).verify(last.raw, last.headers)['type'] == 'webhook.test'
     assert len({r.headers['webhook-id'] for r in http_sink.to('/hooks/crm')}) == 1  # one delivery, four attempts
 
 
-def _wait(condition: object, message: str, timeout: float = 30) -> None:
+def _wait(condition: Callable[[], object], message: Callable[[], str], page: Page, timeout: float = 90) -> None:
+    """Until `condition()` holds; a loaded machine (the suite's other worker, Chromium) runs the app's ticks late."""
     deadline = time.monotonic() + timeout
     while not condition():
-        assert time.monotonic() < deadline, message
+        if time.monotonic() > deadline:
+            page.screenshot('webhooks-failed-waiting')
+            shown = page.driver.find_element(By.TAG_NAME, 'body').text
+            raise AssertionError(f'{message()}; the page shows:\n{shown}')
         time.sleep(0.2)
