@@ -75,10 +75,11 @@ def delivery_line(delivery: DeliveryRow, *, zone: ZoneInfo, on_retry: Callable[[
         with ui.row().classes('w-full items-center justify-between gap-2 no-wrap'):
             ui.label(delivery.event_type).classes('font-mono text-sm')
             ui.badge(STATE_WORDS[delivery.state], color=STATE_COLOURS[delivery.state]).mark(f'{marker}-state')
-        facts = [local_time(delivery.created_at, zone, seconds=True), _attempts(delivery.attempts), delivery.webhook_id]
+        facts = [local_time(delivery.created_at, zone, seconds=True), _attempts(delivery.attempts)]
         if delivery.state is OutboxState.PENDING and delivery.attempts:
             facts.append(f'next try {local_time(delivery.next_attempt_at, zone, seconds=True)}')
-        ui.label(' · '.join(facts)).classes('text-grey-8 text-sm break-all')
+        ui.label(' · '.join(facts)).classes('text-grey-8 text-sm')
+        ui.label(delivery.webhook_id).classes('text-grey-8 text-xs font-mono break-all')  # the receiver's webhook-id
         if delivery.last_error:
             ui.label(f'Last error: {delivery.last_error}').classes('text-negative text-sm break-all').mark(
                 f'{marker}-error'
