@@ -43,7 +43,12 @@ class Family:
 DASHBOARD = Family('dashboard', 30)  # the admin dashboard's figures (one entry); 'today' moves on with the clock
 SEARCH = Family('search', 300)  # per service: the professionals serving a pincode, best rated first
 RATING_CARD = Family('rating-card', 300)  # per professional: the earnings on their rating card (the rating is a row)
-FAMILIES = (DASHBOARD, SEARCH, RATING_CARD)
+# who an API token belongs to (one entry per session key): a client calling many times a second is looked up once
+# in two seconds, not on every call. Forgotten at once when a session ends or a user changes (their events below);
+# the two seconds bound what no event tells this process (a block from the command line without Redis)
+VIEWERS = Family('viewers', 2)
+FAMILIES = (DASHBOARD, SEARCH, RATING_CARD, VIEWERS)
+VIEWER_EVENTS = ('session.', 'user.', 'professional.')  # a session ended; a user blocked, approved, changed
 
 REQUEST_EVENTS_THAT_CHANGE_RATINGS = {'request.closed', 'request.auto_closed', 'request.reviewed'}
 REQUEST_EVENTS_THAT_CHANGE_EARNINGS = {'request.completed', *REQUEST_EVENTS_THAT_CHANGE_RATINGS}
@@ -52,6 +57,11 @@ PROFESSIONAL_EVENTS = {'professional.approved', 'professional.rejected', 'profes
 
 def stale_scopes(name: str, data: dict[str, Any]) -> list[tuple[Family, Any]]:
     """The scopes a committed event makes stale: exactly what it changes, never everything."""
+    viewers: list[tuple[Family, Any]] = [(VIEWERS, '')] if name.startswith(VIEWER_EVENTS) else []
+    return viewers + _stale_figures(name, data)
+
+
+def _stale_figures(name: str, data: dict[str, Any]) -> list[tuple[Family, Any]]:
     if name.startswith('request.'):
         scopes: list[tuple[Family, Any]] = [(DASHBOARD, '')]
         if name in REQUEST_EVENTS_THAT_CHANGE_RATINGS:

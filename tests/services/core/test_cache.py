@@ -155,7 +155,13 @@ def test_each_event_makes_exactly_its_scopes_stale() -> None:
         (cache.RATING_CARD, 7),
     ]
     assert stale('service.changed', {'service_id': 3}) == [(cache.DASHBOARD, ''), (cache.SEARCH, 3)]
-    assert stale('user.blocked', {'user_id': 9, 'service_ids': (3,)}) == [(cache.DASHBOARD, ''), (cache.SEARCH, 3)]
+    assert stale('user.blocked', {'user_id': 9, 'service_ids': (3,)}) == [
+        (cache.VIEWERS, ''),
+        (cache.DASHBOARD, ''),
+        (cache.SEARCH, 3),
+    ]
+    assert stale('session.ended', {'user_id': 9}) == [(cache.VIEWERS, '')]
+    assert stale('professional.approved', {'professional_id': 9, 'service_ids': (3,)})[0] == (cache.VIEWERS, '')
     assert stale('notification.changed', {'user_id': 9}) == []
 
 

@@ -98,3 +98,30 @@ def test_the_sign_in_page_is_told_why_a_session_ended() -> None:
     assert identity.ended_notice(changed_key).startswith('Your password was changed')
     for anything_else in (kept_key, 'not a key', '', None, 42):
         assert identity.ended_notice(anything_else).startswith('Your session ended')
+
+
+def remembered(key: str, *, now) -> Actor | None:
+    with session_scope() as session:
+        return identity.authenticate_in(session, key, now=now)
+
+
+def test_a_remembered_viewer_is_looked_up_again_once_the_session_would_have_gone_idle() -> None:
+    customer = make_customer()
+    now = clock.now()
+    signed_in = sign_in(customer, now=now)
+    assert remembered(signed_in.key, now=now) == signed_in.actor  # remembered from here on
+    idle = timedelta(minutes=get_settings().session_idle_minutes)
+    assert remembered(signed_in.key, now=now + idle - timedelta(seconds=1)) == signed_in.actor
+    assert remembered(signed_in.key, now=now + idle + timedelta(seconds=1)) is None
+
+
+def test_a_remembered_viewer_is_forgotten_when_their_session_ends_or_they_are_blocked() -> None:
+    customer, professional = make_customer(), make_professional()
+    now = clock.now()
+    mine, theirs = sign_in(customer, now=now), sign_in(professional, now=now)
+    assert remembered(mine.key, now=now) == mine.actor and remembered(theirs.key, now=now) == theirs.actor
+    with session_scope(write=True) as session:
+        identity.sign_out(session, mine.key, now=now)
+    assert remembered(mine.key, now=now) is None
+    block(professional)
+    assert remembered(theirs.key, now=now) is None
