@@ -90,7 +90,6 @@ PAGE_MODULES = (
 )
 for page_module in PAGE_MODULES:
     app.include_router(page_module.router)
-app.include_router(api.router)  # /api/v1: the REST API over the same services (api/__init__.py)
 
 
 def edge_policy() -> edge.EdgePolicy:
@@ -100,6 +99,13 @@ def edge_policy() -> edge.EdgePolicy:
 
 
 app.add_middleware(edge.Edge, policy=edge_policy)
+# /api/v1, the REST API over the same services, answers in front of NiceGUI's middlewares, with only the two it needs
+# (api/hosting.py), in the pages' order: compression outside the edge, which writes the nonce into an uncompressed page
+api.serve_in_front(
+    app,
+    api.application((compression.Compression, {}), (edge.Edge, {'policy': edge_policy})),
+    prefix=f'{api.PREFIX}/',
+)
 # NiceGUI keeps a dict for every browser tab that ever connected, 30 days by default and, without Redis, in memory:
 # every page opened in a new tab stayed for a month (bench/memory.py). Nothing of ours is kept in it.
 app.storage.max_tab_storage_age = TAB_STORAGE_SECONDS

@@ -3,7 +3,8 @@ audit row and event stays in the service layer. Bearer tokens are sessions (api/
 details (api/problems.py); the OpenAPI 3.1 description of exactly these routes is /api/v1/openapi.json, read as a
 reference page at /api/v1/docs (api/reference.py).
 
-`app.include_router(api.router)` in app.py; the layering test keeps api/ to the services' faces and models.enums.
+`api.application()` is an ASGI app of its own, which app.py puts in front of NiceGUI's middleware stack
+(api/hosting.py); the layering test keeps api/ to the services' faces and models.enums.
 """
 
 from __future__ import annotations
@@ -12,13 +13,16 @@ from functools import cache
 from http import HTTPStatus
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.routing import APIRoute
 
 from api import catalog, exports, me, notifications, reference, reports, requests, tokens, users
+from api.hosting import NotStored, serve_in_front
 from api.problems import ProblemRoute, problem, with_problems
+
+__all__ = ['PREFIX', 'application', 'openapi', 'router', 'serve_in_front']
 
 PREFIX = '/api/v1'
 TITLE = 'Household Services API'
@@ -59,6 +63,17 @@ def no_such_route(path: str, request: Request) -> JSONResponse:
         detail = f'{PREFIX}/{path} takes {", ".join(allowed)}, not {request.method}.'
         return problem(HTTPStatus.METHOD_NOT_ALLOWED, detail, headers={'Allow': ', '.join(allowed)})
     return problem(HTTPStatus.NOT_FOUND, f'There is no {request.method} {PREFIX}/{path}.')
+
+
+def application(*middlewares: tuple[type, dict[str, Any]]) -> FastAPI:
+    """The API as an app of its own: its routes, answers not stored by caches, then `middlewares` (class, options),
+    the first one outermost. FastAPI's own documentation pages are off: ours is /api/v1/docs."""
+    api = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    api.include_router(router)
+    api.add_middleware(NotStored)
+    for middleware, options in reversed(middlewares):
+        api.add_middleware(middleware, **options)
+    return api
 
 
 @cache

@@ -12,7 +12,7 @@ from api.money import Money, paise
 from api.problems import PreconditionFailed, ProblemRoute, stale_is_412
 from api.viewer import Signed
 from models.enums import Role
-from services import ValidationError, catalog, session_scope, to_id
+from services import ValidationError, catalog, to_id
 from services.catalog import ServiceRow
 
 router = APIRouter(route_class=ProblemRoute, tags=['services'])
@@ -79,9 +79,9 @@ def list_services(
         raise ValidationError(
             'Search text looks only at services on offer; leave it out with include_retired.', field='text'
         )
-    with session_scope() as session:
+    with caller.unit() as (session, actor):
         if include_retired:
-            rows = catalog.list_services(session, caller.actor, include_retired=True, category=category)
+            rows = catalog.list_services(session, actor, include_retired=True, category=category)
         else:
             rows = catalog.search_services(session, text=text, category=category)
     return ServiceList(items=[shown(row) for row in rows])
@@ -89,15 +89,15 @@ def list_services(
 
 @router.get('/services/{service_id}', response_model=Service, summary='One service (admins: retired ones too)')
 def get_service(caller: Signed, service_id: int, response: Response) -> Service:
-    with session_scope() as session:
-        row = catalog.get_service(session, service_id=service_id, include_retired=caller.actor.role is Role.ADMIN)
+    with caller.unit() as (session, actor):
+        row = catalog.get_service(session, service_id=service_id, include_retired=actor.role is Role.ADMIN)
     return tagged(response, row)
 
 
 @router.post('/services', status_code=201, response_model=Service, summary='Add a service (admins)')
 def create_service(caller: Signed, new: NewService, response: Response) -> Service:
-    with session_scope(write=True) as session:
-        row = catalog.create_service(session, caller.actor, **new.model_dump())
+    with caller.unit(write=True) as (session, actor):
+        row = catalog.create_service(session, actor, **new.model_dump())
     response.headers['Location'] = f'/api/v1/services/{row.id}'
     return tagged(response, row)
 
@@ -111,24 +111,24 @@ def edit_service(
     if_match: Annotated[str | None, Header(description='The ETag read before: refuses a lost update (412)')] = None,
 ) -> Service:
     version = _version(if_match)
-    with stale_is_412(if_match), session_scope(write=True) as session:
+    with stale_is_412(if_match), caller.unit(write=True) as (session, actor):
         row = catalog.edit_service(
-            session, caller.actor, service_id=service_id, version=version, **changes.model_dump(exclude_unset=True)
+            session, actor, service_id=service_id, version=version, **changes.model_dump(exclude_unset=True)
         )
     return tagged(response, row)
 
 
 @router.post('/services/{service_id}/retire', response_model=Service, summary='Stop offering a service (admins)')
 def retire_service(caller: Signed, service_id: int, response: Response) -> Service:
-    with session_scope(write=True) as session:
-        row = catalog.retire_service(session, caller.actor, service_id=service_id)
+    with caller.unit(write=True) as (session, actor):
+        row = catalog.retire_service(session, actor, service_id=service_id)
     return tagged(response, row)
 
 
 @router.post('/services/{service_id}/reinstate', response_model=Service, summary='Offer a service again (admins)')
 def reinstate_service(caller: Signed, service_id: int, response: Response) -> Service:
-    with session_scope(write=True) as session:
-        row = catalog.reinstate_service(session, caller.actor, service_id=service_id)
+    with caller.unit(write=True) as (session, actor):
+        row = catalog.reinstate_service(session, actor, service_id=service_id)
     return tagged(response, row)
 
 

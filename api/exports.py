@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from api.problems import ProblemRoute
 from api.viewer import Signed
 from models.enums import ExportState
-from services import exports, session_scope
+from services import exports
 from services.exports import ExportRow
 
 router = APIRouter(route_class=ProblemRoute, tags=['exports'])
@@ -52,22 +52,22 @@ def shown(row: ExportRow) -> Export:
 
 @router.post('/exports', status_code=202, response_model=Export, summary='Start an export of closed requests')
 def create_export(caller: Signed, filters: ExportFilters, response: Response) -> Export:
-    with session_scope(write=True) as session:
-        row = exports.create_export(session, caller.actor, filters=filters.model_dump(mode='json', exclude_none=True))
+    with caller.unit(write=True) as (session, actor):
+        row = exports.create_export(session, actor, filters=filters.model_dump(mode='json', exclude_none=True))
     response.headers['Location'] = f'/api/v1/exports/{row.id}'
     return shown(row)
 
 
 @router.get('/exports', response_model=list[Export], summary='My exports, newest first (kept 7 days)')
 def list_exports(caller: Signed) -> list[Export]:
-    with session_scope() as session:
-        return [shown(row) for row in exports.list_exports(session, caller.actor)]
+    with caller.unit() as (session, actor):
+        return [shown(row) for row in exports.list_exports(session, actor)]
 
 
 @router.get('/exports/{export_id}', response_model=Export, summary='How far an export has come')
 def get_export(caller: Signed, export_id: int) -> Export:
-    with session_scope() as session:
-        return shown(exports.get_export(session, caller.actor, export_id=export_id))
+    with caller.unit() as (session, actor):
+        return shown(exports.get_export(session, actor, export_id=export_id))
 
 
 @router.get(
@@ -77,8 +77,8 @@ def get_export(caller: Signed, export_id: int) -> Export:
     summary='Download a finished export (its owner)',
 )
 def download_export(caller: Signed, export_id: int) -> FileResponse:
-    with session_scope() as session:
-        found = exports.export_file(session, caller.actor, export_id=export_id)
+    with caller.unit() as (session, actor):
+        found = exports.export_file(session, actor, export_id=export_id)
     return FileResponse(
         found.path,
         media_type='text/csv; charset=utf-8',

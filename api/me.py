@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from api.problems import ProblemRoute
 from api.viewer import Signed
 from models.enums import ApprovalState, Role
-from services import people, session_scope
+from services import people
 
 router = APIRouter(route_class=ProblemRoute, tags=['me'])
 
@@ -29,10 +29,10 @@ class Me(BaseModel):
 
 @router.get('/me', response_model=Me, summary='Who the token belongs to')
 def get_me(caller: Signed) -> Me:
-    with session_scope() as session:
-        profile = people.get_profile(session, caller.actor)
+    with caller.unit() as (session, actor):
+        profile = people.get_profile(session, actor)
     return Me(
-        id=caller.actor.id,
+        id=actor.id,
         role=profile.role,
         name=profile.name,
         email=profile.email,

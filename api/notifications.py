@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from api.problems import ProblemRoute
 from api.viewer import Signed
-from services import messaging, session_scope
+from services import messaging
 
 router = APIRouter(route_class=ProblemRoute, tags=['notifications'])
 PAGE = 20
@@ -35,9 +35,9 @@ class NotificationList(BaseModel):
 def list_notifications(
     caller: Signed, cursor: Annotated[str | None, Query(max_length=20, pattern=r'^\d+$')] = None
 ) -> NotificationList:
-    with session_scope() as session:
-        rows = messaging.list_notifications(session, caller.actor, before_id=cursor, limit=PAGE + 1)
-        unread = messaging.count_unread(session, caller.actor)
+    with caller.unit() as (session, actor):
+        rows = messaging.list_notifications(session, actor, before_id=cursor, limit=PAGE + 1)
+        unread = messaging.count_unread(session, actor)
     shown = rows[:PAGE]
     return NotificationList(
         items=[Notification(**{name: getattr(row, name) for name in Notification.model_fields}) for row in shown],
@@ -48,13 +48,13 @@ def list_notifications(
 
 @router.post('/notifications/{notification_id}/read', status_code=204, summary='Mark one read')
 def mark_read(caller: Signed, notification_id: int) -> Response:
-    with session_scope(write=True) as session:
-        messaging.mark_read(session, caller.actor, notification_id=notification_id)
+    with caller.unit(write=True) as (session, actor):
+        messaging.mark_read(session, actor, notification_id=notification_id)
     return Response(status_code=204)
 
 
 @router.post('/notifications/read', status_code=204, summary='Mark all read')
 def mark_all_read(caller: Signed) -> Response:
-    with session_scope(write=True) as session:
-        messaging.mark_all_read(session, caller.actor)
+    with caller.unit(write=True) as (session, actor):
+        messaging.mark_all_read(session, actor)
     return Response(status_code=204)

@@ -12,7 +12,7 @@ from api.money import Money, paise
 from api.problems import ProblemRoute
 from api.viewer import Signed
 from models.enums import RequestStatus
-from services import reports, session_scope
+from services import reports
 
 router = APIRouter(route_class=ProblemRoute, tags=['reports'])
 Month = Annotated[str, Path(pattern=r'^\d{4}-\d{2}$', examples=['2026-11'])]
@@ -58,8 +58,8 @@ class MonthlyReport(BaseModel):
 
 @router.get('/reports', response_model=list[ReportMonth], summary='Months with activity, newest first (customers)')
 def list_reports(caller: Signed) -> list[ReportMonth]:
-    with session_scope() as session:
-        months = reports.report_months(session, caller.actor)
+    with caller.unit() as (session, actor):
+        months = reports.report_months(session, actor)
     return [
         ReportMonth(month=reports.month_text(m.month), label=m.label, requests=m.requests, complete=m.complete)
         for m in months
@@ -68,8 +68,8 @@ def list_reports(caller: Signed) -> list[ReportMonth]:
 
 @router.get('/reports/{month}', response_model=MonthlyReport, summary="One month's report (customers)")
 def get_report(caller: Signed, month: Month) -> MonthlyReport:
-    with session_scope() as session:
-        report = reports.monthly_report(session, caller.actor, month=month)
+    with caller.unit() as (session, actor):
+        report = reports.monthly_report(session, actor, month=month)
     return MonthlyReport(
         month=reports.month_text(report.month),
         label=report.month_label,

@@ -6,16 +6,16 @@ answers with the request as the caller may now see it."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Response
 from pydantic import BaseModel, Field
 
 from api.problems import ProblemRoute, stale_is_412
 from api.request_shapes import Request, RequestList, etag, listed, seen, shown
-from api.viewer import Caller, Signed
+from api.viewer import Signed
 from models.enums import RequestStatus, Role
-from services import requests, session_scope
+from services import Actor, requests
 
 router = APIRouter(route_class=ProblemRoute, tags=['requests'])
 Cursor = Annotated[str | None, Query(max_length=400, description='`next` of the page before')]
@@ -57,9 +57,9 @@ class HistoryStep(BaseModel):
     status_after: RequestStatus | None
 
 
-def current(caller: Caller, request_id: int, response: Response) -> Request:
-    with session_scope() as session:
-        row = requests.get_request(session, caller.actor, request_id=request_id)
+def current(session: Any, actor: Actor, request_id: int, response: Response) -> Request:
+    """The request as `actor` may now see it, read in the unit that acted on it, with its ETag."""
+    row = requests.get_request(session, actor, request_id=request_id)
     response.headers['ETag'] = etag(row)
     return shown(row)
 
@@ -75,14 +75,14 @@ def book(
     ] = None,
 ) -> Request:
     fields = booking.model_dump(exclude={'professional_id'}) | {'requested_professional_id': booking.professional_id}
-    with session_scope(write=True) as session:
+    with caller.unit(write=True) as (session, actor):
         if idempotency_key is None:
-            request_id = requests.book(session, caller.actor, **fields)
+            request_id = requests.book(session, actor, **fields)
         else:
-            request_id, replayed = requests.book_once(session, caller.actor, key=idempotency_key, **fields)
+            request_id, replayed = requests.book_once(session, actor, key=idempotency_key, **fields)
             response.headers['Idempotent-Replayed'] = 'true' if replayed else 'false'
-    response.headers['Location'] = f'/api/v1/requests/{request_id}'
-    return current(caller, request_id, response)
+        response.headers['Location'] = f'/api/v1/requests/{request_id}'
+        return current(session, actor, request_id, response)
 
 
 @router.get('/requests', response_model=RequestList, summary="The caller's requests (admins: all, filtered)")
@@ -97,85 +97,86 @@ def list_requests(
     date_to: Annotated[date | None, Query(description='Admins: slots up to this local day')] = None,
     sort: Annotated[Literal['scheduled', 'booked'], Query(description='Admins')] = 'scheduled',
 ) -> RequestList:
-    with session_scope() as session:
-        if caller.actor.role is Role.ADMIN:
+    with caller.unit() as (session, actor):
+        if actor.role is Role.ADMIN:
             page = requests.list_all_requests(
-                session, caller.actor, status=status, service_id=service_id, pincode=pincode,
+                session, actor, status=status, service_id=service_id, pincode=pincode,
                 date_from=date_from, date_to=date_to, sort=sort, cursor=cursor, limit=limit,
             )  # fmt: skip
-        elif caller.actor.role is Role.PROFESSIONAL:
-            page = requests.list_jobs(session, caller.actor, cursor=cursor, limit=limit)
+        elif actor.role is Role.PROFESSIONAL:
+            page = requests.list_jobs(session, actor, cursor=cursor, limit=limit)
         else:
-            page = requests.list_customer_requests(session, caller.actor, cursor=cursor, limit=limit)
+            page = requests.list_customer_requests(session, actor, cursor=cursor, limit=limit)
     return listed(page)
 
 
 @router.get('/inbox', response_model=RequestList, summary='Requests a professional may accept (professionals)')
 def inbox(caller: Signed, cursor: Cursor = None, limit: Limit = 20) -> RequestList:
-    with session_scope() as session:
-        return listed(requests.list_inbox(session, caller.actor, cursor=cursor, limit=limit))
+    with caller.unit() as (session, actor):
+        return listed(requests.list_inbox(session, actor, cursor=cursor, limit=limit))
 
 
 @router.get('/requests/{request_id}', response_model=Request, summary='One request, as the caller may see it')
 def get_request(caller: Signed, request_id: int, response: Response) -> Request:
-    return current(caller, request_id, response)
+    with caller.unit() as (session, actor):
+        return current(session, actor, request_id, response)
 
 
 @router.get('/requests/{request_id}/history', response_model=list[HistoryStep], summary='What happened to it')
 def history(caller: Signed, request_id: int) -> list[HistoryStep]:
-    with session_scope() as session:
-        steps = requests.request_history(session, caller.actor, request_id=request_id)
+    with caller.unit() as (session, actor):
+        steps = requests.request_history(session, actor, request_id=request_id)
     return [HistoryStep(**{name: getattr(step, name) for name in HistoryStep.model_fields}) for step in steps]
 
 
 @router.patch('/requests/{request_id}', response_model=Request, summary='Change the slot, address or remarks')
 def change(caller: Signed, request_id: int, changes: Changes, response: Response, if_match: IfMatch = None) -> Request:
-    with stale_is_412(if_match), session_scope(write=True) as session:
+    with stale_is_412(if_match), caller.unit(write=True) as (session, actor):
         requests.edit(
-            session, caller.actor, request_id=request_id, seen_updated_at=seen(if_match),
+            session, actor, request_id=request_id, seen_updated_at=seen(if_match),
             **changes.model_dump(exclude_unset=True),
         )  # fmt: skip
-    return current(caller, request_id, response)
+        return current(session, actor, request_id, response)
 
 
 @router.post('/requests/{request_id}/cancel', response_model=Request, summary='Cancel (customers; admins any)')
 def cancel(caller: Signed, request_id: int, reason: Reason, response: Response) -> Request:
-    cancelling = requests.admin_cancel if caller.actor.role is Role.ADMIN else requests.cancel
-    with session_scope(write=True) as session:
-        cancelling(session, caller.actor, request_id=request_id, reason=reason.reason)
-    return current(caller, request_id, response)
+    with caller.unit(write=True) as (session, actor):
+        cancelling = requests.admin_cancel if actor.role is Role.ADMIN else requests.cancel
+        cancelling(session, actor, request_id=request_id, reason=reason.reason)
+        return current(session, actor, request_id, response)
 
 
 @router.post('/requests/{request_id}/close', response_model=Request, summary='Close a completed job with a review')
 def close(caller: Signed, request_id: int, closing: Closing, response: Response) -> Request:
-    with session_scope(write=True) as session:
-        requests.close(session, caller.actor, request_id=request_id, rating=closing.rating, remarks=closing.remarks)
-    return current(caller, request_id, response)
+    with caller.unit(write=True) as (session, actor):
+        requests.close(session, actor, request_id=request_id, rating=closing.rating, remarks=closing.remarks)
+        return current(session, actor, request_id, response)
 
 
 @router.post('/requests/{request_id}/accept', response_model=Request, summary='Take the job (professionals)')
 def accept(caller: Signed, request_id: int, response: Response, if_match: IfMatch = None) -> Request:
-    with stale_is_412(if_match), session_scope(write=True) as session:
-        requests.accept(session, caller.actor, request_id=request_id, seen_updated_at=seen(if_match))
-    return current(caller, request_id, response)
+    with stale_is_412(if_match), caller.unit(write=True) as (session, actor):
+        requests.accept(session, actor, request_id=request_id, seen_updated_at=seen(if_match))
+        return current(session, actor, request_id, response)
 
 
 @router.post('/requests/{request_id}/decline', status_code=204, summary='Not for me (professionals)')
 def decline(caller: Signed, request_id: int) -> Response:
-    with session_scope(write=True) as session:
-        requests.decline(session, caller.actor, request_id=request_id)
+    with caller.unit(write=True) as (session, actor):
+        requests.decline(session, actor, request_id=request_id)
     return Response(status_code=204)
 
 
 @router.post('/requests/{request_id}/withdraw', status_code=204, summary='Give an accepted job back (professionals)')
 def withdraw(caller: Signed, request_id: int, reason: Reason) -> Response:
-    with session_scope(write=True) as session:
-        requests.withdraw(session, caller.actor, request_id=request_id, reason=reason.reason)
+    with caller.unit(write=True) as (session, actor):
+        requests.withdraw(session, actor, request_id=request_id, reason=reason.reason)
     return Response(status_code=204)
 
 
 @router.post('/requests/{request_id}/complete', response_model=Request, summary='The work is done (professionals)')
 def complete(caller: Signed, request_id: int, response: Response) -> Request:
-    with session_scope(write=True) as session:
-        requests.complete(session, caller.actor, request_id=request_id)
-    return current(caller, request_id, response)
+    with caller.unit(write=True) as (session, actor):
+        requests.complete(session, actor, request_id=request_id)
+        return current(session, actor, request_id, response)

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from api.problems import ProblemRoute
 from api.viewer import Signed, client_of
 from models.enums import Role
-from services import clock, identity, people, session_scope
+from services import clock, identity, people
 
 router = APIRouter(route_class=ProblemRoute, tags=['tokens'])
 
@@ -76,6 +76,6 @@ def sign_up(account: SignUp, request: Request) -> Token:
 
 @router.delete('/tokens/current', status_code=204, summary='Sign out: the token stops working at once')
 def revoke_current_token(caller: Signed) -> Response:
-    with session_scope(write=True) as session:
+    with caller.unit(write=True) as (session, _):
         identity.sign_out(session, caller.key)
     return Response(status_code=204)

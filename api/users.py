@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from api.problems import ProblemRoute
 from api.viewer import Signed, client_of
 from models.enums import ApprovalState, RequestStatus, Role
-from services import identity, people, session_scope
+from services import identity, people
 from services.people import UserRow
 
 router = APIRouter(route_class=ProblemRoute, tags=['users'])
@@ -81,9 +81,9 @@ def list_users(
     cursor: Annotated[str | None, Query(max_length=400)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> UserList:
-    with session_scope() as session:
+    with caller.unit() as (session, actor):
         page = people.list_users(
-            session, caller.actor, text=text, role=role, status=status, service_id=service_id, pincode=pincode,
+            session, actor, text=text, role=role, status=status, service_id=service_id, pincode=pincode,
             cursor=cursor, limit=limit,
         )  # fmt: skip
     return UserList(items=[shown(row) for row in page.rows], next=page.next_cursor, total=page.total,
@@ -92,8 +92,8 @@ def list_users(
 
 @router.get('/users/{user_id}', response_model=UserInFull, summary='One person in full (admins)')
 def get_user(caller: Signed, user_id: int) -> UserInFull:
-    with session_scope() as session:
-        detail = people.get_user(session, caller.actor, user_id=user_id)
+    with caller.unit() as (session, actor):
+        detail = people.get_user(session, actor, user_id=user_id)
     return UserInFull(
         **shown(detail.user).model_dump(),
         address=detail.address,
@@ -104,15 +104,15 @@ def get_user(caller: Signed, user_id: int) -> UserInFull:
 
 @router.post('/users/{user_id}/approve', response_model=UserInFull, summary='Approve a professional (admins)')
 def approve(caller: Signed, user_id: int) -> UserInFull:
-    with session_scope(write=True) as session:
-        people.approve(session, caller.actor, professional_id=user_id)
+    with caller.unit(write=True) as (session, actor):
+        people.approve(session, actor, professional_id=user_id)
     return get_user(caller, user_id)
 
 
 @router.post('/users/{user_id}/reject', response_model=UserInFull, summary='Reject a professional (admins)')
 def reject(caller: Signed, user_id: int, reason: UserReason) -> UserInFull:
-    with session_scope(write=True) as session:
-        people.reject(session, caller.actor, professional_id=user_id, reason=reason.reason)
+    with caller.unit(write=True) as (session, actor):
+        people.reject(session, actor, professional_id=user_id, reason=reason.reason)
     return get_user(caller, user_id)
 
 
@@ -121,14 +121,14 @@ def block(caller: Signed, user_id: int, blocking: Blocking, request: Request) ->
     confirmation = None
     if blocking.password is not None:
         client_ip, _ = client_of(request)
-        confirmation = identity.confirm_password(caller.actor, password=blocking.password, client_ip=client_ip)
-    with session_scope(write=True) as session:
-        people.block_user(session, caller.actor, user_id=user_id, reason=blocking.reason, confirmation=confirmation)
+        confirmation = identity.confirm_password(caller.actor(), password=blocking.password, client_ip=client_ip)
+    with caller.unit(write=True) as (session, actor):
+        people.block_user(session, actor, user_id=user_id, reason=blocking.reason, confirmation=confirmation)
     return get_user(caller, user_id)
 
 
 @router.post('/users/{user_id}/unblock', response_model=UserInFull, summary='Lift a block (admins)')
 def unblock(caller: Signed, user_id: int, reason: UserReason | None = None) -> UserInFull:
-    with session_scope(write=True) as session:
-        people.unblock_user(session, caller.actor, user_id=user_id, reason=reason.reason if reason else None)
+    with caller.unit(write=True) as (session, actor):
+        people.unblock_user(session, actor, user_id=user_id, reason=reason.reason if reason else None)
     return get_user(caller, user_id)

@@ -3,13 +3,16 @@ client, or on /account), and what a request without one gets."""
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 from nicegui.testing import User
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from models import SignInAttempt
+from models import AuthSession, SignInAttempt
 from models.enums import Role, SignInOutcome
-from services import identity, session_scope
+from services import clock, identity, session_scope
+from services.core import cache
 from tests.api.support import bearer, problem_of, token_of
 from tests.factories import block, make_customer, make_professional
 
@@ -76,6 +79,7 @@ async def test_signing_out_ends_the_token_at_once(user: User) -> None:
 async def test_a_token_is_listed_on_account_and_ending_it_there_refuses_it_at_once(user: User) -> None:
     customer = make_customer()
     token = await token_of(user, customer)
+    assert (await user.http_client.get('/api/v1/me', headers=bearer(token))).status_code == 200  # remembered now
     with session_scope() as session:
         listed = identity.list_sessions(session, customer, key='')
     assert [row.user_agent for row in listed] == [f'python-httpx/{httpx.__version__}']
@@ -87,7 +91,22 @@ async def test_a_token_is_listed_on_account_and_ending_it_there_refuses_it_at_on
 async def test_a_blocked_user_s_token_stops_working(user: User) -> None:
     customer = make_customer()
     token = await token_of(user, customer)
+    assert (await user.http_client.get('/api/v1/me', headers=bearer(token))).status_code == 200  # remembered now
     block(customer)
+    problem_of(await user.http_client.get('/api/v1/me', headers=bearer(token)), 401)
+
+
+async def test_an_ending_no_event_announced_is_honoured_once_the_two_seconds_of_memory_pass(user: User) -> None:
+    """Who a token belongs to is remembered for two seconds (services/core/cache.py VIEWERS): what ends a session
+    without an event this process hears (a command-line sign-out of another process, without Redis) refuses it
+    within that time; every ending through the services is heard at once (the tests above)."""
+    customer = make_customer()
+    token = await token_of(user, customer)
+    assert (await user.http_client.get('/api/v1/me', headers=bearer(token))).status_code == 200
+    with session_scope(write=True) as session:  # as another process would: past the services, no event
+        session.execute(update(AuthSession).where(AuthSession.user_id == customer.id).values(revoked_at=clock.now()))
+    assert (await user.http_client.get('/api/v1/me', headers=bearer(token))).status_code == 200  # remembered
+    await asyncio.sleep(cache.VIEWERS.ttl_seconds + 0.1)
     problem_of(await user.http_client.get('/api/v1/me', headers=bearer(token)), 401)
 
 

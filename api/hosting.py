@@ -1,0 +1,58 @@
+"""The API is an ASGI app of its own, answered in front of NiceGUI's middleware stack rather than inside it.
+
+NiceGUI wraps every route of its app in its own middlewares, three of them Starlette `BaseHTTPMiddleware`s (the
+prefix redirect, the cache-control of its files, the request tracking of `app.storage.user`) and the cookie session:
+each runs the rest of the stack in a task of its own and passes the answer through a stream, which was most of the
+3.5 to 7.6 ms a call spent outside its service (bench/api.py, 8 December). None of them does anything for a call
+that signs in with a bearer token, so an /api/v1 address goes straight to the API's app, which has only what it
+needs: the web edge (body limit, protective headers) and compression.
+"""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+NOT_STORED = (b'cache-control', b'no-store')  # an answer holds someone's data: no browser or proxy keeps a copy
+
+
+class ApiInFront:
+    """Addresses under `prefix` to `api`, everything else (pages, files, the socket, lifespan) to `pages`."""
+
+    def __init__(self, api: ASGIApp, pages: ASGIApp, prefix: str) -> None:
+        self.api, self.pages, self.prefix = api, pages, prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope['type'] == 'http' and scope['path'].startswith(self.prefix):
+            await self.api(scope, receive, send)
+        else:
+            await self.pages(scope, receive, send)
+
+
+class NotStored:
+    """Every answer says `Cache-Control: no-store` unless its route chose otherwise (the reference's own files)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_not_stored(message: Message) -> None:
+            if message['type'] == 'http.response.start':
+                headers = message.setdefault('headers', [])
+                if not any(name.lower() == b'cache-control' for name, _ in headers):
+                    message['headers'] = [*headers, NOT_STORED]
+            await send(message)
+
+        await self.app(scope, receive, send_not_stored)
+
+
+def serve_in_front(pages: Starlette, api: ASGIApp, prefix: str) -> None:
+    """Put `api` in front of `pages`' middleware stack. Starlette builds that stack at the first request, after
+    `ui.run` and NiceGUI's server have added their middlewares, so the building is what is wrapped (taken from the
+    class each time: running app.py again, as the page tests do, does not wrap it twice)."""
+    build_pages_stack = type(pages).build_middleware_stack
+
+    def build() -> ASGIApp:
+        return ApiInFront(api, build_pages_stack(pages), prefix)
+
+    pages.build_middleware_stack = build  # type: ignore[method-assign]
