@@ -104,7 +104,7 @@ app.add_middleware(edge.Edge, policy=edge_policy)
 api.serve_in_front(
     app,
     api.application((compression.Compression, {}), (edge.Edge, {'policy': edge_policy})),
-    prefix=f'{api.PREFIX}/',
+    prefix=api.PREFIX,
 )
 # NiceGUI keeps a dict for every browser tab that ever connected, 30 days by default and, without Redis, in memory:
 # every page opened in a new tab stayed for a month (bench/memory.py). Nothing of ours is kept in it.

@@ -17,13 +17,13 @@ NOT_STORED = (b'cache-control', b'no-store')  # an answer holds someone's data: 
 
 
 class ApiInFront:
-    """Addresses under `prefix` to `api`, everything else (pages, files, the socket, lifespan) to `pages`."""
+    """`prefix` and the addresses under it to `api`, everything else (pages, files, the socket, lifespan) to `pages`."""
 
     def __init__(self, api: ASGIApp, pages: ASGIApp, prefix: str) -> None:
-        self.api, self.pages, self.prefix = api, pages, prefix
+        self.api, self.pages, self.prefix, self.under = api, pages, prefix, f'{prefix}/'
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope['type'] == 'http' and scope['path'].startswith(self.prefix):
+        if scope['type'] == 'http' and (scope['path'].startswith(self.under) or scope['path'] == self.prefix):
             await self.api(scope, receive, send)
         else:
             await self.pages(scope, receive, send)

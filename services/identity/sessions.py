@@ -34,29 +34,34 @@ SESSIONS_ENDED = 'session.ended'  # {user_id}: some session of theirs ended; the
 
 def authenticate(key: object, *, now: datetime | None = None) -> Actor | None:
     """The signed-in user behind a session key (`hash_token` of the raw token), or None when it is unknown, revoked,
-    idle too long, past its absolute expiry, or its user is blocked. Touches last-seen at most once a minute."""
+    idle too long, past its absolute expiry, or its user is blocked. Touches last-seen at most once a minute. A page
+    asks once as it opens (and its socket when it comes back): always the database."""
     if not is_key(key):
         return None
     now = now or clock.now()
-    with session_scope() as session:  # a page asks once as it opens (and its socket when it comes back): never cached
-        found = _live_viewer(session, key, now=now)
+    found = _looked_up(key, now=now)
     return found.actor if found is not None else None
 
 
-def authenticate_in(session: Session, key: object, *, now: datetime | None = None) -> Actor | None:
-    """`authenticate` inside the caller's unit, for a client that calls many times a second (the API): one unit a
-    call, not two, and who a key belongs to is remembered for two seconds (cache.VIEWERS), forgotten at once when a
-    session ends or a user is blocked, approved or changed. What acting needs is re-read by every service anyway
-    (access.py: the role and the block); what is remembered is that the session is live. The last-seen touch, when
-    one is due, is written after the unit commits, in a unit of its own; a unit that rolls back leaves it to the next
-    look-up."""
+def authenticate_remembered(key: object, *, now: datetime | None = None) -> Actor | None:
+    """`authenticate` for a client that calls many times a second (the API): who a key belongs to is remembered for
+    two seconds (cache.VIEWERS), forgotten at once when a session ends or a user is blocked, approved or changed.
+    What acting needs is re-read by every service anyway (access.py: the role and the block); what is remembered is
+    that the session is live. A look-up is a read unit of its own, before the call's unit: a bad token never waits
+    for SQLite's write lock, and the last-seen touch is written whatever the call then does."""
     if not is_key(key):
         return None
     now = now or clock.now()
-    found = cache.cached(cache.VIEWERS, '', key, lambda: _live_viewer(session, key, now=now))
+    found = cache.cached(cache.VIEWERS, '', key, lambda: _looked_up(key, now=now))
     if found is not None and found.until <= now:  # idle or expired meanwhile: look again
-        found = _live_viewer(session, key, now=now)
+        found = _looked_up(key, now=now)
     return found.actor if found is not None else None
+
+
+def _looked_up(key: str, *, now: datetime) -> LiveViewer | None:
+    """In a unit of its own; the touch, when one is due, is written right after it commits."""
+    with session_scope() as session:
+        return _live_viewer(session, key, now=now)
 
 
 @dataclass(frozen=True, slots=True)

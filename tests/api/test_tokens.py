@@ -4,12 +4,14 @@ client, or on /account), and what a request without one gets."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 
 import httpx
 from nicegui.testing import User
 from sqlalchemy import select, update
 
 from models import AuthSession, SignInAttempt
+from models.db import get_engine
 from models.enums import Role, SignInOutcome
 from services import clock, identity, session_scope
 from services.core import cache
@@ -96,6 +98,20 @@ async def test_a_blocked_user_s_token_stops_working(user: User) -> None:
     problem_of(await user.http_client.get('/api/v1/me', headers=bearer(token)), 401)
 
 
+async def test_a_bad_token_on_a_write_is_refused_without_waiting_for_the_write_lock(user: User) -> None:
+    """The token is looked up in a read before the call's write unit asks for SQLite's write lock: a stream of calls
+    with a made-up token never queues behind the writers, nor holds them up."""
+    token = await token_of(user, make_customer())
+    writer = sqlite3.connect(get_engine().url.database, isolation_level=None)
+    try:
+        writer.execute('BEGIN IMMEDIATE')  # another process in the middle of a booking
+        problem_of(await user.http_client.post('/api/v1/notifications/read', headers=bearer('made-up')), 401)
+        problem_of(await user.http_client.post('/api/v1/notifications/read', headers=bearer(f'{token}x')), 401)
+    finally:
+        writer.close()
+    assert (await user.http_client.post('/api/v1/notifications/read', headers=bearer(token))).status_code == 204
+
+
 async def test_an_ending_no_event_announced_is_honoured_once_the_two_seconds_of_memory_pass(user: User) -> None:
     """Who a token belongs to is remembered for two seconds (services/core/cache.py VIEWERS): what ends a session
     without an event this process hears (a command-line sign-out of another process, without Redis) refuses it
@@ -113,6 +129,7 @@ async def test_an_ending_no_event_announced_is_honoured_once_the_two_seconds_of_
 async def test_an_unknown_api_address_is_a_problem_not_a_page(user: User) -> None:
     response = await user.http_client.get('/api/v1/no-such-thing')
     assert problem_of(response, 404)['detail'] == 'There is no GET /api/v1/no-such-thing.'
+    problem_of(await user.http_client.get('/api/v1', follow_redirects=True), 404)  # the API's root: the API's answer
 
 
 async def test_a_known_address_with_a_wrong_method_is_405_naming_the_right_ones(user: User) -> None:

@@ -101,8 +101,7 @@ def test_the_sign_in_page_is_told_why_a_session_ended() -> None:
 
 
 def remembered(key: str, *, now) -> Actor | None:
-    with session_scope() as session:
-        return identity.authenticate_in(session, key, now=now)
+    return identity.authenticate_remembered(key, now=now)
 
 
 def test_a_remembered_viewer_is_looked_up_again_once_the_session_would_have_gone_idle() -> None:
