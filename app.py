@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import gc
 import logging
 import multiprocessing
@@ -98,12 +99,18 @@ def edge_policy() -> edge.EdgePolicy:
     return edge.EdgePolicy(max_body_bytes=settings.max_upload_mb * edge.MEGABYTE, hsts=settings.is_production)
 
 
+def api_edge_policy() -> edge.EdgePolicy:
+    """The pages' edge, and every API answer says `Cache-Control: no-store` unless its route chose otherwise (the
+    reference's files): it holds someone's data, so no browser or proxy keeps a copy."""
+    return dataclasses.replace(edge_policy(), defaults=(('cache-control', 'no-store'),))
+
+
 app.add_middleware(edge.Edge, policy=edge_policy)
 # /api/v1, the REST API over the same services, answers in front of NiceGUI's middlewares, with only the two it needs
 # (api/hosting.py), in the pages' order: compression outside the edge, which writes the nonce into an uncompressed page
 api.serve_in_front(
     app,
-    api.application((compression.Compression, {}), (edge.Edge, {'policy': edge_policy})),
+    api.application((compression.Compression, {}), (edge.Edge, {'policy': api_edge_policy})),
     prefix=api.PREFIX,
 )
 # NiceGUI keeps a dict for every browser tab that ever connected, 30 days by default and, without Redis, in memory:

@@ -11,9 +11,7 @@ needs: the web edge (body limit, protective headers) and compression.
 from __future__ import annotations
 
 from starlette.applications import Starlette
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-NOT_STORED = (b'cache-control', b'no-store')  # an answer holds someone's data: no browser or proxy keeps a copy
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 
 class ApiInFront:
@@ -27,23 +25,6 @@ class ApiInFront:
             await self.api(scope, receive, send)
         else:
             await self.pages(scope, receive, send)
-
-
-class NotStored:
-    """Every answer says `Cache-Control: no-store` unless its route chose otherwise (the reference's own files)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async def send_not_stored(message: Message) -> None:
-            if message['type'] == 'http.response.start':
-                headers = message.setdefault('headers', [])
-                if not any(name.lower() == b'cache-control' for name, _ in headers):
-                    message['headers'] = [*headers, NOT_STORED]
-            await send(message)
-
-        await self.app(scope, receive, send_not_stored)
 
 
 def serve_in_front(pages: Starlette, api: ASGIApp, prefix: str) -> None:

@@ -62,6 +62,7 @@ SCRIPT_TAG = re.compile(rb'<script(?=[\s>])', re.IGNORECASE)
 class EdgePolicy:
     max_body_bytes: int  # a request body over this is refused with 413
     hsts: bool  # the site is served over HTTPS only (production)
+    defaults: tuple[tuple[str, str], ...] = ()  # more headers an answer gets unless its route set them (the API's)
 
 
 class BodyTooLarge(Exception):
@@ -98,7 +99,7 @@ class Edge:
 
 def protective_headers(policy: EdgePolicy, nonce: str) -> list[tuple[str, str]]:
     headers = [*PROTECTIVE_HEADERS, ('content-security-policy', CONTENT_SECURITY_POLICY.format(nonce=nonce))]
-    return [*headers, HSTS] if policy.hsts else headers
+    return [*headers, *((HSTS,) if policy.hsts else ()), *policy.defaults]
 
 
 def declared_length(scope: Scope) -> int:

@@ -19,6 +19,17 @@ from tests.api.support import bearer, problem_of, token_of
 from tests.factories import block, make_customer, make_professional
 
 
+async def test_no_answer_of_the_api_is_kept_by_a_browser_or_proxy(user: User) -> None:
+    token = await token_of(user, make_customer())
+    for response in (
+        await user.http_client.get('/api/v1/me', headers=bearer(token)),
+        await user.http_client.get('/api/v1/me'),  # a refusal too
+        await user.http_client.get('/api/v1/no-such-thing'),
+    ):
+        assert response.headers['cache-control'] == 'no-store'
+        assert response.headers['x-content-type-options'] == 'nosniff'  # and the edge's own headers, as on the pages
+
+
 async def test_a_token_names_its_user_and_works_as_a_bearer(user: User) -> None:
     customer = make_customer(name='Meera Iyer', pincode='560001')
     response = await user.http_client.post(
