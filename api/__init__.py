@@ -18,6 +18,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.routing import APIRoute
+from fastapi.telemetry import TelemetryConfig
 from starlette.routing import BaseRoute
 
 from api import catalog, exports, me, notifications, reference, reports, requests, tokens, users
@@ -30,6 +31,7 @@ PREFIX = '/api/v1'
 TITLE = 'Household Services API'
 VERSION = '1.0.0'
 RESOURCES = (tokens, me, catalog, requests, users, notifications, exports, reports)
+NO_TELEMETRY: TelemetryConfig = {'tracing': False, 'metrics': False, 'logs': False, 'operation_spans': False}
 
 # the API's own routes, beside the resources' and the reference's files; the catch-all last of all (application())
 router = APIRouter(route_class=ProblemRoute)
@@ -71,8 +73,9 @@ def no_such_route(path: str, request: Request) -> JSONResponse:
 
 def application(*middlewares: tuple[type, dict[str, Any]]) -> FastAPI:
     """The API as an app of its own: its routes, then `middlewares` (class, options), the first one outermost.
-    FastAPI's own documentation pages are off: ours is /api/v1/docs."""
-    api = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    FastAPI's own documentation pages are off: ours is /api/v1/docs. So is its OpenTelemetry bridge: nothing here
+    sets up OpenTelemetry, and finding that out again on every request read the environment three times."""
+    api = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, telemetry=NO_TELEMETRY)
     for source in (*(resource.router for resource in RESOURCES), reference.router, router):
         for route in source.routes:
             add_under_prefix(api.router, route)
